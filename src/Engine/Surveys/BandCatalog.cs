@@ -1,0 +1,72 @@
+using MantisShrimp.Kernels;
+
+namespace MantisShrimp.Engine.Surveys;
+
+/// <summary>
+/// The single source of truth for the 9 bands and 3 surveys: order, geometry, files, units, zero points
+/// and intensity transforms. Everything else in the engine reads these tables.
+/// </summary>
+public static class BandCatalog
+{
+    /// <summary>Number of bands the model sees.</summary>
+    public const int BandCount = 9;
+
+    /// <summary>PS1 stack zero point for a 1 s exposure; the file's is this + 2.5·log10(EXPTIME).</summary>
+    public const double PanStarrsZeroPointAt1s = 25.0;
+
+    /// <summary>Paper §3.2: a sample with more than this fraction of NaN pixels in any PS1 band is rejected.</summary>
+    public const double MaxPanStarrsNanFraction = 0.01;
+
+    public static readonly SurveyInfo Galex = new(
+        Survey.Galex, "GALEX", PixelScaleArcsec: 1.5, NativeSize: 32, CropSize: 22,
+        CubeFileSuffix: "Galex", PixelUnit: "counts/s (background-subtracted)",
+        Transform: new IntensityTransform(IntensityTransformKind.LinearClip, scale: 0.05f, divisor: 1f));
+
+    public static readonly SurveyInfo PanStarrs = new(
+        Survey.PanStarrs, "Pan-STARRS1", PixelScaleArcsec: 0.25, NativeSize: 170, CropSize: 120,
+        CubeFileSuffix: null, PixelUnit: "linear flux (counts; ZP = 25 + 2.5 log10 EXPTIME)",
+        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.08f, divisor: 8f));
+
+    public static readonly SurveyInfo Unwise = new(
+        Survey.Unwise, "unWISE", PixelScaleArcsec: 2.75, NativeSize: 32, CropSize: 22,
+        CubeFileSuffix: "Unwise", PixelUnit: "Vega nanomaggies",
+        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.6f, divisor: 6f));
+
+    /// <summary>Surveys in model order.</summary>
+    public static readonly IReadOnlyList<SurveyInfo> AllSurveys = [Galex, PanStarrs, Unwise];
+
+    /// <summary>The 9 bands in model channel order.</summary>
+    public static readonly IReadOnlyList<BandInfo> All =
+    [
+        new(Band.FUV, Survey.Galex, 0, CubePlane: 1, CubeBandCode: "f", NativeZeroPoint: 18.82, MagnitudeSystem.AB, 0),
+        new(Band.NUV, Survey.Galex, 1, CubePlane: 0, CubeBandCode: "n", NativeZeroPoint: 20.08, MagnitudeSystem.AB, 0),
+        new(Band.g, Survey.PanStarrs, 2, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
+        new(Band.r, Survey.PanStarrs, 3, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
+        new(Band.i, Survey.PanStarrs, 4, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
+        new(Band.z, Survey.PanStarrs, 5, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
+        new(Band.y, Survey.PanStarrs, 6, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
+        new(Band.W1, Survey.Unwise, 7, CubePlane: 0, CubeBandCode: "1", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 2.699),
+        new(Band.W2, Survey.Unwise, 8, CubePlane: 1, CubeBandCode: "2", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 3.339),
+    ];
+
+    public static BandInfo Get(Band band) => All[(int)band];
+
+    public static SurveyInfo ForSurvey(Survey survey) => AllSurveys[(int)survey];
+
+    /// <summary>Parses a band name as written in files, catalogs and CLI options (case-sensitive for PS1 letters).</summary>
+    public static BandInfo Parse(string name) =>
+        All.FirstOrDefault(b => b.Name == name)
+        ?? All.FirstOrDefault(b => b.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && b.Name.Length > 1)
+        ?? throw new ArgumentException($"Unknown band '{name}'. Bands: {string.Join(", ", All.Select(b => b.Name))}.");
+
+    /// <summary>Total stored pixels of one sample: all 9 bands at native resolution.</summary>
+    public static int NativePixelsPerSample => All.Sum(b => b.NativeSize * b.NativeSize);
+
+    /// <summary>Offset (in pixels) of each band's native plane inside a sample's pixel block, in channel order.</summary>
+    public static int NativePixelOffset(Band band)
+    {
+        int offset = 0;
+        for (int c = 0; c < (int)band; c++) offset += All[c].NativeSize * All[c].NativeSize;
+        return offset;
+    }
+}

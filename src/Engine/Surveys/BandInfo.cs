@@ -1,0 +1,51 @@
+namespace MantisShrimp.Engine.Surveys;
+
+/// <summary>
+/// One band: where it sits in the model's channels, in which file/plane the services deliver it,
+/// and how its pixel values convert to magnitudes.
+/// </summary>
+public sealed record BandInfo(
+    Band Band,
+    Survey Survey,
+    /// <summary>Model channel index 0..8 (FUV, NUV, g, r, i, z, y, W1, W2).</summary>
+    int Channel,
+    /// <summary>Plane index inside the survey's cube file (GALEX: 0 = NUV, 1 = FUV; unWISE: 0 = W1, 1 = W2), or -1 for one file per band.</summary>
+    int CubePlane,
+    /// <summary>Letter(s) the legacysurvey header keyword BANDS uses for this plane ('n','f' for GALEX; '1','2' for unWISE).</summary>
+    string? CubeBandCode,
+    /// <summary>Zero point of a pixel value of 1 in the survey's native system; PS1's depends on EXPTIME (see <see cref="ZeroPoint"/>).</summary>
+    double NativeZeroPoint,
+    MagnitudeSystem NativeSystem,
+    /// <summary>AB − native magnitude offset (0 for AB bands; 2.699 for W1, 3.339 for W2).</summary>
+    double AbMinusNative)
+{
+    public string Name => Band.ToString();
+
+    public SurveyInfo SurveyInfo => BandCatalog.ForSurvey(Survey);
+
+    /// <summary>Side length of this band's cutout as delivered and stored.</summary>
+    public int NativeSize => SurveyInfo.NativeSize;
+
+    /// <summary>
+    /// AB magnitude of a pixel value of 1. For PS1 stacks the zero point is 25 + 2.5·log10(EXPTIME)
+    /// (fitscut delivers counts of the stack whose nominal zero point is 25 for 1 s); pass the header's EXPTIME.
+    /// </summary>
+    public double ZeroPoint(double? exposureTimeSeconds = null)
+    {
+        if (Survey == Survey.PanStarrs)
+        {
+            if (exposureTimeSeconds is not { } t || !(t > 0) || double.IsInfinity(t))
+                throw new ArgumentException($"PS1 band {Name} needs a positive EXPTIME to compute its zero point.");
+            return BandCatalog.PanStarrsZeroPointAt1s + 2.5 * Math.Log10(t);
+        }
+        return NativeZeroPoint + AbMinusNative;
+    }
+
+    /// <summary>AB magnitude of a summed pixel flux, or +∞ for non-positive flux.</summary>
+    public double AbMagnitude(double flux, double? exposureTimeSeconds = null) =>
+        flux > 0 ? ZeroPoint(exposureTimeSeconds) - 2.5 * Math.Log10(flux) : double.PositiveInfinity;
+
+    /// <summary>File name of this band's cutout in the reference naming ({name}.Galex.fits, {name}.g.fits, {name}.Unwise.fits).</summary>
+    public string FileName(string objectName) =>
+        SurveyInfo.CubeFileSuffix is { } suffix ? $"{objectName}.{suffix}.fits" : $"{objectName}.{Name}.fits";
+}
