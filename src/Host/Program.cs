@@ -1,11 +1,23 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using System.CommandLine;
+using MantisShrimp.Host.Commands;
+
 namespace MantisShrimp.Host;
-static class Program { static int Main() {
-  var conv = nn.Conv2d(3, 4, 3);
-  var opt = optim.NAdam(conv.parameters());
-  var x = randn(2,3,8,8);
-  var loss = conv.forward(x).pow(2).mean();
-  loss.backward(); opt.step();
-  System.Console.WriteLine($"ok loss={loss.item<float>()}");
-  return 0; } }
+
+/// <summary>The <c>mantis</c> command line: thin commands that parse options and call the Engine.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs a command line with the given output writers (used by tests).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Mantis Shrimp: photometric redshift PDFs of galaxies from GALEX, Pan-STARRS1 and unWISE cutouts.");
+        var context = new CommandContext(stdout, stderr);
+        root.Subcommands.Add(IngestCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(InfoCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return root.Parse(args).Invoke(config);
+    }
+}

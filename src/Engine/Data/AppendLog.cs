@@ -1,0 +1,42 @@
+namespace MantisShrimp.Engine.Data;
+
+/// <summary>
+/// A line-per-entry journal for resumable jobs: each line is flushed as it is written, and on reading, a
+/// torn last line (the process died mid-write) is ignored. Thread-safe appends.
+/// </summary>
+internal sealed class AppendLog : IDisposable
+{
+    private readonly StreamWriter _writer;
+    private readonly Lock _lock = new();
+
+    public AppendLog(string path)
+    {
+        // A torn last line (no trailing newline) is cut off so new entries start on a fresh line.
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            int keep = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+            if (keep != bytes.Length)
+                using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write)) fs.SetLength(keep);
+        }
+        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+    }
+
+    public static IEnumerable<string> ReadLines(string path)
+    {
+        if (!File.Exists(path)) yield break;
+        string text = File.ReadAllText(path);
+        int end = text.LastIndexOf('\n');
+        if (end < 0) yield break;
+        foreach (var line in text[..end].Split('\n'))
+            if (line.Length > 0) yield return line;
+    }
+
+    public void Append(string line)
+    {
+        if (line.Contains('\n')) throw new ArgumentException("Journal lines cannot contain newlines.");
+        lock (_lock) _writer.Write(line + "\n");
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using MantisShrimp.Engine.Fits;
+using MantisShrimp.Engine.Sky;
+using MantisShrimp.Engine.Surveys;
+
+namespace MantisShrimp.Engine.Data;
+
+/// <summary>
+/// Loads the 9 bands of one source from a folder of cutouts in the reference naming
+/// (<c>{name}.Galex.fits</c>, <c>{name}.{g,r,i,z,y}.fits</c>, <c>{name}.Unwise.fits</c>) and applies the
+/// ingest rules: cutouts larger than native are centre-cropped, smaller ones rejected; PS1 needs EXPTIME;
+/// more than 1% NaN in any PS1 band rejects the sample (paper §3.2); a WCS centre far from the catalog
+/// position rejects it (a mismatched file).
+/// </summary>
+public sealed class CutoutLoader(string directory)
+{
+    /// <summary>Largest accepted offset between a cutout's WCS centre and the catalog position: this many native pixels…</summary>
+    public const double MaxCentreOffsetPixels = 1.0;
+
+    /// <summary>…or this many arcsec, whichever is larger (services centre on the nearest pixel).</summary>
+    public const double MaxCentreOffsetArcsec = 2.0;
+
+    public string Directory { get; } = directory;
+
+    /// <summary>Loads and checks a sample; throws <see cref="SampleRejectedException"/> with the reason when it is unusable.</summary>
+    public CutoutSample Load(string name, double ra, double dec)
+    {
+        var pixels = new float[BandCatalog.NativePixelsPerSample];
+        var zps = new float[BandCatalog.BandCount];
+        var flags = SampleFlags.None;
+        foreach (var survey in BandCatalog.AllSurveys)
+        {
+            if (survey.CubeFileSuffix is not null)
+                flags |= LoadCube(survey, name, ra, dec, pixels, zps);
+            else
+                foreach (var band in survey.Bands)
+                    flags |= LoadSingle(band, name, ra, dec, pixels, zps);
+        }
+        return new CutoutSample(pixels, zps, flags);
+    }
+
+    private SampleFlags LoadCube(SurveyInfo survey, string name, double ra, double dec, float[] pixels, float[] zps)
+    {
+        var bands = survey.Bands;
+        string path = Path.Combine(Directory, bands[0].FileName(name));
+        var (image, flags) = Read(path, survey, ra, dec);
+        if (image.Planes < bands.Count)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {image.Planes} plane(s), expected {bands.Count}");
+        string? codes = image.Header.GetStringOrNull("BANDS")?.Trim();
+        bool allZero = true;
+        foreach (var band in bands)
+        {
+            int plane = band.CubePlane;
+            if (!string.IsNullOrEmpty(codes) && band.CubeBandCode is { } code)
+            {
+                plane = codes.IndexOf(code, StringComparison.Ordinal);
+                if (plane < 0)
+                    throw new SampleRejectedException($"{Path.GetFileName(path)}: BANDS = '{codes}' has no plane for {band.Name} ('{code}')");
+            }
+            var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+            flags |= CropInto(image, plane, survey.NativeSize, dst);
+            if (dst.ContainsAnyExcept(0f)) allZero = false;
+            zps[band.Channel] = (float)band.ZeroPoint();
+        }
+        if (allZero)
+            flags |= survey.Survey == Survey.Galex ? SampleFlags.GalexNoCoverage : SampleFlags.UnwiseNoCoverage;
+        return flags;
+    }
+
+    private SampleFlags LoadSingle(BandInfo band, string name, double ra, double dec, float[] pixels, float[] zps)
+    {
+        var survey = band.SurveyInfo;
+        string path = Path.Combine(Directory, band.FileName(name));
+        var (image, flags) = Read(path, survey, ra, dec);
+        if (image.Planes != 1)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: expected one image plane, found {image.Planes}");
+        if (!image.Header.TryGetDouble("EXPTIME", out double exptime) || !(exptime > 0) || double.IsInfinity(exptime))
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero point)");
+        var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+        flags |= CropInto(image, 0, survey.NativeSize, dst);
+        int nan = 0;
+        foreach (float v in dst) if (float.IsNaN(v)) nan++;
+        double fraction = nan / (double)dst.Length;
+        if (fraction > BandCatalog.MaxPanStarrsNanFraction)
+            throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {dst.Length}; limit {BandCatalog.MaxPanStarrsNanFraction:P0})"));
+        if (nan > 0) flags |= SampleFlags.PanStarrsHasNaN;
+        zps[band.Channel] = (float)band.ZeroPoint(exptime);
+        return flags;
+    }
+
+    private static (FitsImage Image, SampleFlags Flags) Read(string path, SurveyInfo survey, double ra, double dec)
+    {
+        if (!File.Exists(path))
+            throw new SampleRejectedException($"missing file: {Path.GetFileName(path)}");
+        FitsImage image;
+        try
+        {
+            image = FitsFile.ReadFirstImage(path);
+        }
+        catch (FitsFormatException e)
+        {
+            throw new SampleRejectedException($"FITS error: {Path.GetFileName(path)}: {e.Problem}", e);
+        }
+        int n = survey.NativeSize;
+        if (image.Width < n || image.Height < n)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cutout is {image.Width}×{image.Height}, smaller than {n}×{n}");
+        var flags = image.Width > n || image.Height > n ? SampleFlags.Cropped : SampleFlags.None;
+        CheckCentre(path, image, survey, ra, dec);
+        return (image, flags);
+    }
+
+    private static void CheckCentre(string path, FitsImage image, SurveyInfo survey, double ra, double dec)
+    {
+        if (!image.Header.Contains("CTYPE1")) return; // no WCS to check against
+        TanWcs wcs;
+        try
+        {
+            wcs = TanWcs.FromHeader(image.Header, path);
+        }
+        catch (FitsFormatException e)
+        {
+            throw new SampleRejectedException($"FITS error: {Path.GetFileName(path)}: {e.Problem}", e);
+        }
+        var (cra, cdec) = wcs.CenterOf(image.Width, image.Height);
+        double sep = TanWcs.SeparationArcsec(ra, dec, cra, cdec);
+        double limit = Math.Max(MaxCentreOffsetArcsec, MaxCentreOffsetPixels * survey.PixelScaleArcsec);
+        if (sep > limit)
+            throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(path)}: cutout centre ({cra:F6}, {cdec:F6}) is {sep:F1}″ from the catalog position (limit {limit:F1}″)"));
+    }
+
+    /// <summary>Copies the centred n×n window of <paramref name="plane"/> into <paramref name="dst"/>; ±Inf becomes NaN.</summary>
+    private static SampleFlags CropInto(FitsImage image, int plane, int n, Span<float> dst)
+    {
+        int x0 = (image.Width - n) / 2, y0 = (image.Height - n) / 2;
+        var src = image.Plane(plane).Slice(y0, x0, n, n);
+        var flags = SampleFlags.None;
+        for (int y = 0; y < n; y++)
+        {
+            var row = dst.Slice(y * n, n);
+            src.GetRowSpan(y).CopyTo(row);
+            for (int x = 0; x < n; x++)
+                if (float.IsInfinity(row[x])) { row[x] = float.NaN; flags |= SampleFlags.InfinityAsNaN; }
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Surveys;
+
+namespace MantisShrimp.Engine.Data;
+
+public sealed record IngestOptions(string CatalogPath, string CutoutsDirectory, string OutputDirectory)
+{
+    /// <summary>Number of chunks the shuffled data are cut into (paper: 16).</summary>
+    public int Chunks { get; init; } = 16;
+
+    public ulong Seed { get; init; }
+
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+}
+
+public sealed record IngestSummary(ShardManifest Manifest, bool AlreadyComplete, long Accepted, long Rejected);
+
+/// <summary>
+/// Catalog + cutouts → shards. Resumable and idempotent: progress is journaled in <c>OUT/.ingest/</c>
+/// (per-row verdicts, then written record slots); every record has a fixed slot decided by the seed, so
+/// re-running after an interruption rewrites only what is missing and produces the same bytes and the
+/// same manifest as an uninterrupted run. One bad file never aborts the run: it becomes a line of
+/// <c>rejects.csv</c>.
+/// </summary>
+public static class Ingest
+{
+    public const string ManifestFile = "manifest.json", RejectsFile = "rejects.csv", WorkDirectory = ".ingest";
+
+    public static IngestSummary Run(IngestOptions options, IProgressReporter? progress = null, CancellationToken cancel = default)
+    {
+        progress ??= NullProgress.Instance;
+        if (options.Chunks is < 1 or > 999) throw new UserInputException($"--chunks must be in 1..999 (got {options.Chunks})");
+        if (!Directory.Exists(options.CutoutsDirectory))
+            throw new UserInputException($"Cutout directory not found: {options.CutoutsDirectory}");
+        var catalog = Catalog.Load(options.CatalogPath);
+        string catalogSha = Sha256File(options.CatalogPath);
+        string outDir = options.OutputDirectory;
+        string work = Path.Combine(outDir, WorkDirectory);
+        string manifestPath = Path.Combine(outDir, ManifestFile);
+
+        if (File.Exists(manifestPath))
+        {
+            var existing = ShardManifest.Load(outDir);
+            if (existing.Catalog.Sha256 == catalogSha && existing.Seed == options.Seed && existing.Chunks == options.Chunks)
+            {
+                progress.Message($"{outDir} already holds this shard set; nothing to do.");
+                return new IngestSummary(existing, true, existing.Counts.Train + existing.Counts.Val + existing.Counts.Test, existing.Counts.Rejected);
+            }
+            throw new UserInputException($"{outDir} already holds a shard set built from another catalog, seed or chunk count; choose another --out.");
+        }
+        if (Directory.Exists(outDir) && !Directory.Exists(work) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new UserInputException($"{outDir} is not empty and holds no interrupted ingest; choose an empty or new --out.");
+
+        Directory.CreateDirectory(work);
+        string settings = string.Join("\n",
+            $"format_version={ShardLayout.FormatVersion}", $"catalog_sha256={catalogSha}",
+            $"cutouts={Path.GetFullPath(options.CutoutsDirectory)}", $"seed={options.Seed}", $"chunks={options.Chunks}") + "\n";
+        string settingsPath = Path.Combine(work, "settings");
+        if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != settings)
+            throw new UserInputException($"{outDir} holds an interrupted ingest with other settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
+        File.WriteAllText(settingsPath, settings);
+
+        var loader = new CutoutLoader(options.CutoutsDirectory);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancel };
+
+        // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected).
+        var verdicts = ReadVerdicts(Path.Combine(work, "verdicts.log"));
+        using (var log = new AppendLog(Path.Combine(work, "verdicts.log")))
+        {
+            foreach (var p in catalog.Problems)
+                if (!verdicts.ContainsKey(p.Row)) Record(log, verdicts, p.Row, p.Reason);
+            var todo = catalog.Entries.Where(e => !verdicts.ContainsKey(e.Row)).ToArray();
+            using var task = progress.Start("checking cutouts", todo.Length);
+            Parallel.ForEach(todo, parallel, entry =>
+            {
+                string? reason = null;
+                try
+                {
+                    loader.Load(entry.Id, entry.Ra, entry.Dec);
+                }
+                catch (SampleRejectedException e)
+                {
+                    reason = e.Message;
+                }
+                Record(log, verdicts, entry.Row, reason);
+                task.Advance();
+            });
+        }
+
+        // Phase 2: fixed slots for the accepted rows; write the records not yet written.
+        var accepted = catalog.Entries.Where(e => verdicts[e.Row] is null).ToArray();
+        var slots = DatasetSplit.Assign(accepted.Length, options.Chunks, options.Seed);
+        var shardCounts = new Dictionary<(int, string), int>();
+        foreach (var s in slots) shardCounts[(s.Chunk, s.Split)] = shardCounts.GetValueOrDefault((s.Chunk, s.Split)) + 1;
+        var shardKeys = Enumerable.Range(0, options.Chunks).SelectMany(c => Splits.All.Select(s => (c, s))).ToArray();
+
+        string writtenPath = Path.Combine(work, "written.log");
+        var written = new HashSet<int>(AppendLog.ReadLines(writtenPath).Select(l => int.TryParse(l, out int r) ? r : -1));
+        var handles = new Dictionary<(int, string), SafeFileHandle>();
+        try
+        {
+            foreach (var key in shardKeys)
+            {
+                string path = Path.Combine(outDir, DatasetSplit.ShardFileName(key.c, key.s));
+                int count = shardCounts.GetValueOrDefault(key);
+                handles[key] = OpenShard(path, count);
+            }
+            var todo = accepted.Select((e, i) => (Entry: e, Slot: slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
+            using var log = new AppendLog(writtenPath);
+            using var task = progress.Start("writing shards", todo.Length);
+            Parallel.ForEach(todo, parallel,
+                () => new byte[ShardLayout.RecordStride],
+                (t, _, buffer) =>
+                {
+                    CutoutSample sample;
+                    try
+                    {
+                        sample = loader.Load(t.Entry.Id, t.Entry.Ra, t.Entry.Dec);
+                    }
+                    catch (SampleRejectedException e)
+                    {
+                        throw new InvalidOperationException(
+                            $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or ingest into a new --out.", e);
+                    }
+                    FillRecord(buffer, t.Entry, sample);
+                    RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot));
+                    log.Append(t.Entry.Row.ToString(CultureInfo.InvariantCulture));
+                    task.Advance();
+                    return buffer;
+                },
+                _ => { });
+        }
+        finally
+        {
+            foreach (var h in handles.Values) h.Dispose();
+        }
+
+        // Phase 3: metadata, checksums, rejects and the manifest (written last, atomically: its presence means complete).
+        progress.Message("writing metadata and checksums");
+        var shards = new List<ShardInfo>();
+        var bySlot = accepted.Select((e, i) => (Entry: e, Slot: slots[i]))
+            .ToLookup(t => (t.Slot.Chunk, t.Slot.Split));
+        foreach (var (c, s) in shardKeys)
+        {
+            var rows = bySlot[(c, s)].OrderBy(t => t.Slot.Slot).ToArray();
+            string metaName = DatasetSplit.MetaFileName(c, s), shardName = DatasetSplit.ShardFileName(c, s);
+            WriteMeta(Path.Combine(outDir, metaName), catalog.ExtraColumns, rows.Select(r => r.Entry));
+            shards.Add(new ShardInfo(shardName, metaName, c, s, rows.Length,
+                Sha256File(Path.Combine(outDir, shardName)), Sha256File(Path.Combine(outDir, metaName))));
+        }
+        var rejects = new StringBuilder("id,reason\n");
+        var rowIds = new Dictionary<int, string>();
+        foreach (var e in catalog.Entries) rowIds[e.Row] = e.Id;
+        foreach (var p in catalog.Problems) rowIds[p.Row] = p.Id;
+        foreach (var (row, reason) in verdicts.Where(v => v.Value is not null).OrderBy(v => v.Key))
+            rejects.Append(Csv.Line([rowIds[row], reason!])).Append('\n');
+        WriteAtomic(Path.Combine(outDir, RejectsFile), rejects.ToString());
+
+        long Count(string split) => shards.Where(x => x.Split == split).Sum(x => x.Records);
+        var manifest = new ShardManifest
+        {
+            Seed = options.Seed,
+            Chunks = options.Chunks,
+            SplitFractions = new SplitFractions(DatasetSplit.TrainFraction, DatasetSplit.ValFraction, DatasetSplit.TestFraction),
+            Catalog = new CatalogInfo(Path.GetFileName(options.CatalogPath), catalog.RowCount, catalogSha),
+            Counts = new SplitCounts(Count(Splits.Train), Count(Splits.Val), Count(Splits.Test),
+                verdicts.Count(v => v.Value is not null), catalog.RowCount),
+            RecordLayout = DescribeLayout(),
+            ExtraColumns = catalog.ExtraColumns,
+            Shards = shards.ToArray(),
+        };
+        WriteAtomic(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
+        Directory.Delete(work, recursive: true);
+        return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
+    }
+
+    private static void Record(AppendLog log, ConcurrentDictionary<int, string?> verdicts, int row, string? reason)
+    {
+        string clean = reason?.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ') ?? "";
+        log.Append(reason is null ? $"{row}\tok" : $"{row}\treject\t{clean}");
+        verdicts[row] = reason is null ? null : clean;
+    }
+
+    private static ConcurrentDictionary<int, string?> ReadVerdicts(string path)
+    {
+        var result = new ConcurrentDictionary<int, string?>();
+        foreach (var line in AppendLog.ReadLines(path))
+        {
+            var parts = line.Split('\t', 3);
+            if (parts.Length < 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int row)) continue;
+            result[row] = parts[1] == "ok" ? null : parts.Length > 2 ? parts[2] : "rejected";
+        }
+        return result;
+    }
+
+    private static SafeFileHandle OpenShard(string path, int records)
+    {
+        long length = ShardLayout.FileBytes(records);
+        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        if (RandomAccess.GetLength(handle) != length) RandomAccess.SetLength(handle, length);
+        var page = new byte[ShardLayout.FileHeaderBytes];
+        var header = new ShardFileHeader
+        {
+            Magic = ShardLayout.FileMagic,
+            Version = ShardLayout.FormatVersion,
+            RecordHeaderBytes = ShardLayout.RecordHeaderBytes,
+            RecordStride = ShardLayout.RecordStride,
+            RecordCount = records,
+            PixelCount = ShardLayout.PixelCount,
+            PixelType = -32,
+        };
+        MemoryMarshal.Write(page, in header);
+        RandomAccess.Write(handle, page, 0);
+        return handle;
+    }
+
+    private static unsafe void FillRecord(byte[] buffer, CatalogEntry entry, CutoutSample sample)
+    {
+        buffer.AsSpan(0, ShardLayout.RecordHeaderBytes).Clear();
+        ref var h = ref MemoryMarshal.AsRef<ShardRecordHeader>(buffer.AsSpan(0, ShardLayout.RecordHeaderBytes));
+        h.CatalogRow = entry.Row;
+        h.Ra = entry.Ra;
+        h.Dec = entry.Dec;
+        h.Z = (float)entry.Z;
+        h.EbvCsfd = (float)entry.EbvCsfd;
+        h.EbvPlanck = (float)entry.EbvPlanck;
+        h.Flags = sample.Flags;
+        h.Marker = ShardLayout.RecordMarker;
+        for (int b = 0; b < BandCatalog.BandCount; b++) h.ZeroPoints[b] = sample.ZeroPoints[b];
+        MemoryMarshal.AsBytes(sample.Pixels.AsSpan()).CopyTo(buffer.AsSpan(ShardLayout.RecordHeaderBytes));
+    }
+
+    private static void WriteMeta(string path, string[] extraColumns, IEnumerable<CatalogEntry> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Csv.Line(new[] { "slot", "id", "row", "ra", "dec", "z", "ebv_csfd", "ebv_planck" }.Concat(extraColumns))).Append('\n');
+        int slot = 0;
+        foreach (var e in rows)
+        {
+            sb.Append(Csv.Line(new[]
+            {
+                (slot++).ToString(CultureInfo.InvariantCulture), e.Id, e.Row.ToString(CultureInfo.InvariantCulture),
+                R(e.Ra), R(e.Dec), R(e.Z), R(e.EbvCsfd), R(e.EbvPlanck),
+            }.Concat(e.Extra))).Append('\n');
+        }
+        WriteAtomic(path, sb.ToString());
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    internal static RecordLayout DescribeLayout() => new(
+        ByteOrder: "little",
+        PixelType: "float32",
+        FileHeaderBytes: ShardLayout.FileHeaderBytes,
+        RecordHeaderBytes: ShardLayout.RecordHeaderBytes,
+        RecordStrideBytes: ShardLayout.RecordStride,
+        PixelOffsetBytes: ShardLayout.RecordHeaderBytes,
+        PixelsPerRecord: ShardLayout.PixelCount,
+        HeaderFields:
+        [
+            new("catalog_row", 0, "int64"), new("ra", 8, "float64"), new("dec", 16, "float64"), new("z", 24, "float32"),
+            new("ebv_csfd", 28, "float32"), new("ebv_planck", 32, "float32"), new("flags", 36, "uint32"),
+            new("marker", 40, "uint32"), new("zero_points_ab", 44, "float32[9]"),
+        ],
+        Bands: BandCatalog.All.Select(b => new BandLayout(b.Name, b.SurveyInfo.Name, b.Channel,
+            BandCatalog.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec, b.SurveyInfo.PixelUnit)).ToArray());
+
+    internal static string Sha256File(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(fs));
+    }
+
+    internal static void WriteAtomic(string path, string text)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,143 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Surveys;
+
+namespace MantisShrimp.Engine.Data;
+
+/// <summary>
+/// One memory-mapped shard file. Records are read as spans over the mapping — no copy.
+/// </summary>
+public sealed unsafe class Shard : IDisposable
+{
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte* _base;
+    private string[]? _ids;
+
+    internal Shard(string directory, ShardInfo info)
+    {
+        Info = info;
+        Path = System.IO.Path.Combine(directory, info.File);
+        MetaPath = System.IO.Path.Combine(directory, info.Meta);
+        if (!File.Exists(Path)) throw new UserInputException($"{Path}: shard file listed in the manifest is missing");
+        long expected = ShardLayout.FileBytes(info.Records);
+        long actual = new FileInfo(Path).Length;
+        if (actual != expected)
+            throw new UserInputException($"{Path}: {actual} bytes, the manifest's {info.Records} records need {expected}");
+        _map = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        byte* p = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        _base = p + _view.PointerOffset;
+        var fh = Unsafe.Read<ShardFileHeader>(_base);
+        if (fh.Magic != ShardLayout.FileMagic || fh.Version != ShardLayout.FormatVersion || fh.RecordStride != ShardLayout.RecordStride || fh.RecordCount != info.Records)
+        {
+            Dispose();
+            throw new UserInputException($"{Path}: not a version-{ShardLayout.FormatVersion} shard of {info.Records} records (bad file header)");
+        }
+    }
+
+    public ShardInfo Info { get; }
+    public string Path { get; }
+    public string MetaPath { get; }
+    public int Count => (int)Info.Records;
+
+    public ref readonly ShardRecordHeader Header(int slot) =>
+        ref Unsafe.AsRef<ShardRecordHeader>(RecordPointer(slot));
+
+    /// <summary>All 9 bands' native pixels of a record, as a span over the mapped file.</summary>
+    public ReadOnlySpan<float> Pixels(int slot) =>
+        new(RecordPointer(slot) + ShardLayout.RecordHeaderBytes, ShardLayout.PixelCount);
+
+    /// <summary>One band of a record (row-major [y, x]).</summary>
+    public ReadOnlySpan<float> Band(int slot, Band band)
+    {
+        var info = BandCatalog.Get(band);
+        return Pixels(slot).Slice(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize);
+    }
+
+    /// <summary>The whole record (header + pixels + padding) as bytes, for bulk gathers.</summary>
+    public ReadOnlySpan<byte> RecordBytes(int slot) => new(RecordPointer(slot), ShardLayout.RecordStride);
+
+    /// <summary>Source ids in slot order (from the shard's meta file).</summary>
+    public IReadOnlyList<string> Ids => _ids ??= LoadIds();
+
+    private byte* RecordPointer(int slot)
+    {
+        if ((uint)slot >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(slot), $"Slot {slot} of a {Count}-record shard.");
+        return _base + ShardLayout.RecordOffset(slot);
+    }
+
+    private string[] LoadIds()
+    {
+        using var reader = new StreamReader(MetaPath);
+        var ids = Csv.Read(reader, MetaPath).Skip(1).Select(r => r.Fields[1]).ToArray();
+        if (ids.Length != Count) throw new UserInputException($"{MetaPath}: {ids.Length} rows for {Count} records");
+        return ids;
+    }
+
+    public void Dispose()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+        _map?.Dispose();
+    }
+}
+
+/// <summary>An ingested shard set: the manifest and its memory-mapped shards.</summary>
+public sealed class ShardSet : IDisposable
+{
+    private ShardSet(string directory, ShardManifest manifest, Shard[] shards)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Shards = shards;
+    }
+
+    public string Directory { get; }
+    public ShardManifest Manifest { get; }
+    public IReadOnlyList<Shard> Shards { get; }
+
+    public static ShardSet Open(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory)) throw new UserInputException($"Shard directory not found: {directory}");
+        var manifest = ShardManifest.Load(directory);
+        if (manifest.Version != ShardLayout.FormatVersion || manifest.RecordLayout.RecordStrideBytes != ShardLayout.RecordStride)
+            throw new UserInputException($"{directory}: shard format version {manifest.Version} / stride {manifest.RecordLayout.RecordStrideBytes} is not this program's ({ShardLayout.FormatVersion} / {ShardLayout.RecordStride})");
+        var shards = new List<Shard>();
+        try
+        {
+            foreach (var info in manifest.Shards) shards.Add(new Shard(directory, info));
+        }
+        catch
+        {
+            foreach (var s in shards) s.Dispose();
+            throw;
+        }
+        return new ShardSet(directory, manifest, shards.ToArray());
+    }
+
+    public IEnumerable<Shard> ForSplit(string split) => Shards.Where(s => s.Info.Split == split);
+
+    /// <summary>Finds a source by id; null if it is not in the set.</summary>
+    public (Shard Shard, int Slot)? Find(string id)
+    {
+        foreach (var shard in Shards)
+        {
+            var ids = shard.Ids;
+            for (int i = 0; i < ids.Count; i++)
+                if (ids[i] == id) return (shard, i);
+        }
+        return null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in Shards) s.Dispose();
+    }
+}

@@ -1,0 +1,52 @@
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Fits;
+
+namespace MantisShrimp.Host;
+
+/// <summary>Where commands write, and the one place that turns exceptions into exit codes.</summary>
+internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Error { get; } = stderr;
+
+    public IProgressReporter Progress(bool quiet) => new ConsoleProgress(quiet);
+
+    /// <summary>Runs a command body: user errors → 1, interruption → 130, anything else → 2, all with a message on stderr.</summary>
+    public int Guard(Func<CancellationToken, int> body)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return body(cancel.Token);
+        }
+        catch (Exception e) when (Unwrap(e) is UserInputException or FitsFormatException)
+        {
+            Error.WriteLine($"error: {Unwrap(e).Message}");
+            return ExitCodes.UserError;
+        }
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException)
+        {
+            Error.WriteLine("interrupted; re-run the same command to resume.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            Error.WriteLine($"failed: {Unwrap(e).Message}");
+            Error.WriteLine(e.ToString());
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
+}
