@@ -150,7 +150,7 @@ public sealed class FitsHeader
                 {
                     if (cardNumber == 0)
                         throw new FitsFormatException(file, first ? "not a FITS file (does not start with a SIMPLE card)" : $"HDU {hduIndex}: no XTENSION header after the previous HDU's data (corrupt or trailing bytes)");
-                    throw new FitsFormatException(file, $"HDU {hduIndex}: header card {cardNumber + 1} contains non-ASCII bytes");
+                    throw new FitsFormatException(file, $"HDU {hduIndex}: header card {cardNumber + 1} contains non-ASCII bytes (a missing END card, or a corrupt header)");
                 }
                 string line = Encoding.ASCII.GetString(span);
                 if (cardNumber == 0)
@@ -214,7 +214,7 @@ public sealed class FitsHeader
             var (v, comment) = ParseValue(line[8..], file, hdu, cardNumber);
             return new FitsCard(keyword, v.text, v.isString, comment);
         }
-        return FitsCard.Commentary(keyword, line[8..].TrimEnd());
+        return FitsCard.Commentary(keyword, line[8..].Trim());
     }
 
     /// <summary>Parses the part of a card from the value indicator ("= ") on.</summary>
