@@ -135,6 +135,8 @@ public sealed class FitsHeader
             if (got < BlockSize)
             {
                 if (cardNumber == 0 && first && got == 0) throw new FitsFormatException(file, "empty file (not FITS)");
+                if (cardNumber == 0 && first && !block.AsSpan(0, got).StartsWith("SIMPLE  ="u8))
+                    throw new FitsFormatException(file, $"not a FITS file (does not start with a SIMPLE card; {got} bytes)");
                 if (cardNumber == 0 && !first)
                 {
                     // Trailing bytes after the last HDU that are not a full block: tolerated only if blank/zero padding.
