@@ -17,15 +17,17 @@ public class TorchSharpTests
         long liveBefore = 0;
         for (int step = 0; step < 150; step++)
         {
-            using var scope = NewDisposeScope();
-            var x = ones(4, 9, 12, 12);
-            var target = tensor(new long[] { 0, 1, 2, 3 });
-            opt.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(x + arange(4).view(4, 1, 1, 1)), target);
-            loss.backward();
-            opt.step();
-            if (step == 0) first = loss.item<float>();
-            last = loss.item<float>();
+            using (NewDisposeScope())
+            {
+                var x = ones(4, 9, 12, 12);
+                var target = tensor(new long[] { 0, 1, 2, 3 });
+                opt.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(x + arange(4).view(4, 1, 1, 1)), target);
+                loss.backward();
+                opt.step();
+                if (step == 0) first = loss.item<float>();
+                last = loss.item<float>();
+            }
             if (step == 1) liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         }
         Assert.True(last < first * 0.75, $"loss {first} → {last}");
