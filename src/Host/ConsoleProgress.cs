@@ -69,7 +69,7 @@ internal sealed class ConsoleProgress(bool quiet = false) : IProgressReporter
 
         public void Dispose()
         {
-            Draw(force: true);
+            Draw(force: _owner._interactive);
             if (_owner._interactive) Console.Error.WriteLine();
         }
     }
