@@ -1,0 +1,131 @@
+namespace MantisShrimp.Kernels.Input;
+
+/// <summary>What one network input channel is made of (host-side description).</summary>
+/// <param name="Segment">Output tensor this channel belongs to (early fusion: one; late fusion: one per survey).</param>
+/// <param name="InputOffset">Floats from the start of a raw sample to this band's native plane.</param>
+public readonly record struct ChannelSpec(int Segment, int InputOffset, int NativeSize, int CropSize, int OutputSize, IntensityTransform Transform);
+
+/// <summary>One output channel as the kernels see it (blittable).</summary>
+public struct ChannelPlan
+{
+    public int InputOffset;
+    public int NativeSize;
+    public int CropSize;
+    public int OutputSize;
+    /// <summary>Output pixels of the earlier channels within one sample (for mapping a flat index to a channel).</summary>
+    public int PixelStart;
+    /// <summary>Floats from the start of the output buffer to this channel's segment.</summary>
+    public long SegmentBase;
+    /// <summary>Floats per sample in this channel's segment.</summary>
+    public int SegmentSampleStride;
+    /// <summary>Offset of this channel inside one sample of its segment.</summary>
+    public int ChannelOffset;
+    /// <summary>Index of this channel's first output row in the concatenated resize tables; -1 without resize.</summary>
+    public int ResizeOffset;
+    public IntensityTransform Transform;
+}
+
+/// <summary>One output tensor: [batch, Channels, Height, Width] starting at <see cref="Base"/> in the output buffer.</summary>
+public readonly record struct OutputSegment(int Channels, int Height, int Width, long Base)
+{
+    public int SampleStride => Channels * Height * Width;
+}
+
+/// <summary>
+/// The complete recipe from raw shard pixels to the network's input layout for a batch capacity:
+/// per-channel plans, resize tables and output segments, ready to hand to a kernel.
+/// </summary>
+public sealed class InputLayout
+{
+    private InputLayout(ChannelPlan[] channels, OutputSegment[] segments, int rawSampleStride, int batchCapacity,
+        int[] tapStart, int[] tapCount, float[] tapWeights)
+    {
+        Channels = channels;
+        Segments = segments;
+        RawSampleStride = rawSampleStride;
+        BatchCapacity = batchCapacity;
+        TapStart = tapStart;
+        TapCount = tapCount;
+        TapWeights = tapWeights;
+        PixelsPerSample = channels.Sum(c => c.OutputSize * c.OutputSize);
+    }
+
+    public ChannelPlan[] Channels { get; }
+    public OutputSegment[] Segments { get; }
+    public int RawSampleStride { get; }
+    public int BatchCapacity { get; }
+    public int PixelsPerSample { get; }
+    public int[] TapStart { get; }
+    public int[] TapCount { get; }
+    public float[] TapWeights { get; }
+
+    /// <summary>Floats of output for a full batch.</summary>
+    public long OutputLength => Segments.Sum(s => (long)s.SampleStride * BatchCapacity);
+
+    public static InputLayout Create(IReadOnlyList<ChannelSpec> specs, int rawSampleStride, int batchCapacity)
+    {
+        if (batchCapacity < 1) throw new ArgumentOutOfRangeException(nameof(batchCapacity));
+        int segmentCount = specs.Max(s => s.Segment) + 1;
+        var segments = new OutputSegment[segmentCount];
+        long segmentBase = 0;
+        for (int g = 0; g < segmentCount; g++)
+        {
+            var members = specs.Where(s => s.Segment == g).ToArray();
+            if (members.Length == 0) throw new ArgumentException($"Segment {g} has no channels.");
+            int size = members[0].OutputSize;
+            if (members.Any(m => m.OutputSize != size)) throw new ArgumentException($"Channels of segment {g} differ in output size.");
+            segments[g] = new OutputSegment(members.Length, size, size, segmentBase);
+            segmentBase += (long)segments[g].SampleStride * batchCapacity;
+        }
+        var tables = new Dictionary<(int, int), int>();
+        var starts = new List<int>();
+        var counts = new List<int>();
+        var weights = new List<float>();
+        var plans = new ChannelPlan[specs.Count];
+        var channelInSegment = new int[segmentCount];
+        int pixelStart = 0;
+        for (int c = 0; c < specs.Count; c++)
+        {
+            var s = specs[c];
+            if (s.CropSize > s.NativeSize || s.CropSize < 1 || s.OutputSize < 1)
+                throw new ArgumentException($"Channel {c}: crop {s.CropSize} must be within native {s.NativeSize}.");
+            int resize = -1;
+            if (s.OutputSize != s.CropSize)
+            {
+                if (!tables.TryGetValue((s.CropSize, s.OutputSize), out resize))
+                {
+                    var t = AntialiasResize.Create(s.CropSize, s.OutputSize);
+                    resize = starts.Count;
+                    starts.AddRange(t.Start);
+                    counts.AddRange(t.Count);
+                    weights.AddRange(t.Weights);
+                    tables[(s.CropSize, s.OutputSize)] = resize;
+                }
+            }
+            var seg = segments[s.Segment];
+            plans[c] = new ChannelPlan
+            {
+                InputOffset = s.InputOffset,
+                NativeSize = s.NativeSize,
+                CropSize = s.CropSize,
+                OutputSize = s.OutputSize,
+                PixelStart = pixelStart,
+                SegmentBase = seg.Base,
+                SegmentSampleStride = seg.SampleStride,
+                ChannelOffset = channelInSegment[s.Segment]++ * s.OutputSize * s.OutputSize,
+                ResizeOffset = resize,
+                Transform = s.Transform,
+            };
+            pixelStart += s.OutputSize * s.OutputSize;
+        }
+        return new InputLayout(plans, segments, rawSampleStride, batchCapacity,
+            starts.Count > 0 ? starts.ToArray() : [0], counts.Count > 0 ? counts.ToArray() : [0], weights.Count > 0 ? weights.ToArray() : [0f]);
+    }
+
+    /// <summary>Index in the output buffer of (sample, channel, y, x).</summary>
+    public long OutputIndex(int sample, int channel, int y, int x)
+    {
+        ref readonly var c = ref Channels[channel];
+        return c.SegmentBase + (long)sample * c.SegmentSampleStride + c.ChannelOffset + (long)y * c.OutputSize + x;
+    }
+}
