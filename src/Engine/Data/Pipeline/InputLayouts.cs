@@ -1,0 +1,32 @@
+using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Kernels.Input;
+
+namespace MantisShrimp.Engine.Data.Pipeline;
+
+/// <summary>How the bands reach the network (paper §4.1–4.2).</summary>
+public enum FusionKind
+{
+    /// <summary>All 9 bands resampled to 120×120 and stacked: one tensor [B, 9, 120, 120].</summary>
+    Early,
+    /// <summary>One tensor per survey at native resolution after cropping: GALEX [B,2,22,22], PS1 [B,5,120,120], unWISE [B,2,22,22].</summary>
+    Late,
+}
+
+/// <summary>The network input layouts, built from the band catalog.</summary>
+public static class InputLayouts
+{
+    /// <summary>Side of the early-fusion input (the PS1 crop).</summary>
+    public const int EarlyFusionSize = 120;
+
+    public static InputLayout Create(FusionKind kind, int batchCapacity)
+    {
+        var specs = BandCatalog.All.Select(b =>
+        {
+            var s = b.SurveyInfo;
+            int output = kind == FusionKind.Early ? EarlyFusionSize : s.CropSize;
+            int segment = kind == FusionKind.Early ? 0 : (int)b.Survey;
+            return new ChannelSpec(segment, BandCatalog.NativePixelOffset(b.Band), s.NativeSize, s.CropSize, output, s.Transform);
+        }).ToArray();
+        return InputLayout.Create(specs, BandCatalog.NativePixelsPerSample, batchCapacity);
+    }
+}

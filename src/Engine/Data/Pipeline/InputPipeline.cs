@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using MantisShrimp.Kernels;
+using MantisShrimp.Kernels.Input;
+
+namespace MantisShrimp.Engine.Data.Pipeline;
+
+/// <summary>Which implementation turns raw pixels into network input.</summary>
+public enum TransformBackend
+{
+    /// <summary>The SIMD C# path (<see cref="FusedInputCpu"/>): the faster one on CPUs (see docs/performance.md).</summary>
+    Simd,
+    /// <summary>The ILGPU kernel on an accelerator (CPU accelerator: zero-copy over the pinned buffers; CUDA: device buffers).</summary>
+    Ilgpu,
+}
+
+public sealed record PipelineOptions
+{
+    public FusionKind Fusion { get; init; } = FusionKind.Early;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Batches prepared ahead (ring slots): 2 = double buffering, 3 = triple.</summary>
+    public int Slots { get; init; } = 3;
+    /// <summary>Threads preparing a batch (the producer included).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    public TransformBackend Backend { get; init; } = TransformBackend.Simd;
+    public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Cpu;
+}
+
+/// <summary>
+/// Mapped shards → sampler → gather into pinned host buffers → fused transform → tensors sharing that memory.
+/// A background producer fills a ring of <see cref="PipelineOptions.Slots"/> batches ahead of the consumer;
+/// the consumer calls <see cref="Next"/>, uses the batch, and <see cref="Release"/>s it. A failure while
+/// preparing a batch is rethrown by <see cref="Next"/> naming the sample — never a hang.
+/// </summary>
+public sealed unsafe class InputPipeline : IDisposable
+{
+    private readonly ShardSet _set;
+    private readonly ISampler _sampler;
+    private readonly AugmentPolicy _policy;
+    private readonly InputBatch[] _slots;
+    private readonly SemaphoreSlim _free, _ready;
+    private readonly WorkCrew _crew;
+    private readonly FusedInputCpu _cpu;
+    private readonly FusedInputCpu.Scratch[] _scratch;
+    private readonly Action<int> _gatherItem, _transformItem;
+    private readonly Thread _producer;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IlgpuPath? _ilgpu;
+    private InputBatch? _current;
+    private int _scratchNext;
+    private long _consumed;
+    private bool _ended;
+
+    public InputPipeline(ShardSet set, ISampler sampler, AugmentPolicy policy, PipelineOptions options)
+    {
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "Batch size must be positive.");
+        _set = set;
+        _sampler = sampler;
+        _policy = policy;
+        Options = options;
+        int rows = options.BatchSize * policy.Rotations;
+        Layout = InputLayouts.Create(options.Fusion, rows);
+        _slots = Enumerable.Range(0, Math.Max(1, options.Slots)).Select(_ => new InputBatch(Layout, rows)).ToArray();
+        _free = new SemaphoreSlim(_slots.Length);
+        _ready = new SemaphoreSlim(0);
+        _crew = new WorkCrew(Math.Max(1, options.Workers) - 1, "mantis input");
+        _cpu = new FusedInputCpu(Layout);
+        _scratch = Enumerable.Range(0, _crew.Width).Select(_ => _cpu.CreateScratch()).ToArray();
+        _gatherItem = GatherRow;
+        _transformItem = TransformItem;
+        if (options.Backend == TransformBackend.Ilgpu) _ilgpu = new IlgpuPath(Layout, _slots, options.Accelerator);
+        _producer = new Thread(Produce) { IsBackground = true, Name = "mantis input producer" };
+        _producer.Start();
+    }
+
+    public PipelineOptions Options { get; }
+    public InputLayout Layout { get; }
+
+    /// <summary>Seconds the producer spent gathering records (mapped shards → pinned buffer).</summary>
+    public double GatherSeconds { get; private set; }
+
+    /// <summary>Seconds the producer spent in the transform.</summary>
+    public double TransformSeconds { get; private set; }
+
+    /// <summary>The next prepared batch, or null at the end of the sampler. Blocks while the producer works.</summary>
+    public InputBatch? Next(CancellationToken cancel = default)
+    {
+        if (_ended) return null;
+        if (_current is not null) throw new InvalidOperationException("Release the previous batch before taking the next.");
+        _ready.Wait(cancel);
+        var batch = _slots[_consumed % _slots.Length];
+        _consumed++;
+        if (batch.Error is { } error)
+        {
+            _ended = true;
+            throw new InvalidOperationException($"Input pipeline failed: {error.Message}", error);
+        }
+        if (batch.Count == 0)
+        {
+            _ended = true;
+            return null;
+        }
+        _current = batch;
+        return batch;
+    }
+
+    /// <summary>Returns a batch's slot to the producer.</summary>
+    public void Release(InputBatch batch)
+    {
+        if (!ReferenceEquals(batch, _current)) throw new InvalidOperationException("Release the batch returned by Next.");
+        _current = null;
+        _free.Release();
+    }
+
+    private void Produce()
+    {
+        var stopwatch = new Stopwatch();
+        for (long index = 0; ; index++)
+        {
+            try
+            {
+                _free.Wait(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var batch = _slots[index % _slots.Length];
+            batch.BatchIndex = index;
+            batch.Error = null;
+            try
+            {
+                int k = _policy.Rotations;
+                int samples = _sampler.Next(batch.Records.AsSpan(0, Options.BatchSize));
+                // Rows are samples × rotations; spread records so row r holds sample r / k.
+                for (int i = samples - 1; i >= 0; i--)
+                    for (int j = k - 1; j >= 0; j--) batch.Records[i * k + j] = batch.Records[i];
+                batch.Samples = samples;
+                batch.Count = samples * k;
+                if (samples == 0)
+                {
+                    _ready.Release();
+                    return;
+                }
+                _policy.Fill(index, samples, batch.Augment);
+                _producing = batch;
+                stopwatch.Restart();
+                RunCrew(batch.Count, _gatherItem, batch);
+                GatherSeconds += stopwatch.Elapsed.TotalSeconds;
+                stopwatch.Restart();
+                if (_ilgpu is not null) _ilgpu.Run(batch);
+                else RunCrew(batch.Count * Layout.Channels.Length, _transformItem, batch);
+                TransformSeconds += stopwatch.Elapsed.TotalSeconds;
+            }
+            catch (Exception e)
+            {
+                batch.Error = e;
+                _ready.Release();
+                return;
+            }
+            _ready.Release();
+        }
+    }
+
+    private InputBatch? _producing;
+
+    private void RunCrew(int items, Action<int> body, InputBatch batch)
+    {
+        _scratchNext = -1;
+        try
+        {
+            _crew.Run(items, body);
+        }
+        catch (WorkItemException e)
+        {
+            int row = body == _transformItem ? e.Item / Layout.Channels.Length : e.Item;
+            var r = batch.Records[row];
+            string id = SafeId(r);
+            throw new InvalidOperationException($"sample '{id}' (shard {_set.Shards[r.Shard].Info.File}, slot {r.Slot}): {e.InnerException?.Message}", e.InnerException);
+        }
+    }
+
+    private string SafeId(RecordRef r)
+    {
+        try
+        {
+            return _set.Shards[r.Shard].Ids[r.Slot];
+        }
+        catch (Exception)
+        {
+            return $"#{r.Slot}";
+        }
+    }
+
+    private void GatherRow(int row)
+    {
+        var batch = _producing!;
+        var r = batch.Records[row];
+        var shard = _set.Shards[r.Shard];
+        shard.Pixels(r.Slot).CopyTo(batch.Raw.AsSpan(row * Layout.RawSampleStride, Layout.RawSampleStride));
+        ref readonly var h = ref shard.Header(r.Slot);
+        batch.RedshiftValues[row] = h.Z;
+        batch.ClassValues[row] = RedshiftGrid.ClassOf(h.Z);
+        batch.EbvValues[2 * row] = h.EbvCsfd;
+        batch.EbvValues[2 * row + 1] = h.EbvPlanck;
+    }
+
+    [ThreadStatic] private static FusedInputCpu.Scratch? t_scratch;
+    [ThreadStatic] private static InputPipeline? t_owner;
+
+    private void TransformItem(int item)
+    {
+        if (!ReferenceEquals(t_owner, this) || t_scratch is null)
+        {
+            t_scratch = _scratch[Interlocked.Increment(ref _scratchNext) % _scratch.Length];
+            t_owner = this;
+        }
+        var batch = _producing!;
+        fixed (float* raw = batch.Raw)
+        fixed (float* output = batch.Output)
+        fixed (SampleAugment* aug = batch.Augment)
+            _cpu.Process(raw, aug, output, item, t_scratch);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _free.Release(_slots.Length); // unblock the producer if it waits for a slot
+        _producer.Join();
+        _crew.Dispose();
+        _ilgpu?.Dispose();
+        foreach (var s in _slots) s.Dispose();
+        _free.Dispose();
+        _ready.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// The ILGPU path. On the CPU accelerator the kernel reads and writes the slots' pinned arrays directly
+    /// (wrapped as ILGPU buffers, no copies). On CUDA it copies the gathered batch to device memory, runs the
+    /// kernel, and copies the input back into the pinned output that the tensors share (a host round trip
+    /// this CPU-only build cannot test; a CUDA build would hand libtorch device memory instead).
+    /// </summary>
+    private sealed class IlgpuPath : IDisposable
+    {
+        private readonly AcceleratorHost _host;
+        private readonly InputLayout _layout;
+        private readonly Action<Index1D, FusedArgs, int> _kernel;
+        private readonly MemoryBuffer1D<ChannelPlan, Stride1D.Dense> _channels;
+        private readonly MemoryBuffer1D<int, Stride1D.Dense> _tapStart, _tapCount;
+        private readonly MemoryBuffer1D<float, Stride1D.Dense> _tapWeights;
+        private readonly Dictionary<InputBatch, (MemoryBuffer Raw, MemoryBuffer Aug, MemoryBuffer Output)> _buffers = new();
+
+        public IlgpuPath(InputLayout layout, InputBatch[] slots, AcceleratorChoice choice)
+        {
+            _host = new AcceleratorHost(choice);
+            _layout = layout;
+            var acc = _host.Accelerator;
+            _kernel = acc.LoadAutoGroupedStreamKernel<Index1D, FusedArgs, int>(FusedInputKernel.Kernel);
+            _channels = acc.Allocate1D(layout.Channels);
+            _tapStart = acc.Allocate1D(layout.TapStart);
+            _tapCount = acc.Allocate1D(layout.TapCount);
+            _tapWeights = acc.Allocate1D(layout.TapWeights);
+            foreach (var s in slots)
+            {
+                if (_host.IsCpu)
+                {
+                    fixed (float* raw = s.Raw)
+                    fixed (float* output = s.Output)
+                    fixed (SampleAugment* aug = s.Augment)
+                    {
+                        // The arrays are pinned (POH), so these pointers stay valid for the slot's lifetime.
+                        _buffers[s] = (CPUMemoryBuffer.Create(acc, (IntPtr)raw, s.Raw.LongLength, sizeof(float)),
+                            CPUMemoryBuffer.Create(acc, (IntPtr)aug, s.Augment.LongLength, sizeof(SampleAugment)),
+                            CPUMemoryBuffer.Create(acc, (IntPtr)output, s.Output.LongLength, sizeof(float)));
+                    }
+                }
+                else
+                {
+                    _buffers[s] = (acc.Allocate1D<float>(s.Raw.LongLength), acc.Allocate1D<SampleAugment>(s.Augment.LongLength), acc.Allocate1D<float>(s.Output.LongLength));
+                }
+            }
+        }
+
+        public void Run(InputBatch batch)
+        {
+            var (raw, aug, output) = _buffers[batch];
+            var rawView = raw.AsArrayView<float>(0, raw.Length);
+            var augView = aug.AsArrayView<SampleAugment>(0, aug.Length);
+            var outView = output.AsArrayView<float>(0, output.Length);
+            if (!_host.IsCpu)
+            {
+                rawView.SubView(0, (long)batch.Count * _layout.RawSampleStride).CopyFromCPU(batch.Raw.AsSpan(0, batch.Count * _layout.RawSampleStride));
+                augView.SubView(0, batch.Count).CopyFromCPU(batch.Augment.AsSpan(0, batch.Count));
+            }
+            var args = FusedInputKernel.Args(_layout, batch.Count, rawView, augView, _channels.View, _tapStart.View, _tapCount.View, _tapWeights.View, outView);
+            int threads = _host.GridStrideThreads((long)batch.Count * _layout.PixelsPerSample);
+            _kernel(threads, args, threads);
+            _host.Accelerator.Synchronize();
+            if (!_host.IsCpu) outView.CopyToCPU(batch.Output);
+        }
+
+        public void Dispose()
+        {
+            foreach (var (r, a, o) in _buffers.Values)
+            {
+                r.Dispose();
+                a.Dispose();
+                o.Dispose();
+            }
+            _channels.Dispose();
+            _tapStart.Dispose();
+            _tapCount.Dispose();
+            _tapWeights.Dispose();
+            _host.Dispose();
+        }
+    }
+}

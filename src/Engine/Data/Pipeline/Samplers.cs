@@ -1,0 +1,83 @@
+using MantisShrimp.Engine.Common;
+
+namespace MantisShrimp.Engine.Data.Pipeline;
+
+/// <summary>A record of a shard set: which shard, which slot.</summary>
+public readonly record struct RecordRef(int Shard, int Slot);
+
+/// <summary>Chooses the records of each batch.</summary>
+public interface ISampler
+{
+    /// <summary>Total records an epoch yields (for progress), or -1 when unbounded.</summary>
+    long Length { get; }
+
+    /// <summary>Fills <paramref name="batch"/> with the next records; returns how many (0 at the end).</summary>
+    int Next(Span<RecordRef> batch);
+}
+
+/// <summary>Every record of the chosen shards once, in shard then slot order (evaluation and scoring).</summary>
+public sealed class SequentialSampler : ISampler
+{
+    private readonly RecordRef[] _records;
+    private long _position;
+
+    public SequentialSampler(ShardSet set, string? split)
+    {
+        var list = new List<RecordRef>();
+        for (int s = 0; s < set.Shards.Count; s++)
+            if (split is null || set.Shards[s].Info.Split == split)
+                for (int slot = 0; slot < set.Shards[s].Count; slot++) list.Add(new RecordRef(s, slot));
+        _records = list.ToArray();
+    }
+
+    public long Length => _records.Length;
+
+    public int Next(Span<RecordRef> batch)
+    {
+        int n = (int)Math.Min(batch.Length, _records.Length - _position);
+        _records.AsSpan((int)_position, n).CopyTo(batch);
+        _position += n;
+        return n;
+    }
+}
+
+/// <summary>
+/// Class-balanced sampling with replacement (paper §4.3): each draw picks one of the non-empty redshift
+/// classes uniformly, then a record of that class uniformly — so rare high-z classes are seen as often as
+/// the crowded low-z ones. Deterministic for a seed; unbounded.
+/// </summary>
+public sealed class ClassBalancedSampler : ISampler
+{
+    private readonly RecordRef[][] _byClass;
+    private SplitMix64 _rng;
+
+    public ClassBalancedSampler(ShardSet set, string split, ulong seed)
+    {
+        var lists = Enumerable.Range(0, RedshiftGrid.Classes).Select(_ => new List<RecordRef>()).ToArray();
+        for (int s = 0; s < set.Shards.Count; s++)
+        {
+            var shard = set.Shards[s];
+            if (shard.Info.Split != split) continue;
+            for (int slot = 0; slot < shard.Count; slot++)
+                lists[RedshiftGrid.ClassOf(shard.Header(slot).Z)].Add(new RecordRef(s, slot));
+        }
+        _byClass = lists.Where(l => l.Count > 0).Select(l => l.ToArray()).ToArray();
+        if (_byClass.Length == 0) throw new UserInputException($"{set.Directory}: split '{split}' has no records to sample");
+        _rng = new SplitMix64(seed);
+    }
+
+    /// <summary>Number of redshift classes that have at least one record.</summary>
+    public int NonEmptyClasses => _byClass.Length;
+
+    public long Length => -1;
+
+    public int Next(Span<RecordRef> batch)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var members = _byClass[_rng.NextInt64(_byClass.Length)];
+            batch[i] = members[_rng.NextInt64(members.Length)];
+        }
+        return batch.Length;
+    }
+}
