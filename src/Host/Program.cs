@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

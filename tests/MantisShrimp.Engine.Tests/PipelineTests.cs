@@ -172,7 +172,7 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
         const int batches = 20;
         for (int i = 0; i < batches; i++) { var b = p.Next()!; p.Release(b); }
         long perBatch = (GC.GetTotalAllocatedBytes(precise: true) - before) / batches;
-        Assert.True(perBatch < 2048, $"{perBatch} bytes allocated per batch");
+        Assert.True(perBatch < 256, $"{perBatch} bytes allocated per batch");
     }
 
     private sealed class BrokenSampler : ISampler

@@ -28,11 +28,11 @@ public static class ShardLayout
     /// <summary>Marker written into each record; a zero marker means the slot was never written.</summary>
     public const uint RecordMarker = 0x4D524543; // "CERM"
 
-    public static int PixelCount => BandCatalog.NativePixelsPerSample;
+    public static readonly int PixelCount = BandCatalog.NativePixelsPerSample;
 
-    public static int PixelBytes => PixelCount * sizeof(float);
+    public static readonly int PixelBytes = PixelCount * sizeof(float);
 
-    public static int RecordStride => (RecordHeaderBytes + PixelBytes + RecordAlignment - 1) / RecordAlignment * RecordAlignment;
+    public static readonly int RecordStride = (RecordHeaderBytes + PixelBytes + RecordAlignment - 1) / RecordAlignment * RecordAlignment;
 
     public static long FileBytes(long records) => FileHeaderBytes + records * RecordStride;
 

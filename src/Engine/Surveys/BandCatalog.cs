@@ -59,14 +59,19 @@ public static class BandCatalog
         ?? All.FirstOrDefault(b => b.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && b.Name.Length > 1)
         ?? throw new ArgumentException($"Unknown band '{name}'. Bands: {string.Join(", ", All.Select(b => b.Name))}.");
 
+    // Computed once: these sit on per-record hot paths (a LINQ sum there allocated per call).
+    private static readonly int[] NativeOffsets = ComputeOffsets();
+
     /// <summary>Total stored pixels of one sample: all 9 bands at native resolution.</summary>
-    public static int NativePixelsPerSample => All.Sum(b => b.NativeSize * b.NativeSize);
+    public static readonly int NativePixelsPerSample = NativeOffsets[BandCount];
 
     /// <summary>Offset (in pixels) of each band's native plane inside a sample's pixel block, in channel order.</summary>
-    public static int NativePixelOffset(Band band)
+    public static int NativePixelOffset(Band band) => NativeOffsets[(int)band];
+
+    private static int[] ComputeOffsets()
     {
-        int offset = 0;
-        for (int c = 0; c < (int)band; c++) offset += All[c].NativeSize * All[c].NativeSize;
-        return offset;
+        var offsets = new int[BandCount + 1];
+        for (int c = 0; c < BandCount; c++) offsets[c + 1] = offsets[c] + All[c].NativeSize * All[c].NativeSize;
+        return offsets;
     }
 }

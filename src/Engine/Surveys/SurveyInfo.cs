@@ -23,5 +23,7 @@ public sealed record SurveyInfo(
     IntensityTransform Transform)
 {
     /// <summary>Bands of this survey in model order.</summary>
-    public IReadOnlyList<BandInfo> Bands => BandCatalog.All.Where(b => b.Survey == Survey).ToArray();
+    public IReadOnlyList<BandInfo> Bands => _bands ??= BandCatalog.All.Where(b => b.Survey == Survey).ToArray();
+
+    private BandInfo[]? _bands;
 }

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Text.Json;
+using MantisShrimp.Engine.Benchmarks;
+using MantisShrimp.Kernels;
+
+namespace MantisShrimp.Host.Commands;
+
+internal static class BenchCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var bench = new Command("bench", "End-to-end performance measurements (BenchmarkDotNet micro-benchmarks live in bench/).");
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
+        var shards = new Option<string?>("--shards") { Description = "Shard set to read (default: a toy set built in a temporary folder)." };
+        var samples = new Option<int>("--samples") { Description = "Sources in the toy set.", DefaultValueFactory = _ => 256 };
+        var batches = new Option<int>("--batches") { Description = "Batches per feed measurement.", DefaultValueFactory = _ => 40 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Feed batch size.", DefaultValueFactory = _ => 64 };
+        var workers = new Option<int>("--workers") { Description = "Threads preparing batches.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var accelerator = new Option<string>("--accelerator") { Description = "ILGPU accelerator for the kernel measurements: cpu or cuda.", DefaultValueFactory = _ => "cpu" }
+            .AcceptOnlyFromAmong("cpu", "cuda");
+        var quiet = SharedOptions.Quiet();
+        var pipeline = new Command("pipeline", "Input path: fused kernel vs libtorch, loader vs memcpy, whole-feed samples/s (early and late fusion), allocations per batch.")
+        {
+            json, shards, samples, batches, batchSize, workers, accelerator, quiet,
+        };
+        pipeline.SetAction(r => ctx.Guard(_ =>
+        {
+            var options = new PipelineBenchmarkOptions
+            {
+                Shards = r.GetValue(shards),
+                ToySamples = r.GetValue(samples),
+                FeedBatches = Math.Max(1, r.GetValue(batches)),
+                FeedBatch = Math.Max(1, r.GetValue(batchSize)),
+                Workers = Math.Max(1, r.GetValue(workers)),
+                Accelerator = r.GetValue(accelerator) == "cuda" ? AcceleratorChoice.Cuda : AcceleratorChoice.Cpu,
+            };
+            var results = PipelineBenchmark.Run(options, ctx.Progress(r.GetValue(quiet)));
+            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+            ctx.Out.WriteLine(text);
+            if (r.GetValue(json) is { } path) File.WriteAllText(path, text + "\n");
+            return ExitCodes.Ok;
+        }));
+        bench.Subcommands.Add(pipeline);
+        return bench;
+    }
+}
