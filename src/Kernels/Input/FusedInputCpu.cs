@@ -31,16 +31,24 @@ public sealed unsafe class FusedInputCpu
         internal Scratch(int native, int crop, int output)
         {
             Plane = new float[native * native];
+            Temp = new float[native * native];
             Crop = new float[crop * crop];
             Rows = new float[crop * output];
         }
 
         internal float[] Plane { get; }
+        internal float[] Temp { get; }
         internal float[] Crop { get; }
         internal float[] Rows { get; }
     }
 
     public Scratch CreateScratch() => new(MaxNative, MaxCrop, MaxOutput);
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _pool = [];
+
+    private Scratch RentScratch() => _pool.TryTake(out var s) ? s : CreateScratch();
+
+    private void ReturnScratch(Scratch s) => _pool.Add(s);
 
     /// <summary>Work items of a batch: one per (sample, channel).</summary>
     public int WorkItems(int samples) => samples * Layout.Channels.Length;
@@ -57,9 +65,11 @@ public sealed unsafe class FusedInputCpu
         {
             float* rp = r, op = o;
             SampleAugment* ap = a;
-            var local = new ThreadLocal<Scratch>(CreateScratch);
-            Parallel.For(0, WorkItems(samples), item => Process(rp, ap, op, item, local.Value!));
-            local.Dispose();
+            Parallel.For(0, WorkItems(samples), () => RentScratch(), (item, _, scratch) =>
+            {
+                Process(rp, ap, op, item, scratch);
+                return scratch;
+            }, ReturnScratch);
         }
     }
 
@@ -72,7 +82,7 @@ public sealed unsafe class FusedInputCpu
         int big = ch.NativeSize, n = ch.CropSize, m = ch.OutputSize;
         var src = new ReadOnlySpan<float>(raw + (long)sample * Layout.RawSampleStride + ch.InputOffset, big * big);
         var plane = scratch.Plane.AsSpan(0, big * big);
-        Transform(src, plane, ch.Transform);
+        Transform(src, plane, ch.Transform, scratch.Temp.AsSpan(0, big * big));
         var a = augment[sample];
         float* dst = output + ch.SegmentBase + (long)sample * ch.SegmentSampleStride + ch.ChannelOffset;
         if (ch.ResizeOffset < 0)
@@ -86,7 +96,8 @@ public sealed unsafe class FusedInputCpu
     }
 
     /// <summary>Vectorised intensity transform with NaN fill.</summary>
-    public static void Transform(ReadOnlySpan<float> src, Span<float> dst, IntensityTransform t)
+    /// <param name="temp">Scratch of at least <paramref name="src"/>'s length.</param>
+    public static void Transform(ReadOnlySpan<float> src, Span<float> dst, IntensityTransform t, Span<float> temp)
     {
         if (t.Kind == IntensityTransformKind.LinearClip)
         {
@@ -96,10 +107,16 @@ public sealed unsafe class FusedInputCpu
         }
         else
         {
+            // max(asinh(s·x), 0) = asinh(max(s·x, 0)) = log(y + sqrt(y² + 1)) with y = max(s·x, 0) ≥ 0, built from
+            // vectorised primitives: TensorPrimitives.Asinh is scalar (measured here: 7–17 ns per element; this
+            // composition 0.8 ns, up to 8.5 ns when y is tiny). NaN propagates and is filled below.
             TensorPrimitives.Multiply(src, t.Scale, dst);
-            TensorPrimitives.Asinh(dst, dst);
-            TensorPrimitives.Multiply(dst, 1f / t.Divisor, dst);
             TensorPrimitives.Max(dst, 0f, dst);
+            TensorPrimitives.MultiplyAdd(dst, dst, 1f, temp);
+            TensorPrimitives.Sqrt(temp, temp);
+            TensorPrimitives.Add(temp, dst, temp);
+            TensorPrimitives.Log(temp, temp);
+            TensorPrimitives.Multiply(temp, 1f / t.Divisor, dst);
         }
         ReplaceNaN(src, dst, t.NanFill);
     }
