@@ -78,13 +78,7 @@ public sealed class CutoutLoader(string directory)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero point)");
         var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
         flags |= CropInto(image, 0, survey.NativeSize, dst);
-        int nan = 0;
-        foreach (float v in dst) if (float.IsNaN(v)) nan++;
-        double fraction = nan / (double)dst.Length;
-        if (fraction > BandCatalog.MaxPanStarrsNanFraction)
-            throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
-                $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {dst.Length}; limit {BandCatalog.MaxPanStarrsNanFraction:P0})"));
-        if (nan > 0) flags |= SampleFlags.PanStarrsHasNaN;
+        flags |= CheckPanStarrsNaN(band, dst);
         zps[band.Channel] = (float)band.ZeroPoint(exptime);
         return flags;
     }
@@ -128,6 +122,53 @@ public sealed class CutoutLoader(string directory)
         if (sep > limit)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
                 $"{Path.GetFileName(path)}: cutout centre ({cra:F6}, {cdec:F6}) is {sep:F1}″ from the catalog position (limit {limit:F1}″)"));
+    }
+
+    /// <summary>The paper's NaN rule for one PS1 band: more than 1% NaN pixels rejects the sample.</summary>
+    public static SampleFlags CheckPanStarrsNaN(BandInfo band, ReadOnlySpan<float> plane)
+    {
+        int nan = 0;
+        foreach (float v in plane) if (float.IsNaN(v)) nan++;
+        double fraction = nan / (double)plane.Length;
+        if (fraction > BandCatalog.MaxPanStarrsNanFraction)
+            throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {plane.Length}; limit {BandCatalog.MaxPanStarrsNanFraction:P0})"));
+        return nan > 0 ? SampleFlags.PanStarrsHasNaN : SampleFlags.None;
+    }
+
+    /// <summary>
+    /// Builds a sample from native-size planes already in memory (channel order) with the same rules as for files:
+    /// ±Inf → NaN, the PS1 NaN rule, no-coverage flags, zero points (PS1 from <paramref name="ps1ExposureSeconds"/>).
+    /// The simulator's direct path to shards uses it, so its records equal those of simulate + ingest.
+    /// </summary>
+    public static CutoutSample FromPlanes(IReadOnlyList<float[]> planes, IReadOnlyList<double> ps1ExposureSeconds)
+    {
+        var pixels = new float[BandCatalog.NativePixelsPerSample];
+        var zps = new float[BandCatalog.BandCount];
+        var flags = SampleFlags.None;
+        foreach (var survey in BandCatalog.AllSurveys)
+        {
+            bool allZero = true;
+            foreach (var band in survey.Bands)
+            {
+                var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), band.NativeSize * band.NativeSize);
+                if (planes[band.Channel].Length != dst.Length)
+                    throw new ArgumentException($"{band.Name}: plane has {planes[band.Channel].Length} pixels, expected {dst.Length}.");
+                planes[band.Channel].CopyTo(dst);
+                for (int i = 0; i < dst.Length; i++)
+                    if (float.IsInfinity(dst[i])) { dst[i] = float.NaN; flags |= SampleFlags.InfinityAsNaN; }
+                if (survey.Survey == Survey.PanStarrs)
+                {
+                    flags |= CheckPanStarrsNaN(band, dst);
+                    zps[band.Channel] = (float)band.ZeroPoint(ps1ExposureSeconds[band.Channel - BandCatalog.Get(Band.g).Channel]);
+                }
+                else zps[band.Channel] = (float)band.ZeroPoint();
+                if (dst.ContainsAnyExcept(0f)) allZero = false;
+            }
+            if (allZero && survey.Survey != Survey.PanStarrs)
+                flags |= survey.Survey == Survey.Galex ? SampleFlags.GalexNoCoverage : SampleFlags.UnwiseNoCoverage;
+        }
+        return new CutoutSample(pixels, zps, flags);
     }
 
     /// <summary>Copies the centred n×n window of <paramref name="plane"/> into <paramref name="dst"/>; ±Inf becomes NaN.</summary>

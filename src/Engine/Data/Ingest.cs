@@ -33,11 +33,20 @@ public static class Ingest
 {
     public const string ManifestFile = "manifest.json", RejectsFile = "rejects.csv", WorkDirectory = ".ingest";
 
-    public static IngestSummary Run(IngestOptions options, IProgressReporter? progress = null, CancellationToken cancel = default)
+    public static IngestSummary Run(IngestOptions options, IProgressReporter? progress = null, CancellationToken cancel = default) =>
+        Run(options, source: null, progress, cancel);
+
+    /// <summary>
+    /// Ingest with another source of samples than FITS files in <see cref="IngestOptions.CutoutsDirectory"/> (which
+    /// then only labels the source in the resume fingerprint) — the simulator's direct path. The source must be
+    /// deterministic: it is asked once to judge a row and again to write it.
+    /// </summary>
+    public static IngestSummary Run(IngestOptions options, Func<CatalogEntry, CutoutSample>? source, IProgressReporter? progress = null,
+        CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
         if (options.Chunks is < 1 or > 999) throw new UserInputException($"--chunks must be in 1..999 (got {options.Chunks})");
-        if (!Directory.Exists(options.CutoutsDirectory))
+        if (source is null && !Directory.Exists(options.CutoutsDirectory))
             throw new UserInputException($"Cutout directory not found: {options.CutoutsDirectory}");
         var catalog = Catalog.Load(options.CatalogPath);
         string catalogSha = Sha256File(options.CatalogPath);
@@ -61,13 +70,14 @@ public static class Ingest
         Directory.CreateDirectory(work);
         string settings = string.Join("\n",
             $"format_version={ShardLayout.FormatVersion}", $"catalog_sha256={catalogSha}",
-            $"cutouts={Path.GetFullPath(options.CutoutsDirectory)}", $"seed={options.Seed}", $"chunks={options.Chunks}") + "\n";
+            $"cutouts={(source is null ? Path.GetFullPath(options.CutoutsDirectory) : options.CutoutsDirectory)}", $"seed={options.Seed}", $"chunks={options.Chunks}") + "\n";
         string settingsPath = Path.Combine(work, "settings");
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != settings)
             throw new UserInputException($"{outDir} holds an interrupted ingest with other settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
         File.WriteAllText(settingsPath, settings);
 
-        var loader = new CutoutLoader(options.CutoutsDirectory);
+        var files = new CutoutLoader(options.CutoutsDirectory);
+        Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancel };
 
         // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected).
@@ -83,7 +93,7 @@ public static class Ingest
                 string? reason = null;
                 try
                 {
-                    loader.Load(entry.Id, entry.Ra, entry.Dec);
+                    load(entry);
                 }
                 catch (SampleRejectedException e)
                 {
@@ -122,7 +132,7 @@ public static class Ingest
                     CutoutSample sample;
                     try
                     {
-                        sample = loader.Load(t.Entry.Id, t.Entry.Ra, t.Entry.Dec);
+                        sample = load(t.Entry);
                     }
                     catch (SampleRejectedException e)
                     {

@@ -35,18 +35,31 @@ public static class BandCatalog
     /// <summary>Surveys in model order.</summary>
     public static readonly IReadOnlyList<SurveyInfo> AllSurveys = [Galex, PanStarrs, Unwise];
 
-    /// <summary>The 9 bands in model channel order.</summary>
+    /// <summary>
+    /// The 9 bands in model channel order. Passbands: GALEX FUV/NUV edges; PS1 g r i z y centres 481, 617, 752,
+    /// 866, 962 nm with widths ≈ 137, 140, 130, 104, 83 nm; WISE W1 3.35 µm, W2 4.60 µm. PSF FWHM: the services'
+    /// typical values. Depths: 5σ point-source AB depths of the paper's Table 2.
+    /// </summary>
     public static readonly IReadOnlyList<BandInfo> All =
     [
-        new(Band.FUV, Survey.Galex, 0, CubePlane: 1, CubeBandCode: "f", NativeZeroPoint: 18.82, MagnitudeSystem.AB, 0),
-        new(Band.NUV, Survey.Galex, 1, CubePlane: 0, CubeBandCode: "n", NativeZeroPoint: 20.08, MagnitudeSystem.AB, 0),
-        new(Band.g, Survey.PanStarrs, 2, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
-        new(Band.r, Survey.PanStarrs, 3, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
-        new(Band.i, Survey.PanStarrs, 4, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
-        new(Band.z, Survey.PanStarrs, 5, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
-        new(Band.y, Survey.PanStarrs, 6, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0),
-        new(Band.W1, Survey.Unwise, 7, CubePlane: 0, CubeBandCode: "1", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 2.699),
-        new(Band.W2, Survey.Unwise, 8, CubePlane: 1, CubeBandCode: "2", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 3.339),
+        new(Band.FUV, Survey.Galex, 0, CubePlane: 1, CubeBandCode: "f", NativeZeroPoint: 18.82, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (1344, 1786), PsfFwhmArcsec = 4.2, Depth5SigmaAb = 19.9 },
+        new(Band.NUV, Survey.Galex, 1, CubePlane: 0, CubeBandCode: "n", NativeZeroPoint: 20.08, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (1771, 2831), PsfFwhmArcsec = 5.3, Depth5SigmaAb = 20.8 },
+        new(Band.g, Survey.PanStarrs, 2, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (4810 - 685, 4810 + 685), PsfFwhmArcsec = 1.3, Depth5SigmaAb = 23.3 },
+        new(Band.r, Survey.PanStarrs, 3, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (6170 - 700, 6170 + 700), PsfFwhmArcsec = 1.2, Depth5SigmaAb = 23.2 },
+        new(Band.i, Survey.PanStarrs, 4, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (7520 - 650, 7520 + 650), PsfFwhmArcsec = 1.1, Depth5SigmaAb = 23.1 },
+        new(Band.z, Survey.PanStarrs, 5, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (8660 - 520, 8660 + 520), PsfFwhmArcsec = 1.07, Depth5SigmaAb = 22.3 },
+        new(Band.y, Survey.PanStarrs, 6, -1, null, PanStarrsZeroPointAt1s, MagnitudeSystem.AB, 0)
+            { PassbandAngstrom = (9620 - 415, 9620 + 415), PsfFwhmArcsec = 1.02, Depth5SigmaAb = 21.3 },
+        new(Band.W1, Survey.Unwise, 7, CubePlane: 0, CubeBandCode: "1", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 2.699)
+            { PassbandAngstrom = (33500 - 3300, 33500 + 3300), PsfFwhmArcsec = 6.1, Depth5SigmaAb = 20.72 },
+        new(Band.W2, Survey.Unwise, 8, CubePlane: 1, CubeBandCode: "2", NativeZeroPoint: 22.5, MagnitudeSystem.Vega, 3.339)
+            { PassbandAngstrom = (46000 - 5200, 46000 + 5200), PsfFwhmArcsec = 6.4, Depth5SigmaAb = 19.97 },
     ];
 
     public static BandInfo Get(Band band) => All[(int)band];

@@ -21,6 +21,18 @@ public sealed record BandInfo(
 {
     public string Name => Band.ToString();
 
+    /// <summary>Blue and red edges (Å, observed frame) of the band's transmission, at half maximum.</summary>
+    public (double Blue, double Red) PassbandAngstrom { get; init; }
+
+    /// <summary>Pivot-like centre of the passband (Å).</summary>
+    public double CentreAngstrom => 0.5 * (PassbandAngstrom.Blue + PassbandAngstrom.Red);
+
+    /// <summary>Typical PSF FWHM of the service's images (arcsec).</summary>
+    public double PsfFwhmArcsec { get; init; }
+
+    /// <summary>5σ point-source depth (AB) of the paper's Table 2.</summary>
+    public double Depth5SigmaAb { get; init; }
+
     public SurveyInfo SurveyInfo => BandCatalog.ForSurvey(Survey);
 
     /// <summary>Side length of this band's cutout as delivered and stored.</summary>
