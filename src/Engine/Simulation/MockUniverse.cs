@@ -113,8 +113,16 @@ public static class MockUniverse
             if (r < 16.5) brightStars.Add((dx, dy, 3 + (16.5 - r) * 3));
         }
 
-        float[][]? planes = null;
+        // PS1 masks first (their own random stream), so catalog values never depend on whether images are rendered.
+        var maskRng = SplitMix64.ForStream(seed ^ 0x3A5C_0B1EUL, (ulong)k);
+        var masks = new bool[5][];
         double maxNan = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            masks[i] = PanStarrsMask(BandCatalog.PanStarrs.NativeSize, BandCatalog.PanStarrs.PixelScaleArcsec, brightStars, ref maskRng);
+            maxNan = Math.Max(maxNan, masks[i].Count(m => m) / (double)masks[i].Length);
+        }
+        float[][]? planes = null;
         if (withImages)
         {
             var noise = SplitMix64.ForStream(seed ^ 0x5EED_0F_A015EUL, (ulong)k);
@@ -130,7 +138,10 @@ public static class MockUniverse
                     AddNoise(plane, SkySigma(band, zp), Gain(band.Survey), ref noise);
                 }
                 if (band.Survey == Survey.PanStarrs)
-                    maxNan = Math.Max(maxNan, MaskPanStarrs(plane, n, band.SurveyInfo.PixelScaleArcsec, brightStars, ref noise));
+                {
+                    var mask = masks[band.Channel - 2];
+                    for (int i = 0; i < plane.Length; i++) if (mask[i]) plane[i] = float.NaN;
+                }
                 planes[band.Channel] = plane;
             }
         }
@@ -162,9 +173,10 @@ public static class MockUniverse
         }
     }
 
-    /// <summary>PS1 defects: bright-star masks and chip-gap segments as NaN. Returns the NaN fraction.</summary>
-    private static double MaskPanStarrs(Span<float> plane, int n, double scale, List<(double Dx, double Dy, double R)> stars, ref SplitMix64 rng)
+    /// <summary>PS1 defects of one band: bright-star masks and, sometimes, a chip-gap segment (true = masked, NaN).</summary>
+    private static bool[] PanStarrsMask(int n, double scale, List<(double Dx, double Dy, double R)> stars, ref SplitMix64 rng)
     {
+        var mask = new bool[n * n];
         double centre = (n - 1) / 2.0;
         foreach (var (dx, dy, r) in stars)
         {
@@ -172,23 +184,21 @@ public static class MockUniverse
             int rad = (int)Math.Ceiling(r);
             for (int y = Math.Max(0, (int)sy - rad); y <= Math.Min(n - 1, (int)sy + rad); y++)
                 for (int x = Math.Max(0, (int)sx - rad); x <= Math.Min(n - 1, (int)sx + rad); x++)
-                    if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= r * r) plane[y * n + x] = float.NaN;
+                    if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= r * r) mask[y * n + x] = true;
         }
         double u = rng.NextDouble();
         if (u < 0.12)
         {
-            // A chip gap: usually a short segment (< 1% of the pixels), sometimes one crossing the cutout.
+            // A chip gap: usually a short segment (< 1% of the pixels), sometimes one crossing the cutout (> 1%: rejected).
             bool vertical = rng.NextDouble() < 0.5;
             int width = 1 + (int)(3 * rng.NextDouble());
             int length = u < 0.02 ? n : 20 + (int)(50 * rng.NextDouble());
             int pos = (int)(rng.NextDouble() * (n - width)), start = (int)(rng.NextDouble() * (n - length + 1));
             for (int a = pos; a < pos + width; a++)
                 for (int t = start; t < start + length; t++)
-                    plane[vertical ? t * n + a : a * n + t] = float.NaN;
+                    mask[vertical ? t * n + a : a * n + t] = true;
         }
-        int nan = 0;
-        foreach (float v in plane) if (float.IsNaN(v)) nan++;
-        return nan / (double)plane.Length;
+        return mask;
     }
 
     private static int Poisson(ref SplitMix64 rng, double lambda)

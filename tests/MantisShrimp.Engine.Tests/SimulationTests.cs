@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Dust;
+using MantisShrimp.Engine.Fits;
+using MantisShrimp.Engine.Simulation;
+using MantisShrimp.Engine.Sky;
+using MantisShrimp.Engine.Surveys;
+
+namespace MantisShrimp.Engine.Tests;
+
+/// <summary>A small simulated universe shared by the simulation tests (dust maps at NSIDE 64 to stay quick).</summary>
+public sealed class SimulatedUniverseFixture : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public SimulatedUniverseFixture()
+    {
+        Options = new SimulationOptions(24, 7, _dir.File("sim")) { DustNside = 64 };
+        Catalog = MockUniverse.Simulate(Options);
+        Dust = DustMaps.Load(_dir.File("sim/dust"));
+    }
+
+    public SimulationOptions Options { get; }
+    public string Catalog { get; }
+    public DustMaps Dust { get; }
+    public string Root => _dir.Path;
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<SimulatedUniverseFixture>
+{
+    [Fact]
+    public void Galaxy_k_depends_only_on_seed_and_k()
+    {
+        using var tmp = new TempDir();
+        var small = MockUniverse.Simulate(sim.Options with { Count = 5, OutputDirectory = tmp.File("small") });
+        var big = File.ReadAllLines(sim.Catalog);
+        Assert.Equal(big.Take(6), File.ReadAllLines(small));
+        foreach (var file in Directory.GetFiles(tmp.File("small/cutouts")))
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sim.Options.OutputDirectory, "cutouts", Path.GetFileName(file))), File.ReadAllBytes(file));
+    }
+
+    [Fact]
+    public void Direct_path_records_equal_simulate_plus_ingest()
+    {
+        using var tmp = new TempDir();
+        var viaFits = Ingest.Run(new IngestOptions(sim.Catalog, Path.Combine(sim.Options.OutputDirectory, "cutouts"), tmp.File("a")) { Chunks = 2, Seed = 3 });
+        var direct = MockUniverse.SimulateToShards(sim.Options with { OutputDirectory = tmp.File("direct") }, tmp.File("b"), 2, 3);
+        Assert.Equal(viaFits.Manifest.Counts, direct.Manifest.Counts);
+        foreach (var shard in viaFits.Manifest.Shards)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.File("a"), shard.File)), File.ReadAllBytes(Path.Combine(tmp.File("b"), shard.File)));
+            Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), shard.Meta)), File.ReadAllText(Path.Combine(tmp.File("b"), shard.Meta)));
+        }
+        Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), Ingest.RejectsFile)), File.ReadAllText(Path.Combine(tmp.File("b"), Ingest.RejectsFile)));
+    }
+
+    [Fact]
+    public void Files_pass_fitsverify()
+    {
+        var files = Directory.GetFiles(Path.Combine(sim.Options.OutputDirectory, "cutouts"), "sim0000003.*")
+            .Concat(Directory.GetFiles(Path.Combine(sim.Options.OutputDirectory, "dust"))).ToArray();
+        Assert.Equal(9, files.Length);
+        var psi = new ProcessStartInfo("fitsverify", ["-q", .. files]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("fitsverify is not installed (Debian package fitsverify; ./build.sh installs it)", e);
+        }
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(files.Length, output.Split('\n').Count(l => l.StartsWith("verification OK")));
+    }
+
+    [Fact]
+    public void Headers_follow_the_services_and_carry_magzp_and_psf()
+    {
+        string dir = Path.Combine(sim.Options.OutputDirectory, "cutouts");
+        var galex = FitsFile.ReadFirstImage(Path.Combine(dir, "sim0000002.Galex.fits"));
+        Assert.Equal((32, 32, 2), (galex.Width, galex.Height, galex.Planes));
+        Assert.Equal("nf", galex.Header.GetStringOrNull("BANDS"));
+        Assert.Equal(20.08, galex.Header.GetDouble("MAGZP0", "x"), 6);
+        Assert.Equal(18.82, galex.Header.GetDouble("MAGZP1", "x"), 6);
+        Assert.Equal(5.3, galex.Header.GetDouble("PSFFWHM0", "x"), 6);
+        var wise = FitsFile.ReadFirstImage(Path.Combine(dir, "sim0000002.Unwise.fits"));
+        Assert.Equal("12", wise.Header.GetStringOrNull("BANDS"));
+        Assert.Equal(22.5 + 2.699, wise.Header.GetDouble("MAGZP0", "x"), 6);
+        var r = FitsFile.ReadFirstImage(Path.Combine(dir, "sim0000002.r.fits"));
+        Assert.Equal((170, 170), (r.Width, r.Height));
+        double exptime = r.Header.GetDouble("EXPTIME", "x");
+        Assert.Equal(25 + 2.5 * Math.Log10(exptime), r.Header.GetDouble("MAGZP", "x"), 6);
+        var wcs = TanWcs.FromHeader(r.Header, "r");
+        Assert.Equal(85.5, wcs.Crpix1);
+        Assert.Equal(-0.25 / 3600, -wcs.PixelScaleArcsec.X / 3600, 12);
+    }
+
+    [Fact]
+    public void Catalog_extinction_comes_from_the_written_healpix_maps()
+    {
+        var rows = File.ReadAllLines(sim.Catalog).Skip(1).Select(l => l.Split(',')).ToArray();
+        foreach (var f in rows)
+        {
+            double ra = double.Parse(f[1]), dec = double.Parse(f[2]);
+            var (csfd, planck) = sim.Dust.At(ra, dec);
+            Assert.True(Math.Abs(csfd - double.Parse(f[4])) <= 5e-6, $"csfd {csfd} vs {f[4]}");
+            Assert.True(Math.Abs(planck - double.Parse(f[5])) <= 5e-6, $"planck {planck} vs {f[5]}");
+            Assert.True(dec >= -30);
+        }
+        Assert.Equal(HealpixOrdering.Ring, sim.Dust.Csfd.Ordering);
+        Assert.Equal(HealpixOrdering.Nested, sim.Dust.Planck.Ordering);
+        using var f2 = FitsFile.Open(Path.Combine(sim.Options.OutputDirectory, "dust", DustMaps.PlanckFile));
+        Assert.Equal("NESTED", f2.Hdu("COMP-MAP").Header.GetStringOrNull("ORDERING"));
+    }
+
+    [Fact]
+    public void Measured_noise_gives_the_table_2_depths()
+    {
+        // σ_sky from the robust spread (1.4826 MAD) of each plane; m5 = ZP − 2.5 log10(5 σ √(4π) s).
+        var dust = sim.Dust;
+        foreach (var band in BandCatalog.All)
+        {
+            var depths = new List<double>();
+            for (int k = 0; k < 12; k++)
+            {
+                var g = MockUniverse.Generate(k, 7, dust, PopulationMix.Default, Cosmology.Default);
+                if (band.Survey == Survey.Galex && !g.GalexCoverage) continue;
+                var plane = g.Planes![band.Channel].Where(float.IsFinite).Select(v => (double)v).Order().ToArray();
+                double median = plane[plane.Length / 2];
+                var dev = plane.Select(v => Math.Abs(v - median)).Order().ToArray();
+                double sigma = 1.4826 * dev[dev.Length / 2];
+                double zp = band.Survey == Survey.PanStarrs ? band.ZeroPoint(g.Ps1ExposureSeconds[band.Channel - 2]) : band.ZeroPoint();
+                double s = band.PsfFwhmArcsec / 2.3548 / band.SurveyInfo.PixelScaleArcsec;
+                depths.Add(zp - 2.5 * Math.Log10(5 * sigma * Math.Sqrt(4 * Math.PI) * s));
+            }
+            double measured = depths.Order().ElementAt(depths.Count / 2);
+            Assert.True(Math.Abs(measured - band.Depth5SigmaAb) <= 0.25, $"{band.Name}: measured depth {measured:F2}, target {band.Depth5SigmaAb}");
+        }
+    }
+
+    [Fact]
+    public void Large_aperture_flux_matches_the_catalog_magnitude()
+    {
+        // Bright galaxies: flux in a 12″ radius aperture (PS1 r, i) vs the catalog's total magnitude; median ratio within 5%.
+        var ratios = new List<double>();
+        for (int k = 0; ratios.Count < 8 && k < 400; k++)
+        {
+            var g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default, withImages: false);
+            if (g.Magnitudes[(int)Band.r] > 18.5 || g.Properties.DiskReArcsec > 3 || g.Properties.BulgeReArcsec > 3) continue;
+            g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default);
+            foreach (var band in new[] { Band.r, Band.i })
+            {
+                var info = BandCatalog.Get(band);
+                double zp = info.ZeroPoint(g.Ps1ExposureSeconds[info.Channel - 2]);
+                double expected = Math.Pow(10, -0.4 * (g.Magnitudes[info.Channel] - zp));
+                double sum = 0, c = 84.5, radius = 12 / 0.25;
+                var plane = g.Planes![info.Channel];
+                for (int y = 0; y < 170; y++)
+                    for (int x = 0; x < 170; x++)
+                        if ((x - c) * (x - c) + (y - c) * (y - c) <= radius * radius && float.IsFinite(plane[y * 170 + x])) sum += plane[y * 170 + x];
+                ratios.Add(sum / expected);
+            }
+        }
+        Assert.True(ratios.Count >= 8, "not enough bright galaxies drawn");
+        double median = ratios.Order().ElementAt(ratios.Count / 2);
+        Assert.InRange(median, 0.95, 1.05);
+    }
+
+    [Fact]
+    public void Colour_tracks_follow_the_4000A_break_and_the_infrared()
+    {
+        static double[] Mags(string type, double z)
+        {
+            var spectrum = type == "red" ? new GalaxySpectrum { D4000 = 1.9 } : new GalaxySpectrum { YoungFraction = 0.7, EbvInternal = 0.1, EwHalpha = 60, D4000 = 1.3 };
+            var g = new GalaxyProperties
+            {
+                Population = Population.General, SedType = type, Z = z, AbsMagR = -21, Spectrum = spectrum,
+                BulgeFraction = type == "red" ? 1 : 0.1, DiskReArcsec = 1, BulgeReArcsec = 1, DiskAxisRatio = 1, BulgeAxisRatio = 1, PositionAngleDeg = 0,
+            };
+            return Render.ObservedMagnitudes(g, 0, Cosmology.Default).Total;
+        }
+        double GR(double z) => Mags("red", z)[(int)Band.g] - Mags("red", z)[(int)Band.r];
+        double RW1(string t, double z) => Mags(t, z)[(int)Band.r] - Mags(t, z)[(int)Band.W1];
+        // g − r of red galaxies rises steeply while the break crosses from g into r, then flattens.
+        Assert.True(GR(0.4) - GR(0.05) > 0.6, $"g−r 0.05→0.4: {GR(0.05):F2} → {GR(0.4):F2}");
+        Assert.True(Math.Abs(GR(0.8) - GR(0.45)) < 0.5 * (GR(0.4) - GR(0.05)), $"g−r flattens: {GR(0.45):F2} → {GR(0.8):F2}");
+        // r − W1 rises with redshift.
+        Assert.True(RW1("red", 1.0) - RW1("red", 0.1) > 1.0);
+        Assert.True(RW1("starforming", 1.2) > RW1("starforming", 0.2));
+        // Star-forming galaxies are bluer than red ones at the same z.
+        Assert.True(Mags("starforming", 0.3)[(int)Band.g] - Mags("starforming", 0.3)[(int)Band.r] < GR(0.3) - 0.4);
+    }
+
+    [Fact]
+    public void Flat_fnu_spectrum_has_equal_ab_magnitudes_in_every_band()
+    {
+        var mags = Photometry.Observed(l => 1e-20 * 2.99792458e18 / (l * l), [], 0.0, 0, Cosmology.Default);
+        Assert.All(mags, m => Assert.Equal(mags[0], m, 2));
+    }
+
+    [Fact]
+    public void Sersic_mixtures_enclose_half_the_light_at_re()
+    {
+        Assert.Equal(0.5, SersicMixture.Exponential.EnclosedFraction(1.0), 2);
+        Assert.Equal(0.5, SersicMixture.DeVaucouleurs.EnclosedFraction(1.0), 1);
+        Assert.Equal(1.0, SersicMixture.DeVaucouleurs.Amplitude.Sum(), 9);
+    }
+
+    [Fact]
+    public void Populations_sit_where_the_paper_samples_sit()
+    {
+        var rows = File.ReadAllLines(sim.Catalog).Skip(1).Select(l => l.Split(',')).ToArray();
+        foreach (var f in rows)
+        {
+            double z = double.Parse(f[3]), r = double.Parse(f[10]);
+            Assert.InRange(z, 0.0, 1.6);
+            switch (f[6])
+            {
+                case "bgs": Assert.True(r < GalaxyPopulations.BgsMagnitudeLimit); Assert.InRange(z, 0.0, 0.6); break;
+                case "lrg": Assert.InRange(z, 0.3, 1.05); Assert.Equal("red", f[16]); break;
+                case "elg": Assert.InRange(z, 0.6, 1.6); Assert.Equal("starforming", f[16]); break;
+            }
+        }
+        Assert.Throws<UserInputException>(() => PopulationMix.Parse("bgs=x"));
+        Assert.Equal(0.5, PopulationMix.Parse("bgs=0.5").Bgs);
+    }
+}
