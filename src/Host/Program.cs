@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        root.Subcommands.Add(SimulateReportCommand.Create(context));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

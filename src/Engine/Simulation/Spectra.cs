@@ -3,7 +3,7 @@ namespace MantisShrimp.Engine.Simulation;
 /// <summary>
 /// Analytic rest-frame spectral energy distributions from 0.09 to 6 µm (f_λ, arbitrary units, λ in Å), and the
 /// attenuation laws applied to them. These are physically shaped toys, not stellar-population syntheses:
-/// - old stars: a 4200 K black body (peak ≈ 0.7 µm, Rayleigh–Jeans tail into W1/W2) with the 4000 Å break
+/// - old stars: a 4800 K black body (peak ≈ 0.6 µm, Rayleigh–Jeans tail into W1/W2) with the 4000 Å break
 ///   (flux blueward divided by D4000), a weak UV upturn, and the 1.6 µm H⁻ opacity-minimum bump;
 /// - young stars: a UV power law f_λ ∝ λ^β (β ≈ −2) joined at 4000 Å to a 10 000 K black body, with a weak Balmer break;
 /// - emission lines (Hα, Hβ, [O II] 3727, [O III] 4959/5007, [N II] 6584) as unresolved lines of given equivalent width;
@@ -15,6 +15,9 @@ public static class Spectra
     public const double LymanLimit = 912.0;
     public const double BreakWavelength = 4000.0;
     private const double HcOverK = 1.4387769e8; // Å·K
+
+    /// <summary>Black-body temperature of the old-star continuum (tuned so red galaxies have g − r ≈ 0.8 at z ≈ 0).</summary>
+    public const double OldTemperature = 4800;
 
     /// <summary>Planck f_λ shape at temperature T (arbitrary normalisation, peak ≈ 1).</summary>
     public static double BlackBody(double lambda, double t)
@@ -34,9 +37,9 @@ public static class Spectra
     {
         if (lambda < LymanLimit) return 0;
         double breakFactor = 1.0 / d4000 + (1 - 1.0 / d4000) * Step(lambda, BreakWavelength, 40);
-        double continuum = BlackBody(lambda, 4200) * breakFactor;
+        double continuum = BlackBody(lambda, OldTemperature) * breakFactor;
         double upturn = 2.5e-3 * Math.Pow(lambda / 2000.0, -1.0) * (1 - Step(lambda, 3200, 150));
-        double hBump = 0.15 * BlackBody(16000, 4200) * Math.Exp(-0.5 * Math.Pow(Math.Log(lambda / 16000) / 0.12, 2));
+        double hBump = 0.15 * BlackBody(16000, OldTemperature) * Math.Exp(-0.5 * Math.Pow(Math.Log(lambda / 16000) / 0.12, 2));
         return continuum + upturn + hBump;
     }
 

@@ -5,18 +5,18 @@ using MantisShrimp.Engine.Simulation;
 namespace MantisShrimp.Host.Commands;
 
 /// <summary>
-/// The README's first command runs this. Today: toy cutouts in the services' formats → ingest → inspect.
-/// Later work makes it the full chain (simulate, train, score, evaluate).
+/// The README's first command runs this: simulate the mock universe → ingest → inspect. Later work makes it the
+/// full chain (train, score, evaluate).
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create(CommandContext ctx)
     {
         var output = new Option<string>("--out") { Description = "Working folder.", DefaultValueFactory = _ => "demo" };
-        var count = new Option<int>("--count") { Description = "Number of toy sources.", DefaultValueFactory = _ => 160 };
+        var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 320 };
         var seed = SharedOptions.Seed(42);
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("demo", "Run the pipeline end to end on the embedded default data (toy cutouts → ingest → inspect).")
+        var cmd = new Command("demo", "Run the pipeline end to end on the embedded default data (simulate → ingest → inspect).")
         {
             output, count, seed, quiet,
         };
@@ -25,9 +25,7 @@ internal static class DemoCommand
             string dir = r.GetValue(output)!;
             var progress = ctx.Progress(r.GetValue(quiet));
             string data = Path.Combine(dir, "data");
-            string catalog = Path.Combine(data, "catalog.csv");
-            if (!File.Exists(catalog))
-                ToyGalaxies.Write(data, r.GetValue(count), r.GetValue(seed), progress);
+            string catalog = MockUniverse.Simulate(new SimulationOptions(r.GetValue(count), r.GetValue(seed), data), progress, cancel);
             string shards = Path.Combine(dir, "shards");
             var summary = Ingest.Run(new IngestOptions(catalog, Path.Combine(data, "cutouts"), shards) { Seed = r.GetValue(seed) }, progress, cancel);
             var c = summary.Manifest.Counts;

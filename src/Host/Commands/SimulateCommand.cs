@@ -47,3 +47,25 @@ internal static class SimulateCommand
         return cmd;
     }
 }
+
+internal static class SimulateReportCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var output = new Option<string>("--out") { Description = "Folder for the figures (PNG) and sim_report.json.", DefaultValueFactory = _ => "docs/figures" };
+        var count = new Option<int>("--count") { Description = "Galaxies in the validation sample.", DefaultValueFactory = _ => 600 };
+        var seed = SharedOptions.Seed(1);
+        var quiet = SharedOptions.Quiet();
+        var cmd = new Command("simulate-report", "Check the mock universe and draw the figures of docs/simulator.md: n(z), colour tracks, depths, flux consistency, example cutouts.")
+        {
+            output, count, seed, quiet,
+        };
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            var report = SimulationReport.Run(r.GetValue(output)!, Math.Max(20, r.GetValue(count)), r.GetValue(seed), ctx.Progress(r.GetValue(quiet)));
+            ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

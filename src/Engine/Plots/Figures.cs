@@ -1,0 +1,98 @@
+using ScottPlot;
+using SkiaSharp;
+
+namespace MantisShrimp.Engine.Plots;
+
+/// <summary>Small helpers over ScottPlot 5 (line/point plots) and SkiaSharp (image mosaics), writing PNGs.</summary>
+public static class Figures
+{
+    public const int Width = 900, Height = 600;
+
+    public static Plot New(string title, string x, string y)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(x);
+        plot.YLabel(y);
+        return plot;
+    }
+
+    public static void Line(Plot plot, double[] xs, double[] ys, string label, float width = 2)
+    {
+        var s = plot.Add.Scatter(xs, ys);
+        s.LegendText = label;
+        s.MarkerSize = 0;
+        s.LineWidth = width;
+    }
+
+    public static void Points(Plot plot, double[] xs, double[] ys, string label, float size = 4)
+    {
+        var s = plot.Add.ScatterPoints(xs, ys);
+        s.LegendText = label;
+        s.MarkerSize = size;
+    }
+
+    public static void Save(Plot plot, string path, int width = Width, int height = Height)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.ShowLegend();
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>Histogram as a step line: (bin centres, counts).</summary>
+    public static (double[] Centres, double[] Counts) Histogram(IEnumerable<double> values, double min, double max, int bins)
+    {
+        var counts = new double[bins];
+        foreach (var v in values)
+        {
+            int b = (int)Math.Floor((v - min) / (max - min) * bins);
+            if (b >= 0 && b < bins) counts[b]++;
+        }
+        return (Enumerable.Range(0, bins).Select(i => min + (i + 0.5) * (max - min) / bins).ToArray(), counts);
+    }
+
+    /// <summary>
+    /// A mosaic of grey-scale tiles (row-major list of rows), each tile an image plane [y, x] with y up (FITS order),
+    /// scaled to <paramref name="tile"/> pixels and stretched with asinh between robust limits; NaN is drawn red.
+    /// </summary>
+    public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4)
+    {
+        int cols = rows.Max(r => r.Count);
+        int w = cols * tile + (cols + 1) * gap, h = rows.Count * tile + (rows.Count + 1) * gap;
+        using var bitmap = new SKBitmap(w, h);
+        using (var canvas = new SKCanvas(bitmap)) canvas.Clear(new SKColor(40, 40, 40));
+        for (int r = 0; r < rows.Count; r++)
+            for (int c = 0; c < rows[r].Count; c++)
+            {
+                var (pixels, size) = rows[r][c];
+                var finite = pixels.Where(float.IsFinite).Order().ToArray();
+                // Sky-relative asinh stretch: black at median − 1σ (σ from the MAD), softening at 3σ, white at the 99.9th percentile.
+                double median = finite.Length > 0 ? finite[finite.Length / 2] : 0;
+                double mad = finite.Length > 0 ? 1.4826 * finite.Select(v => Math.Abs(v - median)).Order().ElementAt(finite.Length / 2) : 1;
+                double lo = median - mad;
+                double hi = finite.Length > 0 ? Math.Max(finite[(int)(0.999 * (finite.Length - 1))], lo + 1e-12) : 1;
+                double soft = Math.Max(3 * mad, 1e-12);
+                double top = Math.Asinh((hi - lo) / soft);
+                int ox = gap + c * (tile + gap), oy = gap + r * (tile + gap);
+                for (int ty = 0; ty < tile; ty++)
+                    for (int tx = 0; tx < tile; tx++)
+                    {
+                        int sx = tx * size / tile, sy = (tile - 1 - ty) * size / tile; // flip: north up
+                        float v = pixels[sy * size + sx];
+                        SKColor color;
+                        if (float.IsNaN(v)) color = new SKColor(200, 40, 40);
+                        else
+                        {
+                            byte g = (byte)Math.Clamp(255 * Math.Asinh(Math.Max(0, v - lo) / soft) / top, 0, 255);
+                            color = new SKColor(g, g, g);
+                        }
+                        bitmap.SetPixel(ox + tx, oy + ty, color);
+                    }
+            }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+}
