@@ -163,6 +163,26 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
         Assert.Contains("slot 99999", e.Message);
     }
 
+    private sealed class BrokenSampler : ISampler
+    {
+        public long Length => -1;
+        public int Next(Span<RecordRef> batch)
+        {
+            for (int i = 0; i < batch.Length; i++) batch[i] = new RecordRef(0, 99999);
+            return batch.Length;
+        }
+    }
+}
+
+/// <summary>Allocation is measured process-wide, so this runs alone (no other test allocating meanwhile).</summary>
+[CollectionDefinition("Allocation", DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+[Collection("Allocation")]
+public class PipelineAllocationTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
+{
+    private ShardSet Set => toy.Set;
+
     [Fact]
     public void Steady_state_batches_allocate_almost_nothing()
     {
@@ -173,15 +193,5 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
         for (int i = 0; i < batches; i++) { var b = p.Next()!; p.Release(b); }
         long perBatch = (GC.GetTotalAllocatedBytes(precise: true) - before) / batches;
         Assert.True(perBatch < 256, $"{perBatch} bytes allocated per batch");
-    }
-
-    private sealed class BrokenSampler : ISampler
-    {
-        public long Length => -1;
-        public int Next(Span<RecordRef> batch)
-        {
-            for (int i = 0; i < batch.Length; i++) batch[i] = new RecordRef(0, 99999);
-            return batch.Length;
-        }
     }
 }
