@@ -62,7 +62,12 @@ public sealed unsafe class Shard : IDisposable
     public ReadOnlySpan<byte> RecordBytes(int slot) => new(RecordPointer(slot), ShardLayout.RecordStride);
 
     /// <summary>Source ids in slot order (from the shard's meta file).</summary>
-    public IReadOnlyList<string> Ids => _ids ??= LoadIds();
+    public IReadOnlyList<string> Ids => _ids ??= Meta.Rows.Select(r => r[1]).ToArray();
+
+    private (string[] Header, string[][] Rows)? _meta;
+
+    /// <summary>The meta file: header (slot, id, row, ra, dec, z, ebv_csfd, ebv_planck, catalog extras…) and one row per slot.</summary>
+    public (string[] Header, string[][] Rows) Meta => _meta ??= LoadMeta();
 
     private byte* RecordPointer(int slot)
     {
@@ -70,12 +75,13 @@ public sealed unsafe class Shard : IDisposable
         return _base + ShardLayout.RecordOffset(slot);
     }
 
-    private string[] LoadIds()
+    private (string[], string[][]) LoadMeta()
     {
         using var reader = new StreamReader(MetaPath);
-        var ids = Csv.Read(reader, MetaPath).Skip(1).Select(r => r.Fields[1]).ToArray();
-        if (ids.Length != Count) throw new UserInputException($"{MetaPath}: {ids.Length} rows for {Count} records");
-        return ids;
+        var records = Csv.Read(reader, MetaPath).Select(r => r.Fields).ToArray();
+        if (records.Length == 0) throw new UserInputException($"{MetaPath}: empty meta file");
+        if (records.Length - 1 != Count) throw new UserInputException($"{MetaPath}: {records.Length - 1} rows for {Count} records");
+        return (records[0], records[1..]);
     }
 
     public void Dispose()

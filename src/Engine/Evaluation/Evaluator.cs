@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Plots;
+
+namespace MantisShrimp.Engine.Evaluation;
+
+public sealed record EvaluateOptions(string Scores, string Out)
+{
+    public int Bootstrap { get; init; }
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Catalog column that defines sub-populations (used when present in the scores file).</summary>
+    public string GroupBy { get; init; } = "population";
+    /// <summary>Magnitude column used as the signal-to-noise proxy for binned metrics (when present).</summary>
+    public string MagnitudeColumn { get; init; } = "mag_r";
+}
+
+/// <summary>
+/// <c>mantis evaluate</c>: DIR/metrics.json (n, nmad, bias, eta_0p05, eta_0p15, cde_loss, pit_ks, pit_cvm, pit_ad
+/// and, with --bootstrap N, their standard errors *_se), metrics by sub-population and by magnitude bin, and the
+/// PNG plots (z_mean vs z_spec with 90% intervals, PIT histogram, example PDFs, metrics vs magnitude).
+/// </summary>
+public static class Evaluator
+{
+    public static Dictionary<string, object?> Run(EvaluateOptions o, IProgressReporter? progress = null)
+    {
+        progress ??= NullProgress.Instance;
+        var (galaxies, intervals) = Read(o.Scores);
+        if (galaxies.Count == 0) throw new UserInputException($"{o.Scores}: no galaxies");
+        Directory.CreateDirectory(o.Out);
+        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count };
+        foreach (var (k, v) in MetricSet.Compute(galaxies)) result[k] = Clean(v);
+        if (o.Bootstrap > 0)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var (k, v) in MetricSet.BootstrapStandardErrors(galaxies, o.Bootstrap, o.Seed)) result[k] = Clean(v);
+            result["bootstrap_resamples"] = o.Bootstrap;
+            result["bootstrap_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        }
+        if (galaxies[0].Extra.ContainsKey(o.GroupBy))
+            result["by_" + o.GroupBy] = galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => Summary(g.ToList()));
+        if (galaxies[0].Extra.ContainsKey(o.MagnitudeColumn))
+        {
+            var withMag = galaxies.Where(g => double.TryParse(g.Extra[o.MagnitudeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out _)).ToList();
+            double Mag(ScoredGalaxy g) => double.Parse(g.Extra[o.MagnitudeColumn], CultureInfo.InvariantCulture);
+            var edges = new[] { double.NegativeInfinity, 18, 20, 21, 22, 23, double.PositiveInfinity };
+            var bins = new Dictionary<string, object>();
+            for (int b = 0; b + 1 < edges.Length; b++)
+            {
+                var members = withMag.Where(g => Mag(g) >= edges[b] && Mag(g) < edges[b + 1]).ToList();
+                if (members.Count > 0) bins[$"{edges[b]}..{edges[b + 1]}"] = Summary(members);
+            }
+            result["by_" + o.MagnitudeColumn] = bins;
+            Plot(o.Out, galaxies, intervals, withMag.Count > 0 ? bins : null, o.MagnitudeColumn);
+        }
+        else Plot(o.Out, galaxies, intervals, null, o.MagnitudeColumn);
+        File.WriteAllText(Path.Combine(o.Out, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return result;
+    }
+
+    private static double? Clean(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+
+    private static Dictionary<string, object?> Summary(List<ScoredGalaxy> g)
+    {
+        var d = new Dictionary<string, object?> { ["n"] = g.Count };
+        foreach (var (k, v) in MetricSet.Compute(g)) d[k] = Clean(v);
+        return d;
+    }
+
+    /// <summary>Reads a scores CSV (as written by <c>mantis score</c>).</summary>
+    public static (List<ScoredGalaxy> Galaxies, List<(double Lo90, double Hi90)> Intervals) Read(string path)
+    {
+        if (!File.Exists(path)) throw new UserInputException($"Scores file not found: {path}");
+        using var reader = new StreamReader(path);
+        using var e = Csv.Read(reader, path).GetEnumerator();
+        if (!e.MoveNext()) throw new UserInputException($"{path}: empty file");
+        var header = e.Current.Fields;
+        int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new UserInputException($"{path}: missing column {name}");
+        int id = Col("id"), zs = Col("z_spec"), zm = Col("z_mean"), lo = Col("z_lo90"), hi = Col("z_hi90");
+        int p0 = Array.IndexOf(header, "p_000");
+        var extraCols = Enumerable.Range(0, header.Length).Where(i => !Scorer.Columns.Contains(header[i]) && !header[i].StartsWith("p_", StringComparison.Ordinal)).ToArray();
+        var list = new List<ScoredGalaxy>();
+        var intervals = new List<(double, double)>();
+        while (e.MoveNext())
+        {
+            var (line, f) = e.Current;
+            double Num(int c) => double.TryParse(f[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                ? v : throw new UserInputException($"{path}: line {line}: field {header[c]} = '{f[c]}' is not a number");
+            float[]? pdf = null;
+            if (p0 >= 0)
+            {
+                pdf = new float[RedshiftGrid.Classes];
+                for (int k = 0; k < pdf.Length; k++) pdf[k] = (float)Num(p0 + k);
+            }
+            list.Add(new ScoredGalaxy(f[id], Num(zs), Num(zm), pdf, extraCols.ToDictionary(c => header[c], c => f[c])));
+            intervals.Add((Num(lo), Num(hi)));
+        }
+        return (list, intervals);
+    }
+
+    private static void Plot(string dir, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals, Dictionary<string, object>? bins, string magColumn)
+    {
+        // z_mean vs z_spec with 90% intervals on a random subset (paper Fig. 8).
+        var rng = new SplitMix64(7);
+        var subset = Enumerable.Range(0, g.Count).OrderBy(_ => rng.NextUInt64()).Take(400).ToArray();
+        var plot = Figures.New("Photometric vs spectroscopic redshift (90% intervals, random subset)", "z_spec", "z_mean");
+        foreach (int i in subset)
+        {
+            var line = plot.Add.Line(g[i].ZSpec, intervals[i].Lo90, g[i].ZSpec, intervals[i].Hi90);
+            line.LineWidth = 1;
+            line.LineColor = ScottPlot.Colors.Gray.WithAlpha(0.4);
+        }
+        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean", 4);
+        Figures.Line(plot, [0, 1.6], [0, 1.6], "1:1", 1);
+        Figures.Save(plot, Path.Combine(dir, "zphot_vs_zspec.png"));
+
+        if (g[0].Pdf is not null)
+        {
+            var pit = g.Select(s => Metrics.Pit(s.Pdf, s.ZSpec)).ToArray();
+            var (x, y) = Figures.Histogram(pit, 0, 1, 20);
+            var hist = Figures.New("PIT histogram (flat = calibrated)", "PIT", "galaxies");
+            Figures.Line(hist, x, y, "PIT");
+            Figures.Line(hist, [0, 1], [g.Count / 20.0, g.Count / 20.0], "uniform", 1);
+            Figures.Save(hist, Path.Combine(dir, "pit_histogram.png"));
+
+            var pdfPlot = Figures.New("Example PDFs (dashed: z_spec)", "z", "p per class");
+            var centres = RedshiftGrid.Centres();
+            foreach (int i in subset.Take(5))
+            {
+                Figures.Line(pdfPlot, centres, g[i].Pdf!.Select(v => (double)v).ToArray(), $"{g[i].Id} (z_spec {g[i].ZSpec:F3})", 1.5f);
+                var v = pdfPlot.Add.VerticalLine(g[i].ZSpec);
+                v.LinePattern = ScottPlot.LinePattern.Dashed;
+            }
+            Figures.Save(pdfPlot, Path.Combine(dir, "example_pdfs.png"));
+        }
+        if (bins is { Count: > 0 })
+        {
+            var mp = Figures.New($"Metrics vs {magColumn} (signal-to-noise proxy)", $"{magColumn} bin", "value");
+            var keys = bins.Keys.ToArray();
+            var xs = Enumerable.Range(0, keys.Length).Select(i => (double)i).ToArray();
+            foreach (var metric in new[] { "nmad", "eta_0p15" })
+            {
+                var ys = keys.Select(k => ((Dictionary<string, object?>)bins[k])[metric] is double d ? (metric == "eta_0p15" ? d / 100 : d) : double.NaN).ToArray();
+                Figures.Line(mp, xs, ys, metric == "eta_0p15" ? "eta_0p15 / 100" : metric);
+            }
+            mp.Axes.Bottom.SetTicks(xs, keys);
+            Figures.Save(mp, Path.Combine(dir, "metrics_vs_magnitude.png"));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Training;
+using TorchSharp;
+
+namespace MantisShrimp.Engine.Inference;
+
+public sealed record ScoreOptions(string Model, string Data, string Split, string Out)
+{
+    public bool WritePdf { get; init; }
+    public int Tta { get; init; } = 1;
+    public int BatchSize { get; init; } = 32;
+    public string Device { get; init; } = "auto";
+    public int Workers { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>
+/// <c>mantis score</c>: one row per galaxy of a split, in shard order — id, z_spec, z_mean, z_mode, z_std,
+/// z_lo68, z_hi68, z_lo90, z_hi90, then p_000 … p_399 with --pdf, then the catalog's extra columns (from the shard
+/// metadata, e.g. population, mag_r) for per-population evaluation.
+/// </summary>
+public static class Scorer
+{
+    public static readonly string[] Columns = ["id", "z_spec", "z_mean", "z_mode", "z_std", "z_lo68", "z_hi68", "z_lo90", "z_hi90"];
+
+    public static int Run(ScoreOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
+    {
+        progress ??= NullProgress.Instance;
+        if (!o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {o.Out}: only .csv output is available in this build (Parquet needs a package the registry here does not serve)");
+        if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
+        using var set = ShardSet.Open(o.Data);
+        var device = TorchDevice.Resolve(o.Device);
+        var (_, model) = Checkpoint.Load(o.Model);
+        model.to(device);
+        var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
+        var header = new List<string>(Columns);
+        if (o.WritePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
+        header.AddRange(extra.Where(e => !header.Contains(e)));
+        long total = set.ForSplit(o.Split).Sum(s => (long)s.Count);
+        int rows = 0;
+        string tmp = o.Out + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
+        using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)))
+        using (var task = progress.Start("scoring", total))
+        {
+            writer.Write(Csv.Line(header));
+            writer.Write('\n');
+            foreach (var p in Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel))
+            {
+                var shard = set.Shards[p.Record.Shard];
+                var meta = shard.Meta.Rows[p.Record.Slot];
+                var s = PdfSummary.From(p.Probabilities);
+                var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
+                if (o.WritePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
+                fields.AddRange(meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])));
+                writer.Write(Csv.Line(fields));
+                writer.Write('\n');
+                rows++;
+                task.Advance();
+            }
+        }
+        File.Move(tmp, o.Out, true);
+        model.Dispose();
+        return rows;
+
+        static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+    }
+}

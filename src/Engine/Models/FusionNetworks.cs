@@ -1,0 +1,131 @@
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Surveys;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MantisShrimp.Engine.Models;
+
+/// <summary>The band sets of the paper's Table 4 ablations.</summary>
+public static class BandSets
+{
+    public static readonly string[] Names = ["all", "optical", "optical+uv", "optical+ir"];
+
+    public static Survey[] Surveys(string bands) => bands.ToLowerInvariant() switch
+    {
+        "all" => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
+        "optical" => [Survey.PanStarrs],
+        "optical+uv" => [Survey.Galex, Survey.PanStarrs],
+        "optical+ir" => [Survey.PanStarrs, Survey.Unwise],
+        _ => throw new UserInputException($"--bands must be one of {string.Join(", ", Names)} (got '{bands}')"),
+    };
+
+    /// <summary>Model channels (0..8) of a band set, in channel order.</summary>
+    public static long[] Channels(string bands)
+    {
+        var surveys = Surveys(bands);
+        return BandCatalog.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
+    }
+}
+
+/// <summary>What a photo-z network is: everything needed to rebuild it from a checkpoint.</summary>
+public sealed record NetworkConfig
+{
+    /// <summary>"early" or "late".</summary>
+    public string Arch { get; init; } = "early";
+    public string Backbone { get; init; } = ConvNeXtSpec.Atto.Name;
+    /// <summary>Late fusion: backbone of the GALEX and unWISE encoders (paper: ConvNeXt-Small; default: same as Backbone).</summary>
+    public string? SmallBackbone { get; init; }
+    public string Bands { get; init; } = "all";
+    public int HeadWidth { get; init; } = 2048;
+    public int Classes { get; init; } = RedshiftGrid.Classes;
+    public double DropPath { get; init; } = 0.1;
+
+    public FusionKind Fusion => Arch.ToLowerInvariant() switch
+    {
+        "early" => FusionKind.Early,
+        "late" => FusionKind.Late,
+        _ => throw new UserInputException($"--arch must be early or late (got '{Arch}')"),
+    };
+}
+
+/// <summary>(network inputs per segment, E(B−V) [B, 2]) → logits [B, classes].</summary>
+public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tensor>(name)
+{
+    public required NetworkConfig Config { get; init; }
+
+    public static PhotoZNetwork Create(NetworkConfig config)
+    {
+        BandSets.Surveys(config.Bands); // validate
+        return config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config } : new LateFusionNet(config) { Config = config };
+    }
+
+    /// <summary>The paper's head: features ⊕ [E(B−V)_CSFD, E(B−V)_Planck] → Linear(→width) → GELU → Linear(→classes).</summary>
+    protected static Sequential Head(long features, NetworkConfig c) =>
+        Sequential(Linear(features + 2, c.HeadWidth), GELU(), Linear(c.HeadWidth, c.Classes));
+}
+
+/// <summary>Early fusion (§4.1): the chosen bands stacked at 120×120 → one ConvNeXt with a k-channel stem.</summary>
+public sealed class EarlyFusionNet : PhotoZNetwork
+{
+    private readonly ConvNeXt backbone;
+    private readonly Sequential head;
+    private readonly Tensor _channels;
+    private readonly bool _allBands;
+
+    public EarlyFusionNet(NetworkConfig config) : base("EarlyFusion")
+    {
+        var channels = BandSets.Channels(config.Bands);
+        _allBands = channels.Length == BandCatalog.BandCount;
+        _channels = tensor(channels);
+        var spec = ConvNeXtSpec.Parse(config.Backbone);
+        backbone = new ConvNeXt(spec, channels.Length, dropPathRate: config.DropPath);
+        head = Head(spec.Features, config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var x = _allBands ? inputs[0] : inputs[0].index_select(1, _channels.to(inputs[0].device));
+        var features = backbone.call(x);
+        return head.call(cat([features, ebv], 1)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>
+public sealed class LateFusionNet : PhotoZNetwork
+{
+    private readonly ConvNeXt? galex;
+    private readonly ConvNeXt? ps1;
+    private readonly ConvNeXt? unwise;
+    private readonly Sequential head;
+
+    public LateFusionNet(NetworkConfig config) : base("LateFusion")
+    {
+        var surveys = BandSets.Surveys(config.Bands);
+        var big = ConvNeXtSpec.Parse(config.Backbone);
+        var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
+        long features = 0;
+        // 22×22 inputs cannot take the 4×4 patchify stem and three 2× downsamplings: their encoders use a 1×1 stem.
+        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1); features += small.Features; }
+        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath);
+        features += big.Features;
+        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1); features += small.Features; }
+        head = Head(features, config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        if (galex is not null) parts.Add(galex.call(inputs[0]));
+        parts.Add(ps1!.call(inputs[1]));
+        if (unwise is not null) parts.Add(unwise.call(inputs[2]));
+        parts.Add(ebv);
+        return head.call(cat(parts, 1)).MoveToOuterDisposeScope();
+    }
+}

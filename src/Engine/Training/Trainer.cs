@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Evaluation;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MantisShrimp.Engine.Training;
+
+public sealed record TrainOptions
+{
+    public required string Data { get; init; }
+    public required string Out { get; init; }
+    public NetworkConfig Network { get; init; } = new();
+    public int Epochs { get; init; } = 10;
+    /// <summary>Fixed batches per epoch (paper: 1000 batches of 16).</summary>
+    public int BatchesPerEpoch { get; init; } = 1000;
+    public int BatchSize { get; init; } = 16;
+    public double LearningRate { get; init; } = 2e-4;
+    public double WeightDecay { get; init; } = 0.05;
+    public ulong Seed { get; init; }
+    public string Device { get; init; } = "auto";
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>ReduceLROnPlateau on the validation loss (paper: ×0.5 after 6 epochs without improvement).</summary>
+    public int Patience { get; init; } = 6;
+    public double Factor { get; init; } = 0.5;
+
+    internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs);
+}
+
+/// <summary>
+/// Training (paper §4.3): cross-entropy over the 400 redshift classes, NAdam, class-balanced sampling with
+/// replacement, fixed batches per epoch, validation every epoch, ReduceLROnPlateau on the validation loss,
+/// checkpoints RUN/last.ckpt and RUN/best.ckpt, RUN/history.csv. Resumes from RUN/last.ckpt: every random
+/// stream of epoch e is derived from (seed, e), so a resumed run continues exactly as an uninterrupted one.
+/// </summary>
+public static class Trainer
+{
+    public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt", HistoryFile = "history.csv";
+
+    public static TrainingState Run(TrainOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
+    {
+        progress ??= NullProgress.Instance;
+        using var set = ShardSet.Open(o.Data);
+        var device = TorchDevice.Resolve(o.Device);
+        Directory.CreateDirectory(o.Out);
+        string last = Path.Combine(o.Out, LastCheckpoint);
+
+        TrainingState state;
+        PhotoZNetwork model;
+        NAdam optimizer;
+        if (File.Exists(last))
+        {
+            state = Checkpoint.ReadState(last);
+            var expected = o.Record with { Epochs = state.Options.Epochs };
+            if (state.Options != expected || state.Network != o.Network)
+                throw new UserInputException($"{o.Out} holds a run with other settings ({state.Options}, {state.Network}); choose another --out.");
+            model = PhotoZNetwork.Create(state.Network);
+            model.to(device);
+            optimizer = NewOptimizer(model, o);
+            Checkpoint.Load(last, optimizer, model);
+            progress.Message($"resuming {o.Out} after epoch {state.Epoch}");
+            state = state with { Options = o.Record };
+        }
+        else
+        {
+            random.manual_seed(SeedFor(o.Seed, 0));
+            model = PhotoZNetwork.Create(o.Network);
+            model.to(device);
+            optimizer = NewOptimizer(model, o);
+            state = new TrainingState { Network = o.Network, Options = o.Record, LearningRate = o.LearningRate };
+        }
+        SetLearningRate(optimizer, state.LearningRate);
+
+        for (int epoch = state.Epoch + 1; epoch <= o.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            double trainLoss = TrainEpoch(model, optimizer, set, o, epoch, device, progress, cancel);
+            var (valLoss, metrics) = Validate(model, set, device, o, cancel);
+            double monitored = double.IsNaN(valLoss) ? trainLoss : valLoss;
+
+            // ReduceLROnPlateau (mode min, relative threshold 1e-4, like PyTorch's defaults).
+            double lr = state.LearningRate, plateauBest = state.PlateauBest;
+            int bad = state.BadEpochs;
+            if (monitored < plateauBest * (1 - 1e-4)) { plateauBest = monitored; bad = 0; }
+            else if (++bad > o.Patience) { lr *= o.Factor; bad = 0; }
+
+            var row = new Dictionary<string, double>
+            {
+                ["epoch"] = epoch, ["train_loss"] = trainLoss, ["val_loss"] = valLoss, ["lr"] = state.LearningRate,
+                ["val_nmad"] = metrics.GetValueOrDefault("nmad", double.NaN), ["val_bias"] = metrics.GetValueOrDefault("bias", double.NaN),
+                ["val_eta_0p15"] = metrics.GetValueOrDefault("eta_0p15", double.NaN), ["val_cde_loss"] = metrics.GetValueOrDefault("cde_loss", double.NaN),
+                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            };
+            bool improved = monitored < state.BestValidationLoss;
+            state = state with
+            {
+                Epoch = epoch, LearningRate = lr, PlateauBest = plateauBest, BadEpochs = bad,
+                BestValidationLoss = improved ? monitored : state.BestValidationLoss, BestEpoch = improved ? epoch : state.BestEpoch,
+                History = [.. state.History, row],
+            };
+            SetLearningRate(optimizer, lr);
+            Checkpoint.Save(last, state, model, optimizer);
+            if (improved) File.Copy(last, Path.Combine(o.Out, BestCheckpoint), true);
+            WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
+            progress.Message(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch}/{o.Epochs}: train loss {trainLoss:F4}, val loss {valLoss:F4}, val NMAD {row["val_nmad"]:F4}, lr {state.History[^1]["lr"]:G3}, {row["seconds"]:F0} s"));
+        }
+        model.Dispose();
+        optimizer.Dispose();
+        return state;
+    }
+
+    private static NAdam NewOptimizer(PhotoZNetwork model, TrainOptions o) =>
+        (NAdam)optim.NAdam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay);
+
+    private static void SetLearningRate(NAdam optimizer, double lr)
+    {
+        foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+    }
+
+    /// <summary>The seed of epoch e's random streams (sampler, augmentation, stochastic depth).</summary>
+    public static long SeedFor(ulong seed, int epoch) => (long)(SplitMix64.ForStream(seed, (ulong)epoch).NextUInt64() >> 2);
+
+    private static double TrainEpoch(PhotoZNetwork model, NAdam optimizer, ShardSet set, TrainOptions o, int epoch, Device device,
+        IProgressReporter progress, CancellationToken cancel)
+    {
+        model.train();
+        long epochSeed = SeedFor(o.Seed, epoch);
+        random.manual_seed(epochSeed);
+        var sampler = new ClassBalancedSampler(set, Splits.Train, (ulong)epochSeed);
+        var options = new PipelineOptions { Fusion = model.Config.Fusion, BatchSize = o.BatchSize, Workers = o.Workers };
+        using var pipeline = new InputPipeline(set, sampler, AugmentPolicy.Training((ulong)epochSeed ^ 0xA5A5), options);
+        double sum = 0;
+        using var task = progress.Start($"epoch {epoch} training", o.BatchesPerEpoch);
+        for (int b = 0; b < o.BatchesPerEpoch; b++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var batch = pipeline.Next(cancel)!;
+            using (NewDisposeScope())
+            {
+                var inputs = batch.Inputs.Select(t => t.to(device)).ToArray();
+                var logits = model.call(inputs, batch.Ebv.to(device));
+                var loss = nn.functional.cross_entropy(logits, batch.Classes.to(device));
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                sum += loss.item<float>();
+            }
+            pipeline.Release(batch);
+            task.Advance();
+        }
+        return sum / o.BatchesPerEpoch;
+    }
+
+    /// <summary>Validation loss (mean −log p of the true class) and metrics on the val split; NaN when it is empty.</summary>
+    private static (double Loss, Dictionary<string, double> Metrics) Validate(PhotoZNetwork model, ShardSet set, Device device, TrainOptions o,
+        CancellationToken cancel)
+    {
+        var predictions = Predictor.Predict(model, set, Splits.Val, device, Math.Max(o.BatchSize, 16), 1, o.Workers, cancel).ToList();
+        if (predictions.Count == 0) return (double.NaN, new());
+        double loss = predictions.Average(p => -Math.Log(Math.Max(p.Probabilities[RedshiftGrid.ClassOf(p.ZSpec)], 1e-12)));
+        var scored = predictions.Select(p => new ScoredGalaxy("", p.ZSpec, PdfSummary.From(p.Probabilities).Mean, p.Probabilities,
+            new Dictionary<string, string>())).ToList();
+        return (loss, MetricSet.Compute(scored));
+    }
+
+    private static void WriteHistory(string path, List<Dictionary<string, double>> history)
+    {
+        var keys = history[0].Keys.ToArray();
+        var sb = new StringBuilder(string.Join(",", keys)).Append('\n');
+        foreach (var row in history)
+            sb.Append(string.Join(",", keys.Select(k => row[k].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
+        File.WriteAllText(path + ".tmp", sb.ToString());
+        File.Move(path + ".tmp", path, true);
+    }
+}

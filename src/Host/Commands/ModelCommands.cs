@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using MantisShrimp.Engine.Evaluation;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Training;
+
+namespace MantisShrimp.Host.Commands;
+
+internal static class TrainCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var data = new Option<string>("--data") { Description = "Shard set (ingest output).", Required = true };
+        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+        var backbone = new Option<string>("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "convnext-atto" };
+        var small = new Option<string?>("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
+        var bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.AcceptOnlyFromAmong(BandSets.Names);
+        var epochs = new Option<int>("--epochs") { Description = "Epochs (a resumed run continues to this many).", DefaultValueFactory = _ => 10 };
+        var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 };
+        var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
+        var wd = new Option<double>("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => 0.05 };
+        var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
+        var seed = SharedOptions.Seed();
+        var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
+        var device = SharedOptions.Device();
+        var quiet = SharedOptions.Quiet();
+        var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
+        {
+            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, seed, output, device, quiet,
+        };
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            var options = new TrainOptions
+            {
+                Data = r.GetValue(data)!,
+                Out = r.GetValue(output)!,
+                Network = new NetworkConfig
+                {
+                    Arch = r.GetValue(arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, SmallBackbone = r.GetValue(small),
+                    Bands = r.GetValue(bands)!, HeadWidth = r.GetValue(headWidth),
+                },
+                Epochs = r.GetValue(epochs),
+                BatchesPerEpoch = Math.Max(1, r.GetValue(batches)),
+                BatchSize = Math.Max(1, r.GetValue(batchSize)),
+                LearningRate = r.GetValue(lr),
+                WeightDecay = r.GetValue(wd),
+                Seed = r.GetValue(seed),
+                Device = r.GetValue(device)!,
+            };
+            var state = Trainer.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"trained {state.Epoch} epochs; best epoch {state.BestEpoch} (loss {state.BestValidationLoss:F4}) → {Path.Combine(options.Out, Trainer.BestCheckpoint)}"));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+internal static class ScoreCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
+        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
+        var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
+        var output = new Option<string>("--out") { Description = "Output file (.csv).", Required = true };
+        var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399 (class probabilities, summing to 1)." };
+        var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (default 1: none).", DefaultValueFactory = _ => 1 };
+        var device = SharedOptions.Device();
+        var quiet = SharedOptions.Quiet();
+        var cmd = new Command("score", "Score a split: z_mean, z_mode, z_std and 68%/90% central intervals per galaxy (deterministic).")
+        {
+            model, data, split, output, pdf, tta, device, quiet,
+        };
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            int rows = Scorer.Run(new ScoreOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(split)!, r.GetValue(output)!)
+            {
+                WritePdf = r.GetValue(pdf), Tta = Math.Max(1, r.GetValue(tta)), Device = r.GetValue(device)!,
+            }, ctx.Progress(r.GetValue(quiet)), cancel);
+            ctx.Out.WriteLine($"scored {rows} galaxies → {r.GetValue(output)}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+internal static class EvaluateCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score (with --pdf for PIT and CDE metrics).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000).", DefaultValueFactory = _ => 0 };
+        var seed = SharedOptions.Seed(1);
+        var cmd = new Command("evaluate", "Photo-z metrics (NMAD, bias, outlier rates, CDE loss, PIT KS/CvM/AD) with bootstrap errors, by sub-population and magnitude, and plots.")
+        {
+            scores, output, bootstrap, seed,
+        };
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            var result = Evaluator.Run(new EvaluateOptions(r.GetValue(scores)!, r.GetValue(output)!) { Bootstrap = Math.Max(0, r.GetValue(bootstrap)), Seed = r.GetValue(seed) });
+            ctx.Out.WriteLine(MetricsTable(result));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    internal static string MetricsTable(Dictionary<string, object?> m)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine("metric      value        se");
+        foreach (var name in new[] { "n" }.Concat(MetricSet.Names))
+        {
+            string v = m.GetValueOrDefault(name) switch { double d => d.ToString("G5", CultureInfo.InvariantCulture), null => "—", var o => o.ToString()! };
+            string se = m.GetValueOrDefault(name + "_se") is double s ? s.ToString("G3", CultureInfo.InvariantCulture) : "";
+            sb.AppendLine($"{name,-11} {v,-12} {se}");
+        }
+        return sb.ToString();
+    }
+}
