@@ -24,7 +24,8 @@ public sealed record TrainOptions
     public int BatchesPerEpoch { get; init; } = 1000;
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 2e-4;
-    public double WeightDecay { get; init; } = 0.05;
+    /// <summary>L2 penalty as TorchSharp's NAdam applies it (added to the gradient, not decoupled): keep it small.</summary>
+    public double WeightDecay { get; init; } = 1e-5;
     public ulong Seed { get; init; }
     public string Device { get; init; } = "auto";
     public int Workers { get; init; } = Environment.ProcessorCount;

@@ -20,7 +20,7 @@ internal static class TrainCommand
         var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 };
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 };
         var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
-        var wd = new Option<double>("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => 0.05 };
+        var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay (NAdam adds it to the gradient; not decoupled).", DefaultValueFactory = _ => 1e-5 };
         var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
