@@ -29,8 +29,9 @@ public static class Scorer
     public static int Run(ScoreOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
-        if (!o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {o.Out}: only .csv output is available in this build (Parquet needs a package the registry here does not serve)");
+        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
         if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
@@ -44,21 +45,28 @@ public static class Scorer
         int rows = 0;
         string tmp = o.Out + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
-        using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)))
+        using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
+        using (var table = parquet ? new ParquetScores(tmp, header, o.WritePdf ? RedshiftGrid.Classes : 0) : null)
         using (var task = progress.Start("scoring", total))
         {
-            writer.Write(Csv.Line(header));
-            writer.Write('\n');
+            writer?.Write(Csv.Line(header));
+            writer?.Write('\n');
             foreach (var p in Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel))
             {
                 var shard = set.Shards[p.Record.Shard];
                 var meta = shard.Meta.Rows[p.Record.Slot];
                 var s = PdfSummary.From(p.Probabilities);
-                var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
-                if (o.WritePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-                fields.AddRange(meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])));
-                writer.Write(Csv.Line(fields));
-                writer.Write('\n');
+                var extras = meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])).ToArray();
+                if (table is not null)
+                    table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], o.WritePdf ? p.Probabilities : null, extras);
+                else
+                {
+                    var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
+                    if (o.WritePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
+                    fields.AddRange(extras);
+                    writer!.Write(Csv.Line(fields));
+                    writer.Write('\n');
+                }
                 rows++;
                 task.Advance();
             }

@@ -1,0 +1,64 @@
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Evaluation;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Training;
+using Parquet;
+
+namespace MantisShrimp.Engine.Tests;
+
+[Collection("Allocation")]
+public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
+{
+    [Fact]
+    public async Task Score_evaluate_csv_and_parquet()
+    {
+        using var tmp = new TempDir();
+        Trainer.Run(new TrainOptions
+        {
+            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 1, BatchesPerEpoch = 2, BatchSize = 4, Seed = 1, Device = "cpu",
+            Network = new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16 },
+        });
+        string ckpt = Path.Combine(tmp.File("run"), Trainer.BestCheckpoint);
+        int n = Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.csv")) { WritePdf = true, Device = "cpu" });
+        Assert.Equal(toy.Set.ForSplit(Splits.Test).Sum(s => s.Count), n);
+        var lines = File.ReadAllLines(tmp.File("s.csv"));
+        Assert.StartsWith("id,z_spec,z_mean,z_mode,z_std,z_lo68,z_hi68,z_lo90,z_hi90,p_000,p_001", lines[0]);
+        Assert.Contains("p_399", lines[0]);
+        Assert.EndsWith("population", lines[0]);
+        var (galaxies, intervals) = Evaluator.Read(tmp.File("s.csv"));
+        foreach (var g in galaxies) Assert.Equal(1.0, g.Pdf!.Sum(v => (double)v), 4);
+        for (int i = 0; i < galaxies.Count; i++) Assert.True(intervals[i].Lo90 <= intervals[i].Hi90);
+
+        // Deterministic: a second scoring gives the same file.
+        Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s2.csv")) { WritePdf = true, Device = "cpu" });
+        Assert.Equal(File.ReadAllText(tmp.File("s.csv")), File.ReadAllText(tmp.File("s2.csv")));
+
+        // Parquet holds the same values.
+        Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.parquet")) { WritePdf = true, Device = "cpu" });
+        using (var fs = File.OpenRead(tmp.File("s.parquet")))
+        {
+            await using var reader = await ParquetReader.CreateAsync(fs);
+            var fields = reader.Schema.GetDataFields();
+            Assert.Equal(lines[0].Split(','), fields.Select(f => f.Name));
+            using var rg = reader.OpenRowGroupReader(0);
+            var zmean = new double[rg.RowCount];
+            await rg.ReadAsync<double>(fields[2], zmean, null, default);
+            var ids = new string?[rg.RowCount];
+            await rg.ReadAsync(fields[0], ids.AsMemory(), null, default);
+            for (int i = 0; i < galaxies.Count; i++)
+            {
+                Assert.Equal(galaxies[i].Id, ids[i]);
+                Assert.True(Math.Abs(galaxies[i].ZMean - zmean[i]) < 1e-6, $"z_mean {galaxies[i].ZMean} vs {zmean[i]}");
+            }
+        }
+
+        var metrics = Evaluator.Run(new EvaluateOptions(tmp.File("s.csv"), tmp.File("eval")) { Bootstrap = 50 });
+        foreach (var key in new[] { "n", "nmad", "bias", "eta_0p05", "eta_0p15", "cde_loss", "pit_ks", "pit_cvm", "pit_ad", "nmad_se", "pit_ad_se" })
+            Assert.True(metrics.ContainsKey(key), key);
+        Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "pit_histogram.png")));
+        Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "zphot_vs_zspec.png")));
+        Assert.Throws<Common.UserInputException>(() => Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
+    }
+}
