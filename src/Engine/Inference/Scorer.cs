@@ -28,15 +28,32 @@ public static class Scorer
 
     public static int Run(ScoreOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
-        progress ??= NullProgress.Instance;
-        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
         if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
+        CheckOutput(o.Out);
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
+        int rows = Write(Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel), set, o.Split, o.Out, o.WritePdf, progress);
+        model.Dispose();
+        return rows;
+    }
+
+    private static void CheckOutput(string path)
+    {
+        if (!path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {path}: the file name must end in .csv or .parquet");
+    }
+
+    /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (.csv or .parquet).</summary>
+    public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null)
+    {
+        progress ??= NullProgress.Instance;
+        CheckOutput(outPath);
+        var o = (Out: outPath, WritePdf: writePdf, Split: split);
+        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
         var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
         var header = new List<string>(Columns);
         if (o.WritePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
@@ -51,7 +68,7 @@ public static class Scorer
         {
             writer?.Write(Csv.Line(header));
             writer?.Write('\n');
-            foreach (var p in Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel))
+            foreach (var p in predictions)
             {
                 var shard = set.Shards[p.Record.Shard];
                 var meta = shard.Meta.Rows[p.Record.Slot];
@@ -72,7 +89,6 @@ public static class Scorer
             }
         }
         File.Move(tmp, o.Out, true);
-        model.Dispose();
         return rows;
 
         static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
