@@ -47,6 +47,20 @@ public class TrainingTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     }
 
     [Fact]
+    public void Grid_search_ranks_every_combination()
+    {
+        using var tmp = new TempDir();
+        var md = Experiments.GridSearch.Run(new Experiments.GridOptions(toy.Set.Directory, tmp.File("grid"))
+        {
+            LearningRates = [1e-3, 1e-4], HeadWidths = [16], WeightDecays = [1e-5], Epochs = 1, BatchesPerEpoch = 2, BatchSize = 4,
+        });
+        var csv = File.ReadAllLines(Path.Combine(tmp.File("grid"), "grid.csv"));
+        Assert.Equal("lr,head_width,weight_decay,best_epoch,val_loss,val_nmad", csv[0]);
+        Assert.Equal(3, csv.Length);
+        Assert.Contains("| 1 |", md);
+    }
+
+    [Fact]
     public void Native_memory_stays_flat_over_hundreds_of_steps()
     {
         using var scope = NewDisposeScope();

@@ -177,3 +177,38 @@ internal static class Table4Command
         return cmd;
     }
 }
+
+internal static class GridCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for the runs, grid.csv and grid.md.", Required = true };
+        var arch = new Option<string>("--arch") { DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+        var backbone = new Option<string>("--backbone") { DefaultValueFactory = _ => "convnext-demo" };
+        var lrs = new Option<string>("--lr") { Description = "Comma-separated learning rates.", DefaultValueFactory = _ => "1e-3,3e-4" };
+        var heads = new Option<string>("--head-width") { Description = "Comma-separated head widths.", DefaultValueFactory = _ => "256,2048" };
+        var wds = new Option<string>("--weight-decay") { Description = "Comma-separated weight decays.", DefaultValueFactory = _ => "1e-5,1e-4" };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 6 };
+        var batches = new Option<int>("--batches-per-epoch") { DefaultValueFactory = _ => 60 };
+        var seed = SharedOptions.Seed(42);
+        var quiet = SharedOptions.Quiet();
+        var cmd = new Command("grid", "Grid search over learning rate × head width × weight decay (paper Table 3), ranked by validation loss.")
+        {
+            data, output, arch, backbone, lrs, heads, wds, epochs, batches, seed, quiet,
+        };
+        static double[] D(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            var md = Engine.Experiments.GridSearch.Run(new Engine.Experiments.GridOptions(r.GetValue(data)!, r.GetValue(output)!)
+            {
+                Arch = r.GetValue(arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, LearningRates = D(r.GetValue(lrs)!),
+                HeadWidths = D(r.GetValue(heads)!).Select(x => (int)x).ToArray(), WeightDecays = D(r.GetValue(wds)!),
+                Epochs = r.GetValue(epochs), BatchesPerEpoch = r.GetValue(batches), Seed = r.GetValue(seed),
+            }, ctx.Progress(r.GetValue(quiet)), cancel);
+            ctx.Out.WriteLine(md);
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
