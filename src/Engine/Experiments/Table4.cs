@@ -79,6 +79,9 @@ public static class Table4
         foreach (var (arch, bands, m) in rows)
             sb.AppendLine($"| {arch} | {bands} | {m["n"]} | {Cell(m, "nmad", "F4")} | {Cell(m, "bias", "F4")} | {Cell(m, "eta_0p15", "F2")} | {Cell(m, "cde_loss", "F3")} | {Cell(m, "pit_ks", "F3")} |");
         sb.AppendLine();
+        sb.AppendLine("Early and late fusion with the optical bands only are the same network (one PS1 encoder on the same 120×120 crops, " +
+            "same seed), so those two rows are identical by construction.");
+        sb.AppendLine();
         sb.AppendLine("## Which of the paper's findings hold here");
         double N(string arch, string bands) => V(rows.First(r => r.Arch == arch && r.Bands == bands).M, "nmad");
         double S(string arch, string bands) => V(rows.First(r => r.Arch == arch && r.Bands == bands).M, "nmad_se");
