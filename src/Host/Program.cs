@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(BaselineCommand.Create(context));
         root.Subcommands.Add(Table4Command.Create(context));
         root.Subcommands.Add(GridCommand.Create(context));
+        root.Subcommands.Add(CompileCatalogCommand.Create(context));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Dust;
+using MantisShrimp.Engine.Fits;
+using MantisShrimp.Engine.Sky;
+
+namespace MantisShrimp.Engine.Catalogs;
+
+/// <summary>Counts of one survey in the compilation (the paper's Table 1).</summary>
+public sealed class SurveySummary(string survey)
+{
+    public string Survey { get; } = survey;
+    public long Available { get; set; }
+    public long Accepted { get; set; }
+    public long Duplicates { get; set; }
+    public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
+
+    public void Reject(string reason) => Rejected[reason] = Rejected.GetValueOrDefault(reason) + 1;
+}
+
+/// <summary>
+/// <c>mantis compile-catalog</c>: reads each survey's own table (CSV or FITS BINTABLE), applies its quality cuts,
+/// the PS1 footprint (Dec ≥ −30°) and 0 &lt; z &lt; 1.6, drops repeats within a survey, then removes cross-survey
+/// duplicates (positions within 1″) keeping the entry of the survey with the higher precedence
+/// (<see cref="SpectroscopicSurvey.All"/>). CSV input is streamed; only accepted positions are kept in memory.
+/// </summary>
+public static class CatalogCompiler
+{
+    public const double DuplicateRadiusArcsec = 1.0;
+    public const double MinDec = -30.0;
+
+    private sealed record Candidate(int Survey, long Order, string SurveyId, double Ra, double Dec, double Z, string Quality);
+
+    public static IReadOnlyList<SurveySummary> Run(IReadOnlyList<(string Survey, string Path)> inputs, string outPath, string? dustDirectory = null,
+        IProgressReporter? progress = null)
+    {
+        progress ??= NullProgress.Instance;
+        if (inputs.Count == 0) throw new UserInputException("compile-catalog needs at least one --input survey=FILE");
+        var surveys = inputs.Select(i => SpectroscopicSurvey.Get(i.Survey)).ToArray();
+        var summaries = new Dictionary<string, SurveySummary>();
+        var candidates = new List<Candidate>();
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var survey = surveys[i];
+            var summary = summaries.TryGetValue(survey.Name, out var s) ? s : summaries[survey.Name] = new SurveySummary(survey.Name);
+            var seenIds = new HashSet<string>(StringComparer.Ordinal);
+            long order = 0;
+            progress.Message($"reading {survey.Name}: {inputs[i].Path}");
+            foreach (var row in Rows(inputs[i].Path))
+            {
+                summary.Available++;
+                var (entry, reason) = survey.Parse(row);
+                if (entry is not { } e) { summary.Reject(reason!); continue; }
+                if (e.Dec < MinDec) { summary.Reject("outside the PS1 footprint (Dec < -30)"); continue; }
+                if (!(e.Z > 0 && e.Z < 1.6)) { summary.Reject("z outside (0, 1.6)"); continue; }
+                if (survey.IdColumn.Length > 0 && !seenIds.Add(e.SurveyId)) { summary.Reject($"repeated {survey.IdColumn}"); continue; }
+                candidates.Add(new Candidate(survey.Precedence, ((long)i << 40) | order++, e.SurveyId, e.Ra, e.Dec, e.Z, e.Quality));
+            }
+        }
+
+        // Cross-survey duplicates: higher precedence first, then input order; a 1″ grid in Dec indexes kept positions.
+        candidates.Sort((a, b) => a.Survey != b.Survey ? a.Survey.CompareTo(b.Survey) : a.Order.CompareTo(b.Order));
+        var grid = new Dictionary<long, List<Candidate>>();
+        var kept = new List<Candidate>();
+        var duplicates = new StringBuilder("id,duplicate_of\n");
+        string Name(int precedence) => SpectroscopicSurvey.All.First(x => x.Precedence == precedence).Name;
+        string Id(Candidate c) => $"{Name(c.Survey)}_{Sanitize(c.SurveyId)}";
+        foreach (var c in candidates)
+        {
+            long key = (long)Math.Floor(c.Dec * 3600 / DuplicateRadiusArcsec);
+            Candidate? match = null;
+            for (long k = key - 1; k <= key + 1 && match is null; k++)
+                if (grid.TryGetValue(k, out var list))
+                    match = list.FirstOrDefault(o => TanWcs.SeparationArcsec(o.Ra, o.Dec, c.Ra, c.Dec) <= DuplicateRadiusArcsec);
+            if (match is not null)
+            {
+                summaries[Name(c.Survey)].Duplicates++;
+                duplicates.Append(Csv.Line([Id(c), Id(match)])).Append('\n');
+                continue;
+            }
+            (grid.TryGetValue(key, out var bucket) ? bucket : grid[key] = []).Add(c);
+            kept.Add(c);
+            summaries[Name(c.Survey)].Accepted++;
+        }
+
+        var dust = dustDirectory is null ? null : DustMaps.Load(dustDirectory);
+        var sb = new StringBuilder("id,ra,dec,z,survey,survey_id,quality" + (dust is null ? "" : ",ebv_csfd,ebv_planck") + "\n");
+        foreach (var c in kept)
+        {
+            var fields = new List<string>
+            {
+                Id(c), F(c.Ra), F(c.Dec), F(c.Z), Name(c.Survey), c.SurveyId, c.Quality,
+            };
+            if (dust is not null)
+            {
+                var (csfd, planck) = dust.At(c.Ra, c.Dec);
+                fields.Add(F(csfd));
+                fields.Add(F(planck));
+            }
+            sb.Append(Csv.Line(fields)).Append('\n');
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        File.WriteAllText(outPath + ".tmp", sb.ToString());
+        File.Move(outPath + ".tmp", outPath, true);
+        File.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
+        var ordered = summaries.Values.OrderBy(x => SpectroscopicSurvey.Get(x.Survey).Precedence).ToList();
+        File.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
+        return ordered;
+
+        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    public static string SummaryCsv(IEnumerable<SurveySummary> summaries)
+    {
+        var sb = new StringBuilder("survey,available,accepted,duplicates,rejected,reasons\n");
+        foreach (var s in summaries)
+            sb.Append(Csv.Line([s.Survey, s.Available.ToString(CultureInfo.InvariantCulture), s.Accepted.ToString(CultureInfo.InvariantCulture),
+                s.Duplicates.ToString(CultureInfo.InvariantCulture), s.Rejected.Values.Sum().ToString(CultureInfo.InvariantCulture),
+                string.Join("; ", s.Rejected.Select(kv => $"{kv.Key}: {kv.Value}"))])).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Sanitize(string id)
+    {
+        var chars = id.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' or '+' ? ch : '_').ToArray();
+        string s = new(chars);
+        return s.TrimStart('.').Length == 0 ? "x" : s.TrimStart('.');
+    }
+
+    /// <summary>Rows of a CSV (streamed) or of the first BINTABLE of a FITS file.</summary>
+    private static IEnumerable<ISurveyRow> Rows(string path)
+    {
+        if (!File.Exists(path)) throw new UserInputException($"Survey table not found: {path}");
+        bool fits;
+        using (var probe = File.OpenRead(path))
+        {
+            var head = new byte[9];
+            fits = probe.Read(head) == 9 && Encoding.ASCII.GetString(head) == "SIMPLE  =";
+        }
+        return fits ? FitsRows(path) : CsvRows(path);
+    }
+
+    private static IEnumerable<ISurveyRow> CsvRows(string path)
+    {
+        using var reader = new StreamReader(path);
+        string[]? header = null;
+        Dictionary<string, int>? index = null;
+        foreach (var (_, fields) in Csv.Read(new SkipComments(reader), path))
+        {
+            if (header is null)
+            {
+                header = fields.Select(f => f.Trim()).ToArray();
+                index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                for (int i = 0; i < header.Length; i++) index.TryAdd(header[i], i);
+                continue;
+            }
+            yield return new ArrayRow(index!, fields);
+        }
+    }
+
+    private static IEnumerable<ISurveyRow> FitsRows(string path)
+    {
+        using var file = FitsFile.Open(path);
+        var table = file.ReadFirstTable();
+        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var columns = new List<string[]>();
+        foreach (var c in table.Columns)
+        {
+            if (c.TypeCode is 'P' or 'Q' or 'C' or 'M' or 'X') continue;
+            index.TryAdd(c.Name, columns.Count);
+            columns.Add(c.TypeCode == 'A'
+                ? table.ReadStrings(c.Name)
+                : c.Repeat == 1 ? table.ReadDoubles(c.Name).Select(v => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+                : new string[table.RowCount]);
+        }
+        for (long r = 0; r < table.RowCount; r++)
+            yield return new ArrayRow(index, columns.Select(c => c[r] ?? "").ToArray());
+    }
+
+    private sealed class ArrayRow(Dictionary<string, int> index, string[] fields) : ISurveyRow
+    {
+        public string? Get(string column) => index.TryGetValue(column, out int i) ? i < fields.Length ? fields[i] : "" : null;
+    }
+
+    /// <summary>Skips '#' comment lines at the top of survey CSV exports.</summary>
+    private sealed class SkipComments(TextReader inner) : TextReader
+    {
+        private bool _atLineStart = true;
+
+        public override int Peek() => inner.Peek();
+
+        public override int Read()
+        {
+            while (_atLineStart && inner.Peek() == '#')
+            {
+                inner.ReadLine();
+            }
+            int c = inner.Read();
+            _atLineStart = c == '\n';
+            return c;
+        }
+    }
+}
