@@ -55,17 +55,6 @@ public static class Spectra
         return (uv * (1 - s) + bb * s) * breakFactor;
     }
 
-    /// <summary>Emission lines: (rest wavelength Å, strength relative to Hα).</summary>
-    public static readonly (string Name, double Lambda, double RelativeToHalpha)[] Lines =
-    [
-        ("Halpha", 6562.8, 1.0),
-        ("NII6584", 6583.5, 0.3),
-        ("Hbeta", 4861.3, 1.0 / 2.86),
-        ("OIII5007", 5006.8, double.NaN), // set per galaxy
-        ("OIII4959", 4958.9, double.NaN), // = 5007 / 3
-        ("OII3727", 3727.4, double.NaN),  // set per galaxy
-    ];
-
     /// <summary>Calzetti et al. (2000) k(λ), λ in Å; extended below 1200 Å and above 2.2 µm smoothly.</summary>
     public static double Calzetti(double lambda)
     {

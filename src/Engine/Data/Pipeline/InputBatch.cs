@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MantisShrimp.Kernels.Input;
 using TorchSharp;
 using static TorchSharp.torch;
