@@ -13,6 +13,7 @@ public class TrainingTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     private TrainOptions Options(string dir, int epochs) => new()
     {
         Data = toy.Set.Directory, Out = dir, Epochs = epochs, BatchesPerEpoch = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 5, Device = "cpu",
+        Threads = 1, // bit-reproducible even when CI's cores are busy (see TrainOptions.Threads)
         Network = new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, DropPath = 0.1 },
     };
 

@@ -22,13 +22,14 @@ internal static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
         var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay (NAdam adds it to the gradient; not decoupled).", DefaultValueFactory = _ => 1e-5 };
         var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). 1 makes CPU runs bit-reproducible on a busy machine.", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
         {
-            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, seed, output, device, quiet,
+            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, threads, seed, output, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
@@ -48,6 +49,7 @@ internal static class TrainCommand
                 WeightDecay = r.GetValue(wd),
                 Seed = r.GetValue(seed),
                 Device = r.GetValue(device)!,
+                Threads = Math.Max(0, r.GetValue(threads)),
             };
             var state = Trainer.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
