@@ -65,5 +65,8 @@ public static class Csv
             ? "\"" + s.Replace("\"", "\"\"") + "\""
             : s;
 
+    /// <summary>The fields of one CSV line (as <see cref="Line"/> writes it).</summary>
+    public static string[] ParseLine(string line) => Read(new StringReader(line), "line").First().Fields;
+
     public static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(Escape));
 }

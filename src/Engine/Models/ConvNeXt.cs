@@ -186,4 +186,10 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
 
     /// <summary>Pooled, normalised features [B, dims[-1]] (or class logits when built with classes).</summary>
     public override Tensor forward(Tensor x) => head.call(stages.call(stem.call(x)));
+
+    /// <summary>The patchify convolution (stem.0): linear in its input channels, which the Shapley stem trick uses.</summary>
+    public Conv2d StemConvolution => (Conv2d)stem[0];
+
+    /// <summary>The network from the stem convolution's output on: stem.1 (LayerNorm2d) → stages → head.</summary>
+    public Tensor ForwardFromStemConvolution(Tensor stemOutput) => head.call(stages.call(stem[1].call(stemOutput)));
 }

@@ -93,6 +93,20 @@ public sealed class EarlyFusionNet : PhotoZNetwork
         var features = backbone.call(x);
         return head.call(cat([features, ebv], 1)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Model channels (0..8) the backbone sees, in stem-input order.</summary>
+    public long[] BandChannels => _channels.data<long>().ToArray();
+
+    /// <summary>The backbone's stem convolution (its input channels are <see cref="BandChannels"/>).</summary>
+    public Conv2d StemConvolution => backbone.StemConvolution;
+
+    /// <summary>Logits from precomputed stem-convolution outputs [B, dims[0], H/4, W/4] (the Shapley stem trick).</summary>
+    public Tensor ForwardFromStemConvolution(Tensor stemOutput, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var features = backbone.ForwardFromStemConvolution(stemOutput);
+        return head.call(cat([features, ebv], 1)).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>

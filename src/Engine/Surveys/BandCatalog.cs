@@ -20,17 +20,20 @@ public static class BandCatalog
     public static readonly SurveyInfo Galex = new(
         Survey.Galex, "GALEX", PixelScaleArcsec: 1.5, NativeSize: 32, CropSize: 22,
         CubeFileSuffix: "Galex", PixelUnit: "counts/s (background-subtracted)",
-        Transform: new IntensityTransform(IntensityTransformKind.LinearClip, scale: 0.05f, divisor: 1f));
+        Transform: new IntensityTransform(IntensityTransformKind.LinearClip, scale: 0.05f, divisor: 1f),
+        StaticApertureRadiusPx: 2);
 
     public static readonly SurveyInfo PanStarrs = new(
         Survey.PanStarrs, "Pan-STARRS1", PixelScaleArcsec: 0.25, NativeSize: 170, CropSize: 120,
         CubeFileSuffix: null, PixelUnit: "linear flux (counts; ZP = 25 + 2.5 log10 EXPTIME)",
-        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.08f, divisor: 8f));
+        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.08f, divisor: 8f),
+        StaticApertureRadiusPx: 4);
 
     public static readonly SurveyInfo Unwise = new(
         Survey.Unwise, "unWISE", PixelScaleArcsec: 2.75, NativeSize: 32, CropSize: 22,
         CubeFileSuffix: "Unwise", PixelUnit: "Vega nanomaggies",
-        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.6f, divisor: 6f));
+        Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.6f, divisor: 6f),
+        StaticApertureRadiusPx: 2);
 
     /// <summary>Surveys in model order.</summary>
     public static readonly IReadOnlyList<SurveyInfo> AllSurveys = [Galex, PanStarrs, Unwise];

@@ -20,7 +20,9 @@ public sealed record SurveyInfo(
     /// <summary>Unit of the pixel values.</summary>
     string PixelUnit,
     /// <summary>The reference implementation's transform from pixel values to network input.</summary>
-    IntensityTransform Transform)
+    IntensityTransform Transform,
+    /// <summary>Paper §2.3: radius (native pixels) of the static circular aperture used when no detection lies within 5 px of the centre.</summary>
+    double StaticApertureRadiusPx)
 {
     /// <summary>Bands of this survey in model order.</summary>
     public IReadOnlyList<BandInfo> Bands => _bands ??= BandCatalog.All.Where(b => b.Survey == Survey).ToArray();

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Engine.Training;
+using TorchSharp;
+
+namespace MantisShrimp.Engine.Shapley;
+
+public sealed record ShapleyOptions(string Model, string Data, string Out)
+{
+    public string Split { get; init; } = Splits.Test;
+    /// <summary>First N galaxies of the split in shard order (0: all).</summary>
+    public int Count { get; init; }
+    /// <summary>"exact" (all 512 subsets) or "sampled" (permutation sampling).</summary>
+    public string Mode { get; init; } = "exact";
+    public int Permutations { get; init; } = 32;
+    /// <summary>Seed of the baseline noise and of the sampled permutations.</summary>
+    public ulong Seed { get; init; }
+    public string Device { get; init; } = "auto";
+    /// <summary>Galaxies whose composites share network batches.</summary>
+    public int GalaxiesPerGroup { get; init; } = 4;
+    public int BatchSize { get; init; } = 64;
+    public bool StemTrick { get; init; } = true;
+
+    public bool Sampled => Mode switch
+    {
+        "exact" => false,
+        "sampled" => true,
+        _ => throw new UserInputException($"--mode must be exact or sampled (got '{Mode}')"),
+    };
+}
+
+/// <summary>
+/// <c>mantis shapley</c>: per galaxy of a split, V(all), V(∅), the 9 Shapley values and MM-SHAP (plus standard
+/// errors in sampled mode, the evaluations made and the active bands). Finished galaxies go to a journal
+/// (<c>OUT.journal</c>) as they complete; a rerun with the same settings skips them, and the output file is written
+/// in split order once every galaxy is done.
+/// </summary>
+public static class ShapleyRunner
+{
+    public static readonly string[] BandNames = BandCatalog.All.Select(b => b.Name).ToArray();
+
+    public static string[] Columns(bool sampled) =>
+    [
+        "id", "z_spec", "v_all", "v_empty", .. BandNames.Select(b => $"shap_{b}"), .. BandNames.Select(b => $"mm_{b}"),
+        .. sampled ? BandNames.Select(b => $"se_{b}") : [], "evaluations", "active_bands",
+    ];
+
+    public static int Run(ShapleyOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
+    {
+        progress ??= NullProgress.Instance;
+        bool sampled = o.Sampled;
+        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
+        if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
+        if (sampled && o.Permutations < 2) throw new UserInputException("--permutations must be at least 2 (antithetic pairs)");
+        using var set = ShardSet.Open(o.Data);
+        var records = new List<(Shard Shard, int Slot)>();
+        foreach (var shard in set.ForSplit(o.Split))
+            for (int slot = 0; slot < shard.Count; slot++) records.Add((shard, slot));
+        if (o.Count > 0 && records.Count > o.Count) records.RemoveRange(o.Count, records.Count - o.Count);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
+        string journalPath = o.Out + ".journal";
+        string settings = string.Create(CultureInfo.InvariantCulture,
+            $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
+        var done = ReadJournal(journalPath, settings);
+        var device = TorchDevice.Resolve(o.Device);
+        var (_, model) = Checkpoint.Load(o.Model);
+        model.to(device);
+        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = o.StemTrick });
+        using (var journal = new AppendLog(journalPath))
+        {
+            if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
+            var todo = Enumerable.Range(0, records.Count).Where(i => !done.ContainsKey(i)).ToArray();
+            using var task = progress.Start("shapley (galaxies)", todo.Length);
+            for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var group = todo.Skip(start).Take(o.GalaxiesPerGroup).ToArray();
+                foreach (var (index, line) in Explain(evaluator, records, group, o, sampled))
+                {
+                    journal.Append(index.ToString(CultureInfo.InvariantCulture) + "," + line);
+                    done[index] = line;
+                }
+                task.Advance(group.Length);
+            }
+        }
+        model.Dispose();
+        WriteOutput(o.Out, parquet, Columns(sampled), records.Select((_, i) => done[i]));
+        File.Delete(journalPath);
+        return records.Count;
+    }
+
+    /// <summary>Baselines (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>
+    private static List<(int Index, string Line)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
+        ShapleyOptions o, bool sampled)
+    {
+        var galaxies = new ShapleyGalaxy[group.Length];
+        Parallel.For(0, group.Length, i =>
+        {
+            var (shard, slot) = records[group[i]];
+            var raw = shard.Pixels(slot).ToArray();
+            ref readonly var h = ref shard.Header(slot);
+            var (_, baseline) = Baselines.ForSample(raw, o.Seed, h.CatalogRow);
+            galaxies[i] = new ShapleyGalaxy(raw, baseline, h.EbvCsfd, h.EbvPlanck);
+        });
+        int[][][] orderings = new int[group.Length][][];
+        var tables = evaluator.Evaluate(galaxies, sampled
+            ? (g, active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, o.Permutations,
+                SplitMix64.ForStream(o.Seed, (ulong)records[group[g]].Shard.Header(records[group[g]].Slot).CatalogRow).NextUInt64()))
+            : null);
+        var lines = new List<(int, string)>(group.Length);
+        for (int i = 0; i < group.Length; i++)
+        {
+            var (shard, slot) = records[group[i]];
+            var t = tables[i];
+            double[] phi, se = [];
+            if (sampled) (phi, se) = ShapleyMath.Sampled(t.Values, orderings[i]);
+            else phi = ShapleyMath.Exact(t.Values);
+            var mm = ShapleyMath.MmShap(phi);
+            var fields = new List<string> { shard.Ids[slot], F(shard.Header(slot).Z), F(t.Values[ShapleyMath.AllBands]), F(t.Values[0]) };
+            fields.AddRange(phi.Select(F));
+            fields.AddRange(mm.Select(F));
+            if (sampled) fields.AddRange(se.Select(F));
+            fields.Add(t.Evaluations.ToString(CultureInfo.InvariantCulture));
+            fields.Add(string.Join('|', Enumerable.Range(0, ShapleyMath.Players).Where(j => (t.ActiveMask >> j & 1) != 0).Select(j => BandNames[j])));
+            lines.Add((group[i], Csv.Line(fields)));
+        }
+        return lines;
+    }
+
+    internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static Dictionary<int, string> ReadJournal(string path, string settings)
+    {
+        var done = new Dictionary<int, string>();
+        bool first = true;
+        foreach (var line in AppendLog.ReadLines(path))
+        {
+            if (first)
+            {
+                first = false;
+                if (line != settings)
+                    throw new UserInputException($"{path} belongs to a run with other settings ({line.TrimStart('#')}); delete it or choose another --out");
+                continue;
+            }
+            int comma = line.IndexOf(',');
+            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                done[index] = line[(comma + 1)..];
+        }
+        return done;
+    }
+
+    private static void WriteOutput(string path, bool parquet, string[] header, IEnumerable<string> lines)
+    {
+        string tmp = path + ".tmp";
+        if (parquet)
+        {
+            var rows = lines.Select(l => Csv.ParseLine(l)).ToList();
+            ParquetTable.Write(tmp, header, rows, stringColumns: ["id", "active_bands"]);
+        }
+        else
+        {
+            using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false));
+            writer.Write(Csv.Line(header));
+            writer.Write('\n');
+            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
+        }
+        File.Move(tmp, path, true);
+    }
+}
