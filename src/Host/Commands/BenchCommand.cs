@@ -41,6 +41,7 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(pipeline);
+        bench.Subcommands.Add(BenchShapleyCommand.Create(ctx));
         return bench;
     }
 }

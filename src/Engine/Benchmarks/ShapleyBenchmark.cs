@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Shapley;
+using MantisShrimp.Engine.Training;
+using MantisShrimp.Kernels.Input;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MantisShrimp.Engine.Benchmarks;
+
+public sealed record ShapleyBenchmarkOptions(string Model, string Data)
+{
+    public string Split { get; init; } = Splits.Test;
+    /// <summary>Galaxies explained exactly (the first of the split, in shard order).</summary>
+    public int Galaxies { get; init; } = 4;
+    public int BatchSize { get; init; } = 64;
+    public string Device { get; init; } = "auto";
+    public ulong Seed { get; init; }
+    /// <summary>Network calls timed for the plain inference rate.</summary>
+    public int InferenceBatches { get; init; } = 12;
+    /// <summary>Subsets of one galaxy evaluated one call each (and batched) for batched_vs_per_subset.</summary>
+    public int PerSubsetSubsets { get; init; } = 128;
+    /// <summary>Sampled mode: the mean absolute error (in z) to reach.</summary>
+    public double TargetError { get; init; } = 0.005;
+    public int[] PermutationLadder { get; init; } = [2, 4, 8, 16, 32, 64, 128, 256];
+}
+
+/// <summary>
+/// <c>mantis bench shapley</c>: exact Shapley throughput against the same model's plain inference rate, batching
+/// and stem-trick gains, evaluations saved by null bands, and the sampled mode's speed-up at a target error — all
+/// in one run on one model (this machine is shared and noisy, so only same-run ratios mean anything).
+/// </summary>
+public static class ShapleyBenchmark
+{
+    public static Dictionary<string, object?> Run(ShapleyBenchmarkOptions o, IProgressReporter? progress = null)
+    {
+        progress ??= NullProgress.Instance;
+        var device = TorchDevice.Resolve(o.Device);
+        var (_, model) = Checkpoint.Load(o.Model);
+        model.to(device);
+        model.eval();
+        using var set = ShardSet.Open(o.Data);
+        var records = set.ForSplit(o.Split).SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (Shard: s, Slot: i))).Take(o.Galaxies).ToArray();
+        if (records.Length == 0) throw new UserInputException($"{o.Data}: the {o.Split} split is empty");
+        var raw = new Dictionary<string, object?>
+        {
+            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch, ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands,
+            ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(), ["galaxies"] = records.Length, ["batch_size"] = o.BatchSize,
+        };
+
+        // 1–2. The limit (plain inference of real inputs, batch after batch) and the production path of exact Shapley
+        // (baselines from source extraction, composites, batched evaluation, Shapley sums), timed in alternation.
+        progress.Message($"plain inference and exact Shapley of {records.Length} galaxies …");
+        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize });
+        evaluator.Evaluate([Galaxy(records[0], o.Seed)], (_, a) => [0, a]); // warm-up: layouts, JIT, libtorch kernels
+        var inference = InferenceCall(model, device, records, o);
+        var galaxies = new ShapleyGalaxy[records.Length];
+        ValueTable[] tables = [];
+        double[][] exact = [];
+        double baselineSeconds = double.MaxValue;
+        var times = Interleaved(
+            () => { for (int b = 0; b < o.InferenceBatches; b++) inference(); },
+            () =>
+            {
+                var clock = Stopwatch.StartNew();
+                Parallel.For(0, records.Length, i => galaxies[i] = Galaxy(records[i], o.Seed));
+                baselineSeconds = Math.Min(baselineSeconds, clock.Elapsed.TotalSeconds);
+                tables = evaluator.Evaluate(galaxies);
+                exact = tables.Select(t => ShapleyMath.Exact(t.Values)).ToArray();
+            });
+        double inferenceRate = o.InferenceBatches * o.BatchSize / times[0];
+        double exactSeconds = times[1];
+        raw["inference_samples_per_s"] = inferenceRate;
+        long evaluations = tables.Sum(t => (long)t.Evaluations);
+        double gps = records.Length / exactSeconds;
+        raw["exact_seconds"] = exactSeconds;
+        raw["baseline_seconds"] = baselineSeconds;
+        raw["evaluations"] = evaluations;
+        raw["evaluations_per_s_exact"] = evaluations / exactSeconds;
+        raw["efficiency_max_abs_violation"] = tables.Select((t, g) => Math.Abs(exact[g].Sum() - (t.Values[ShapleyMath.AllBands] - t.Values[0]))).Max();
+
+        // 3. Stem trick: the same galaxies with every composite convolved.
+        double? stemGain = null;
+        if (model is EarlyFusionNet)
+        {
+            progress.Message("exact Shapley without the stem trick …");
+            using var plain = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
+            plain.Evaluate([galaxies[0]], (_, a) => [0, a]);
+            var t = Interleaved(() => evaluator.Evaluate(galaxies), () => plain.Evaluate(galaxies));
+            double withTrick = t[0], without = t[1];
+            raw["evaluate_seconds_stem_trick"] = withTrick;
+            raw["evaluate_seconds_no_stem_trick"] = without;
+            stemGain = without / withTrick;
+        }
+
+        // 4. Batched vs one network call per subset (same subsets of one galaxy, composites convolved in both).
+        progress.Message($"batched vs per-subset calls on {o.PerSubsetSubsets} subsets …");
+        var subsets = ShapleyEvaluator.AllSubsetsOf(tables[0].ActiveMask).Take(o.PerSubsetSubsets).ToArray();
+        using var single = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = 1, StemTrick = false });
+        using var batched = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
+        single.Evaluate([galaxies[0]], (_, a) => [0]);
+        batched.Evaluate([galaxies[0]], (_, a) => [0]);
+        var pair = Interleaved(() => single.Evaluate([galaxies[0]], (_, _) => subsets), () => batched.Evaluate([galaxies[0]], (_, _) => subsets));
+        double perSubset = pair[0], batchedTime = pair[1];
+        raw["per_subset_seconds"] = perSubset;
+        raw["batched_seconds"] = batchedTime;
+        raw["per_subset_subsets"] = subsets.Length;
+
+        // 5. Sampled mode: smallest K whose mean absolute error against the exact values is below the target.
+        double evaluateExact = double.MaxValue;
+        var ladder = new List<Dictionary<string, object>>();
+        double? sampledSpeedup = null, sampledError = null;
+        foreach (int k in o.PermutationLadder)
+        {
+            progress.Message($"sampled, {k} permutations …");
+            var orderings = new int[galaxies.Length][][];
+            ValueTable[] sampledTables = [];
+            var st = Interleaved(() => evaluator.Evaluate(galaxies), () => sampledTables = evaluator.Evaluate(galaxies,
+                (g, a) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(a, k, SplitMix64.ForStream(o.Seed, (ulong)g).NextUInt64()))));
+            evaluateExact = Math.Min(evaluateExact, st[0]);
+            double seconds = st[1];
+            double mae = 0;
+            for (int g = 0; g < galaxies.Length; g++)
+            {
+                var (phi, _) = ShapleyMath.Sampled(sampledTables[g].Values, orderings[g]);
+                for (int j = 0; j < ShapleyMath.Players; j++) mae += Math.Abs(phi[j] - exact[g][j]);
+            }
+            mae /= galaxies.Length * ShapleyMath.Players;
+            ladder.Add(new() { ["permutations"] = k, ["seconds"] = seconds, ["speedup"] = st[0] / seconds, ["mean_abs_error"] = mae,
+                ["evaluations"] = sampledTables.Sum(t => t.Evaluations) });
+            if (mae < o.TargetError) { sampledSpeedup = st[0] / seconds; sampledError = mae; raw["sampled_permutations"] = k; break; }
+        }
+        raw["evaluate_seconds_exact"] = evaluateExact;
+        raw["sampled_ladder"] = ladder;
+        model.Dispose();
+
+        return new Dictionary<string, object?>
+        {
+            ["galaxies_per_s_exact"] = gps,
+            ["inference_samples_per_s"] = inferenceRate,
+            ["exact_vs_limit"] = gps * ShapleyMath.Subsets / inferenceRate,
+            ["batched_vs_per_subset"] = perSubset / batchedTime,
+            ["stem_trick_gain"] = stemGain,
+            ["evaluations_saved_fraction"] = 1 - (double)evaluations / (ShapleyMath.Subsets * (long)records.Length),
+            ["sampled_speedup"] = sampledSpeedup,
+            ["sampled_mean_abs_error"] = sampledError,
+            ["raw"] = raw,
+        };
+    }
+
+    private static ShapleyGalaxy Galaxy((Shard Shard, int Slot) r, ulong seed)
+    {
+        var pixels = r.Shard.Pixels(r.Slot).ToArray();
+        ref readonly var h = ref r.Shard.Header(r.Slot);
+        var (_, baseline) = Baselines.ForSample(pixels, seed, h.CatalogRow);
+        return new ShapleyGalaxy(pixels, baseline, h.EbvCsfd, h.EbvPlanck);
+    }
+
+    /// <summary>One plain network call on a full batch of real (fused-kernel) inputs, as the limit's unit of work.</summary>
+    private static Action InferenceCall(PhotoZNetwork model, Device device, (Shard Shard, int Slot)[] records, ShapleyBenchmarkOptions o)
+    {
+        var layout = InputLayouts.Create(model.Config.Fusion, o.BatchSize);
+        var rawPixels = new float[o.BatchSize * layout.RawSampleStride];
+        for (int i = 0; i < o.BatchSize; i++)
+        {
+            var r = records[i % records.Length];
+            r.Shard.Pixels(r.Slot).CopyTo(rawPixels.AsSpan(i * layout.RawSampleStride));
+        }
+        var output = new float[layout.OutputLength];
+        var augment = Enumerable.Repeat(SampleAugment.Identity, o.BatchSize).ToArray();
+        new FusedInputCpu(layout).Run(rawPixels, o.BatchSize, augment, output);
+        var inputs = layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, o.BatchSize * s.SampleStride).ToArray(),
+            [o.BatchSize, s.Channels, s.Height, s.Width]).to(device).DetachFromDisposeScope()).ToArray();
+        var ebv = zeros(o.BatchSize, 2, device: device).DetachFromDisposeScope();
+        void Call()
+        {
+            using var _ = torch.inference_mode();
+            using var scope = NewDisposeScope();
+            nn.functional.softmax(model.call(inputs, ebv), 1).matmul(ones(model.Config.Classes, device: device)).cpu();
+        }
+        Call(); Call();
+        return Call;
+    }
+
+    /// <summary>Best time of each action over <see cref="Repeats"/> rounds, the actions alternating within each round.</summary>
+    private static double[] Interleaved(params Action[] actions)
+    {
+        var best = Enumerable.Repeat(double.MaxValue, actions.Length).ToArray();
+        for (int round = 0; round < Repeats; round++)
+            for (int i = 0; i < actions.Length; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                actions[i]();
+                best[i] = Math.Min(best[i], clock.Elapsed.TotalSeconds);
+            }
+        return best;
+    }
+
+    private const int Repeats = 5;
+}

@@ -1,0 +1,152 @@
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Shapley;
+using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MantisShrimp.Engine.Tests;
+
+[Collection("Allocation")] // runs networks with all cores
+public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
+{
+    private static PhotoZNetwork Model(string arch, string bands = "all")
+    {
+        random.manual_seed(11);
+        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands = bands });
+        m.eval();
+        return m;
+    }
+
+    private ShapleyGalaxy[] Galaxies(int count, bool blankGalex = false)
+    {
+        var result = new List<ShapleyGalaxy>();
+        foreach (var shard in toy.Set.Shards)
+            for (int slot = 0; slot < shard.Count && result.Count < count; slot++)
+            {
+                var raw = shard.Pixels(slot).ToArray();
+                if (blankGalex) Array.Clear(raw, 0, 2 * 32 * 32);
+                var (_, baseline) = Baselines.ForSample(raw, 9, shard.Header(slot).CatalogRow);
+                result.Add(new ShapleyGalaxy(raw, baseline, shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck));
+            }
+        return result.ToArray();
+    }
+
+    [Fact]
+    public void Stem_trick_equals_convolving_every_composite_and_values_are_efficient()
+    {
+        using var model = Model("early");
+        var galaxies = Galaxies(2);
+        using var plain = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { StemTrick = false, BatchSize = 48 });
+        using var trick = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { StemTrick = true, BatchSize = 48 });
+        var a = plain.Evaluate(galaxies);
+        var b = trick.Evaluate(galaxies);
+        for (int g = 0; g < galaxies.Length; g++)
+        {
+            Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
+            for (int s = 0; s < ShapleyMath.Subsets; s++) Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 2e-5, $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+            var phi = ShapleyMath.Exact(b[g].Values);
+            Assert.Equal(b[g].Values[ShapleyMath.AllBands] - b[g].Values[0], phi.Sum(), 9);
+        }
+    }
+
+    [Fact]
+    public void Full_and_empty_subsets_are_the_plain_predictions_of_galaxy_and_baseline()
+    {
+        foreach (var arch in new[] { "early", "late" })
+        {
+            using var model = Model(arch);
+            var galaxies = Galaxies(3);
+            using var evaluator = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { BatchSize = 100 });
+            var tables = evaluator.Evaluate(galaxies, (_, active) => [0, active]);
+            for (int g = 0; g < galaxies.Length; g++)
+            {
+                Assert.Equal(2, tables[g].Evaluations);
+                Assert.Equal(Plain(model, galaxies[g].Raw, galaxies[g]), tables[g].Values[ShapleyMath.AllBands], 4);
+                Assert.Equal(Plain(model, galaxies[g].Baseline, galaxies[g]), tables[g].Values[0], 4);
+            }
+        }
+    }
+
+    /// <summary>E[z] of one raw sample through the ordinary input path and network call.</summary>
+    private static double Plain(PhotoZNetwork model, float[] raw, ShapleyGalaxy g)
+    {
+        var layout = Data.Pipeline.InputLayouts.Create(model.Config.Fusion, 1);
+        var output = new float[layout.OutputLength];
+        Kernels.Input.InputReference.Run(layout, raw, 1, [Kernels.Input.SampleAugment.Identity], output);
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var inputs = layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, s.SampleStride).ToArray(), [1, s.Channels, s.Height, s.Width])).ToArray();
+        var p = nn.functional.softmax(model.call(inputs, tensor(new[] { g.EbvCsfd, g.EbvPlanck }, [1, 2])), 1);
+        var z = tensor(RedshiftGrid.Centres().Select(v => (float)v).ToArray());
+        return p.matmul(z).item<float>();
+    }
+
+    [Fact]
+    public void A_band_equal_to_its_baseline_is_a_null_player_and_saves_evaluations()
+    {
+        using var model = Model("early");
+        var galaxies = Galaxies(1, blankGalex: true);
+        using var evaluator = new ShapleyEvaluator(model, CPU);
+        var t = evaluator.Evaluate(galaxies)[0];
+        Assert.Equal(0, t.ActiveMask & 0b11); // FUV, NUV blank: identical to their baselines
+        Assert.Equal(1 << int.PopCount(t.ActiveMask), t.Evaluations);
+        Assert.True(t.Evaluations <= 128);
+        var phi = ShapleyMath.Exact(t.Values);
+        Assert.Equal(0, phi[0]);
+        Assert.Equal(0, phi[1]);
+        // An optical-only network: the other 4 bands are not players at all.
+        using var optical = Model("early", "optical");
+        using var e2 = new ShapleyEvaluator(optical, CPU);
+        var t2 = e2.Evaluate(Galaxies(1))[0];
+        Assert.Equal(0, t2.ActiveMask & ~0b001111100);
+    }
+
+    [Fact]
+    public void Shapley_job_resumes_without_recomputing_or_duplicating()
+    {
+        using var tmp = new TempDir();
+        using var model = Model("early");
+        string ckpt = tmp.File("model.ckpt");
+        Checkpoint.Save(ckpt, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        var o = new ShapleyOptions(ckpt, toy.Set.Directory, tmp.File("shap.csv")) { Split = Splits.Train, Count = 5, GalaxiesPerGroup = 2, Seed = 3, Device = "cpu" };
+        // Interrupted after the first group.
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => ShapleyRunner.Run(o, new CancelAfter(1, cts), cts.Token));
+        Assert.False(File.Exists(o.Out));
+        var journal = File.ReadAllLines(o.Out + ".journal");
+        Assert.Equal(3, journal.Length); // settings + 2 galaxies
+        Assert.Equal(5, ShapleyRunner.Run(o));
+        var resumed = File.ReadAllLines(o.Out);
+        Assert.False(File.Exists(o.Out + ".journal"));
+        Assert.Equal(string.Join(",", ShapleyRunner.Columns(false)), resumed[0]);
+        Assert.Equal(6, resumed.Length);
+        // Same values as an uninterrupted run.
+        var straight = o with { Out = tmp.File("straight.csv") };
+        ShapleyRunner.Run(straight);
+        Assert.Equal(File.ReadAllLines(straight.Out), resumed);
+        foreach (var line in resumed.Skip(1))
+        {
+            var f = line.Split(',');
+            double vAll = double.Parse(f[2]), vEmpty = double.Parse(f[3]);
+            double sum = f.Skip(4).Take(9).Sum(double.Parse);
+            Assert.Equal(vAll - vEmpty, sum, 9);
+        }
+        // Sampled mode writes standard errors; Parquet output works.
+        var sampled = o with { Out = tmp.File("sampled.parquet"), Mode = "sampled", Permutations = 6, Count = 2 };
+        Assert.Equal(2, ShapleyRunner.Run(sampled));
+        Assert.True(new FileInfo(sampled.Out).Length > 0);
+    }
+
+    /// <summary>Cancels the job once it has reported <paramref name="advances"/> progress steps.</summary>
+    private sealed class CancelAfter(int advances, CancellationTokenSource cts) : Common.IProgressReporter, Common.IProgressTask
+    {
+        private int _count;
+        public Common.IProgressTask Start(string label, long total) => this;
+        public void Message(string text) { }
+        public void Advance(long units = 1) { if (++_count >= advances) cts.Cancel(); }
+        public void Dispose() { }
+    }
+}
