@@ -27,6 +27,8 @@ public sealed record ShapleyBenchmarkOptions(string Model, string Data)
     /// <summary>Sampled mode: the mean absolute error (in z) to reach.</summary>
     public double TargetError { get; init; } = 0.005;
     public int[] PermutationLadder { get; init; } = [2, 4, 8, 16, 32, 64, 128, 256];
+    /// <summary>Rounds per timing; each figure is the best round (the machine is shared).</summary>
+    public int Repeats { get; init; } = 5;
 }
 
 /// <summary>
@@ -39,6 +41,7 @@ public static class ShapleyBenchmark
     public static Dictionary<string, object?> Run(ShapleyBenchmarkOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
+        _repeats = Math.Max(1, o.Repeats);
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
@@ -186,11 +189,11 @@ public static class ShapleyBenchmark
         return Call;
     }
 
-    /// <summary>Best time of each action over <see cref="Repeats"/> rounds, the actions alternating within each round.</summary>
+    /// <summary>Best time of each action over <see cref="ShapleyBenchmarkOptions.Repeats"/> rounds, the actions alternating within each round.</summary>
     private static double[] Interleaved(params Action[] actions)
     {
         var best = Enumerable.Repeat(double.MaxValue, actions.Length).ToArray();
-        for (int round = 0; round < Repeats; round++)
+        for (int round = 0; round < _repeats; round++)
             for (int i = 0; i < actions.Length; i++)
             {
                 var clock = Stopwatch.StartNew();
@@ -200,5 +203,5 @@ public static class ShapleyBenchmark
         return best;
     }
 
-    private const int Repeats = 5;
+    [ThreadStatic] private static int _repeats;
 }

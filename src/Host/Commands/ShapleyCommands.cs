@@ -92,19 +92,20 @@ internal static class BenchShapleyCommand
         var split = new Option<string>("--split") { Description = "Split whose first galaxies are explained.", DefaultValueFactory = _ => "test" };
         var galaxies = new Option<int>("--galaxies") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 };
         var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 };
+        var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 };
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Exact Shapley galaxies/s vs the model's inference rate, batching and stem-trick gains, evaluations saved, sampled-mode speed-up at MAE < 0.005.")
         {
-            json, model, data, split, galaxies, batchSize, seed, device, quiet,
+            json, model, data, split, galaxies, batchSize, repeats, seed, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
             var results = ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
             {
                 Split = r.GetValue(split)!, Galaxies = Math.Max(1, r.GetValue(galaxies)), BatchSize = Math.Max(1, r.GetValue(batchSize)),
-                Seed = r.GetValue(seed), Device = r.GetValue(device)!,
+                Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = Math.Max(1, r.GetValue(repeats)),
             }, ctx.Progress(r.GetValue(quiet)));
             string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
             ctx.Out.WriteLine(text);

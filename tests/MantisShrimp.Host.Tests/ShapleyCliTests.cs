@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Tests;
+using MantisShrimp.Engine.Training;
+
+namespace MantisShrimp.Host.Tests;
+
+public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string Checkpoint(TempDir tmp)
+    {
+        TorchSharp.torch.random.manual_seed(2);
+        using var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 });
+        string path = tmp.File("model.ckpt");
+        Engine.Training.Checkpoint.Save(path, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        return path;
+    }
+
+    [Fact]
+    public void Shapley_plot_baselines_and_bench_follow_their_contracts()
+    {
+        using var tmp = new TempDir();
+        string ckpt = Checkpoint(tmp);
+        var shap = Run("shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--count", "6", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
+        Assert.True(shap.Code == 0, shap.Err);
+        var lines = File.ReadAllLines(tmp.File("s.csv"));
+        Assert.Equal(7, lines.Length);
+        string[] bands = ["FUV", "NUV", "g", "r", "i", "z", "y", "W1", "W2"];
+        Assert.Equal(["id", "z_spec", "v_all", "v_empty", .. bands.Select(b => $"shap_{b}"), .. bands.Select(b => $"mm_{b}")],
+            lines[0].Split(',').Take(22));
+
+        var plot = Run("shapley-plot", "--input", tmp.File("s.csv"), "--out", tmp.File("fig"), "--bin-width", "1.6");
+        Assert.True(plot.Code == 0, plot.Err);
+        foreach (var f in new[] { "shapley_by_z.png", "mmshap_by_z.png", "shapley_by_z.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("fig"), f)), f);
+
+        var fig6 = Run("baselines", "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--seed", "4", "--out", tmp.File("fig6"));
+        Assert.True(fig6.Code == 0, fig6.Err);
+        Assert.Equal(2, Directory.GetFiles(tmp.File("fig6"), "baseline_*.png").Length);
+
+        var bench = Run("bench", "shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--galaxies", "1", "--batch-size", "32", "--repeats", "1",
+            "--json", tmp.File("b.json"), "--device", "cpu", "-q");
+        Assert.True(bench.Code == 0, bench.Err);
+        var json = JsonNode.Parse(File.ReadAllText(tmp.File("b.json")))!.AsObject();
+        foreach (var key in new[] { "galaxies_per_s_exact", "inference_samples_per_s", "exact_vs_limit", "batched_vs_per_subset", "stem_trick_gain",
+                     "evaluations_saved_fraction", "sampled_speedup", "sampled_mean_abs_error" })
+            Assert.True(json.ContainsKey(key), key);
+        Assert.True((double)json["exact_vs_limit"]! > 0);
+
+        // Bad input: an unknown mode, a missing model.
+        Assert.Equal(1, Run("shapley", "--model", ckpt, "--data", toy.Set.Directory, "--mode", "approx", "--out", tmp.File("x.csv")).Code);
+        var missing = Run("shapley", "--model", tmp.File("none.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("y.csv"));
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("none.ckpt", missing.Err);
+    }
+}
