@@ -145,6 +145,7 @@ public static class ShapleyFigures
         })
         {
             var plot = Figures.New(title, "spectroscopic redshift", y);
+            var palette = new ScottPlot.Palettes.Category10(); // 10 distinct colours: one per band
             for (int j = 0; j < names.Length; j++)
             {
                 double offset = (j - 4) * binWidth * 0.03; // spread the bands a little within each bin
@@ -152,11 +153,13 @@ public static class ShapleyFigures
                 var ys = bins.Select(b => mean(b)[j]).ToArray();
                 var es = bins.Select(b => se(b)[j]).ToArray();
                 var scatter = plot.Add.Scatter(xs, ys);
+                scatter.Color = palette.GetColor(j);
                 scatter.LegendText = names[j];
                 scatter.MarkerSize = 6;
                 var bars = plot.Add.ErrorBar(xs, ys, es);
                 bars.Color = scatter.Color;
             }
+            plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
             Figures.Save(plot, Path.Combine(outDir, file));
         }
         var csv = new StringBuilder("z_lo,z_hi,n,band,mean_shap,se_shap,mean_mm,se_mm\n");
