@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(Table4Command.Create(context));
         root.Subcommands.Add(GridCommand.Create(context));
         root.Subcommands.Add(CompileCatalogCommand.Create(context));
+        root.Subcommands.Add(CalibrateCommand.Create(context));
         root.Subcommands.Add(ShapleyCommand.Create(context));
         root.Subcommands.Add(ShapleyPlotCommand.Create(context));
         root.Subcommands.Add(BaselinesCommand.Create(context));

@@ -77,7 +77,8 @@ public sealed class CalPit : IDisposable
         var (mean, std) = Standardisation(features, f);
         var x = new float[n * f];
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < f; j++) x[i * f + j] = (features[i][j] - mean[j]) / std[j];
+            for (int j = 0; j < f; j++) x[i * f + j] = Standardised(features[i][j], mean[j], std[j]);
+        if (pit.Any(v => !double.IsFinite(v))) throw new ArgumentException("PIT values must be finite.");
 
         var rng = new SplitMix64(o.Seed);
         var order = Enumerable.Range(0, n).ToArray();
@@ -201,10 +202,11 @@ public sealed class CalPit : IDisposable
         for (int j = 0; j < f; j++)
         {
             double s = 0, s2 = 0;
-            foreach (var row in features) s += row[j];
-            double m = s / features.Count;
-            foreach (var row in features) s2 += (row[j] - m) * (row[j] - m);
-            double sd = features.Count > 1 ? Math.Sqrt(s2 / (features.Count - 1)) : 0;
+            int count = 0;
+            foreach (var row in features) if (float.IsFinite(row[j])) { s += row[j]; count++; }
+            double m = count > 0 ? s / count : 0;
+            foreach (var row in features) if (float.IsFinite(row[j])) s2 += (row[j] - m) * (row[j] - m);
+            double sd = count > 1 ? Math.Sqrt(s2 / (count - 1)) : 0;
             mean[j] = (float)m;
             std[j] = sd > 1e-12 ? (float)sd : 1f; // a constant feature is centred, not scaled
         }
@@ -239,9 +241,12 @@ public sealed class CalPit : IDisposable
     {
         if (features.Length != Manifest.Network.Features) throw new ArgumentException($"{features.Length} features; the calibration expects {Manifest.Network.Features}.");
         var h = new float[features.Length];
-        for (int j = 0; j < h.Length; j++) h[j] = (features[j] - Manifest.FeatureMean[j]) / Manifest.FeatureStd[j];
+        for (int j = 0; j < h.Length; j++) h[j] = Standardised(features[j], Manifest.FeatureMean[j], Manifest.FeatureStd[j]);
         return h;
     }
+
+    /// <summary>(value − mean)/std; a missing (non-finite) feature takes the mean.</summary>
+    private static float Standardised(float value, float mean, float std) => float.IsFinite(value) ? (value - mean) / std : 0f;
 
     /// <summary>
     /// Recalibrated class probabilities: CDF on the 401 class edges → r̂ → PCHIP → derivative at the class centres ×

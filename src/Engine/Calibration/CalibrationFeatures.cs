@@ -47,3 +47,19 @@ public static class CalibrationFeatures
         return FromLuptitudes(lup, ebvCsfd, ebvPlanck);
     }
 }
+
+/// <summary>Features of shard records, computed in parallel from their stored pixels and E(B−V).</summary>
+public static class RecordFeatures
+{
+    public static float[][] Compute(Data.ShardSet set, IReadOnlyList<Data.Pipeline.RecordRef> records)
+    {
+        var result = new float[records.Count][];
+        Parallel.For(0, records.Count, i =>
+        {
+            var shard = set.Shards[records[i].Shard];
+            ref readonly var h = ref shard.Header(records[i].Slot);
+            result[i] = CalibrationFeatures.FromSample(shard.Pixels(records[i].Slot), h.EbvCsfd, h.EbvPlanck);
+        });
+        return result;
+    }
+}

@@ -82,6 +82,12 @@ public sealed class MonotonicNetwork : Module<Tensor, Tensor, Tensor>
 
     private static readonly double Epsilon = 1e-6;
 
+    /// <summary>
+    /// g = ELU(·) + 1 + 1e-6: in float32 ELU(x) is exactly −1 below x ≈ −17, which would make g = 0 on all nodes and
+    /// the normalised r̂ = 0/0 (seen on the demo model's PDFs); the floor keeps g strictly positive.
+    /// </summary>
+    private const double IntegrandFloor = 1 + 1e-6;
+
     /// <summary>Binary cross-entropy of scores against 0/1 targets (the clip link's probabilities kept within [0.001, 0.999], so one confidently wrong pair cannot dominate a batch).</summary>
     public Tensor Loss(Tensor score, Tensor target) => Config.Sigmoid
         ? functional.binary_cross_entropy_with_logits(score, target)
@@ -96,12 +102,12 @@ public sealed class MonotonicNetwork : Module<Tensor, Tensor, Tensor>
         var hp = integrand_h.call(h);                                   // [B, W]
         var t = alpha.unsqueeze(1) * nodes.unsqueeze(0);                // [B, N]: nodes of [0, α]
         var z = hp.unsqueeze(1) + integrand_t.call(t.unsqueeze(2));     // [B, N, W]
-        var g = functional.elu(integrand.call(z).squeeze(2), 1.0) + 1;       // [B, N], > 0
+        var g = functional.elu(integrand.call(z).squeeze(2), 1.0) + IntegrandFloor; // [B, N], > 0
         var integral = alpha * (g * weights.unsqueeze(0)).sum(1);       // ∫₀^α g dt
         if (Config.Normalised)
         {
             var zFull = hp.unsqueeze(1) + integrand_t.call(nodes.view(1, -1, 1)); // nodes of [0, 1]
-            var full = (functional.elu(integrand.call(zFull).squeeze(2), 1.0) + 1) * weights.unsqueeze(0);
+            var full = (functional.elu(integrand.call(zFull).squeeze(2), 1.0) + IntegrandFloor) * weights.unsqueeze(0);
             return (integral / full.sum(1)).MoveToOuterDisposeScope();
         }
         var bs = offset.call(h);

@@ -15,6 +15,8 @@ public sealed record ScoreOptions(string Model, string Data, string Split, strin
     public int BatchSize { get; init; } = 32;
     public string Device { get; init; } = "auto";
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>A <c>mantis calibrate</c> folder: PDFs are recalibrated with CalPIT before they are summarised.</summary>
+    public string? Calibration { get; init; }
 }
 
 /// <summary>
@@ -34,7 +36,10 @@ public static class Scorer
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
-        int rows = Write(Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel), set, o.Split, o.Out, o.WritePdf, progress);
+        using var calibration = o.Calibration is null ? null : Calibration.CalPit.Load(o.Calibration);
+        var predictions = Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel);
+        if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
+        int rows = Write(predictions, set, o.Split, o.Out, o.WritePdf, progress);
         model.Dispose();
         return rows;
     }
