@@ -1,0 +1,48 @@
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Tests;
+using MantisShrimp.Engine.Training;
+
+namespace MantisShrimp.Host.Tests;
+
+public class CalibrationCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void Calibrate_then_score_with_the_calibration()
+    {
+        using var tmp = new TempDir();
+        TorchSharp.torch.random.manual_seed(2);
+        using (var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
+            Checkpoint.Save(tmp.File("m.ckpt"), new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        var cal = Run("calibrate", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--out", tmp.File("calib"),
+            "--hidden", "8", "--depth", "1", "--epochs", "2", "--device", "cpu", "-q");
+        Assert.True(cal.Code == 0, cal.Err);
+        Assert.Contains("calibrated on", cal.Out);
+        foreach (var f in new[] { "calibration.json", "calibrator.bin", "history.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("calib"), f)), f);
+
+        var plain = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out", tmp.File("a.csv"), "--pdf", "--device", "cpu", "-q");
+        var calibrated = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out", tmp.File("b.csv"), "--pdf",
+            "--calibration", tmp.File("calib"), "--device", "cpu", "-q");
+        Assert.True(plain.Code == 0 && calibrated.Code == 0, plain.Err + calibrated.Err);
+        var a = File.ReadAllLines(tmp.File("a.csv"));
+        var b = File.ReadAllLines(tmp.File("b.csv"));
+        Assert.Equal(a[0], b[0]);
+        Assert.Equal(a.Length, b.Length);
+        Assert.NotEqual(a[1], b[1]); // the PDFs were recalibrated
+        foreach (var line in b.Skip(1))
+        {
+            double sum = line.Split(',').Skip(9).Take(400).Sum(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(1.0, sum, 3);
+        }
+        var missing = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("c.csv"), "--calibration", tmp.File("nowhere"));
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("nowhere", missing.Err);
+    }
+}
