@@ -9,7 +9,8 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
     public TextWriter Out { get; } = stdout;
     public TextWriter Error { get; } = stderr;
 
-    public IProgressReporter Progress(bool quiet) => new ConsoleProgress(quiet);
+    /// <summary>Progress on stderr; only rank 0 of an MPI job draws it.</summary>
+    public IProgressReporter Progress(bool quiet) => new ConsoleProgress(quiet || !Engine.Distributed.MpiSession.Current.IsRoot);
 
     /// <summary>Runs a command body: user errors → 1, interruption → 130, anything else → 2, all with a message on stderr.</summary>
     public int Guard(Func<CancellationToken, int> body)

@@ -6,7 +6,12 @@ namespace MantisShrimp.Host;
 /// <summary>The <c>mantis</c> command line: thin commands that parse options and call the Engine.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // Under mpiexec/srun every rank runs this program; MPI is initialised once per process, here.
+        using var mpi = Engine.Distributed.MpiSession.Start();
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs a command line with the given output writers (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

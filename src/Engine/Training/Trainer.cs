@@ -5,6 +5,7 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Distributed;
 using MantisShrimp.Engine.Evaluation;
 using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
@@ -35,11 +36,19 @@ public sealed record TrainOptions
     /// the cores busy, never with one thread); use 1 when runs must agree to the last bit.
     /// </summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Data-parallel over the MPI ranks of this job (<c>mpiexec -n N mantis train … --distributed</c>): each rank
+    /// takes its own slice of every global batch of BatchSize × N, gradients are averaged with bucketed Allreduce,
+    /// rank 0 validates, writes checkpoints and logs. Same effective batch and sample order as one process with
+    /// batch BatchSize × N.
+    /// </summary>
+    public bool Distributed { get; init; }
     /// <summary>ReduceLROnPlateau on the validation loss (paper: ×0.5 after 6 epochs without improvement).</summary>
     public int Patience { get; init; } = 6;
     public double Factor { get; init; } = 0.5;
 
-    internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs);
+    internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs,
+        Distributed ? MpiSession.Current.Size : 1);
 }
 
 /// <summary>
@@ -62,6 +71,10 @@ public static class Trainer
 
     private static TrainingState RunWithThreads(TrainOptions o, IProgressReporter? progress, CancellationToken cancel)
     {
+        var mpi = MpiSession.Current;
+        if (mpi.IsDistributed && !o.Distributed)
+            throw new UserInputException($"started as one of {mpi.Size} MPI ranks without --distributed: every rank would train alone and overwrite {o.Out}; add --distributed");
+        if (o.Distributed && !mpi.IsRoot) progress = NullProgress.Instance;
         progress ??= NullProgress.Instance;
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
@@ -93,13 +106,27 @@ public static class Trainer
             state = new TrainingState { Network = o.Network, Options = o.Record, LearningRate = o.LearningRate };
         }
         SetLearningRate(optimizer, state.LearningRate);
+        using var allreduce = o.Distributed ? new GradientAllreduce(mpi, model.parameters()) : null;
+        if (allreduce is not null)
+        {
+            // Every rank starts from rank 0's weights (they already agree when seeded alike; this makes it certain).
+            using var _ = torch.no_grad();
+            foreach (var p in model.parameters())
+            {
+                var values = p.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+                mpi.Broadcast(values);
+                p.copy_(torch.tensor(values, p.shape).to(p.device));
+            }
+            progress.Message($"data-parallel over {mpi.Size} MPI ranks: batch {o.BatchSize} per rank, {o.BatchSize * mpi.Size} in all; {allreduce.Buckets} Allreduce bucket(s) per step");
+        }
 
         for (int epoch = state.Epoch + 1; epoch <= o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, set, o, epoch, device, progress, cancel);
-            var (valLoss, metrics) = Validate(model, set, device, o, cancel);
+            double trainLoss = TrainEpoch(model, optimizer, set, o, epoch, device, progress, allreduce is null ? null : (mpi, allreduce), cancel);
+            var (valLoss, metrics) = !o.Distributed || mpi.IsRoot ? Validate(model, set, device, o, cancel) : (double.NaN, new Dictionary<string, double>());
+            if (o.Distributed) (valLoss, metrics) = ShareValidation(mpi, valLoss, metrics);
             double monitored = double.IsNaN(valLoss) ? trainLoss : valLoss;
 
             // ReduceLROnPlateau (mode min, relative threshold 1e-4, like PyTorch's defaults).
@@ -123,15 +150,33 @@ public static class Trainer
                 History = [.. state.History, row],
             };
             SetLearningRate(optimizer, lr);
-            Checkpoint.Save(last, state, model, optimizer);
-            if (improved) File.Copy(last, Path.Combine(o.Out, BestCheckpoint), true);
-            WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
+            if (!o.Distributed || mpi.IsRoot)
+            {
+                Checkpoint.Save(last, state, model, optimizer);
+                if (improved) File.Copy(last, Path.Combine(o.Out, BestCheckpoint), true);
+                WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
+            }
             progress.Message(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}/{o.Epochs}: train loss {trainLoss:F4}, val loss {valLoss:F4}, val NMAD {row["val_nmad"]:F4}, lr {state.History[^1]["lr"]:G3}, {row["seconds"]:F0} s"));
         }
+        if (o.Distributed) mpi.Barrier(); // rank 0's last checkpoint is on disk before any rank returns
         model.Dispose();
         optimizer.Dispose();
         return state;
+    }
+
+    private static readonly string[] SharedMetrics = ["nmad", "bias", "eta_0p15", "cde_loss"];
+
+    /// <summary>Rank 0's validation loss and metrics on every rank, so the scheduler's decisions agree.</summary>
+    private static (double, Dictionary<string, double>) ShareValidation(MpiSession mpi, double loss, Dictionary<string, double> metrics)
+    {
+        var values = new double[1 + SharedMetrics.Length];
+        values[0] = loss;
+        for (int i = 0; i < SharedMetrics.Length; i++) values[i + 1] = metrics.GetValueOrDefault(SharedMetrics[i], double.NaN);
+        mpi.Broadcast(values);
+        var shared = new Dictionary<string, double>();
+        for (int i = 0; i < SharedMetrics.Length; i++) if (!double.IsNaN(values[i + 1])) shared[SharedMetrics[i]] = values[i + 1];
+        return (values[0], shared);
     }
 
     private static NAdam NewOptimizer(PhotoZNetwork model, TrainOptions o) =>
@@ -146,14 +191,21 @@ public static class Trainer
     public static long SeedFor(ulong seed, int epoch) => (long)(SplitMix64.ForStream(seed, (ulong)epoch).NextUInt64() >> 2);
 
     private static double TrainEpoch(PhotoZNetwork model, NAdam optimizer, ShardSet set, TrainOptions o, int epoch, Device device,
-        IProgressReporter progress, CancellationToken cancel)
+        IProgressReporter progress, (MpiSession Mpi, GradientAllreduce Allreduce)? distributed, CancellationToken cancel)
     {
         model.train();
         long epochSeed = SeedFor(o.Seed, epoch);
         random.manual_seed(epochSeed);
-        var sampler = new ClassBalancedSampler(set, Splits.Train, (ulong)epochSeed);
+        ISampler sampler = new ClassBalancedSampler(set, Splits.Train, (ulong)epochSeed);
+        var policy = AugmentPolicy.Training((ulong)epochSeed ^ 0xA5A5);
+        if (distributed is { } d)
+        {
+            // Rank r trains on samples [r·B, (r+1)·B) of each global batch of B·N, augmented as in a one-process run.
+            sampler = new RankSliceSampler(sampler, o.BatchSize * d.Mpi.Size, d.Mpi.Rank * o.BatchSize, o.BatchSize);
+            policy = policy.WithSampleOffset(d.Mpi.Rank * o.BatchSize);
+        }
         var options = new PipelineOptions { Fusion = model.Config.Fusion, BatchSize = o.BatchSize, Workers = o.Workers };
-        using var pipeline = new InputPipeline(set, sampler, AugmentPolicy.Training((ulong)epochSeed ^ 0xA5A5), options);
+        using var pipeline = new InputPipeline(set, sampler, policy, options);
         double sum = 0;
         using var task = progress.Start($"epoch {epoch} training", o.BatchesPerEpoch);
         for (int b = 0; b < o.BatchesPerEpoch; b++)
@@ -167,11 +219,18 @@ public static class Trainer
                 var loss = nn.functional.cross_entropy(logits, batch.Classes.to(device));
                 optimizer.zero_grad();
                 loss.backward();
+                distributed?.Allreduce.Average();
                 optimizer.step();
                 sum += loss.item<float>();
             }
             pipeline.Release(batch);
             task.Advance();
+        }
+        if (distributed is { } dd)
+        {
+            var total = new[] { sum };
+            dd.Mpi.SumInPlace(total);
+            sum = total[0] / dd.Mpi.Size;
         }
         return sum / o.BatchesPerEpoch;
     }

@@ -22,6 +22,8 @@ internal static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
         var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay (NAdam adds it to the gradient; not decoupled).", DefaultValueFactory = _ => 1e-5 };
         var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
+        var dropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate).", DefaultValueFactory = _ => 0.1 };
+        var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over the ranks of mpiexec -n N: --batch-size per rank, gradients averaged with Allreduce, rank 0 writes." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). 1 makes CPU runs bit-reproducible on a busy machine.", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
@@ -29,7 +31,7 @@ internal static class TrainCommand
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
         {
-            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, threads, seed, output, device, quiet,
+            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, dropPath, threads, distributed, seed, output, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
@@ -40,7 +42,7 @@ internal static class TrainCommand
                 Network = new NetworkConfig
                 {
                     Arch = r.GetValue(arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, SmallBackbone = r.GetValue(small),
-                    Bands = r.GetValue(bands)!, HeadWidth = r.GetValue(headWidth),
+                    Bands = r.GetValue(bands)!, HeadWidth = r.GetValue(headWidth), DropPath = Math.Clamp(r.GetValue(dropPath), 0, 0.9),
                 },
                 Epochs = r.GetValue(epochs),
                 BatchesPerEpoch = Math.Max(1, r.GetValue(batches)),
@@ -50,6 +52,7 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed),
                 Device = r.GetValue(device)!,
                 Threads = Math.Max(0, r.GetValue(threads)),
+                Distributed = r.GetValue(distributed),
             };
             var state = Trainer.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -29,6 +29,12 @@ public sealed class AugmentPolicy
 
     public static AugmentPolicy Evaluation { get; } = new(false, false, 1, 0);
 
+    /// <summary>Position of this batch's first sample within the global batch (data-parallel ranks), for the random streams.</summary>
+    public int SampleOffset { get; private init; }
+
+    /// <summary>The same policy for a rank whose batches start at global position <paramref name="offset"/>.</summary>
+    public AugmentPolicy WithSampleOffset(int offset) => new(Random, PerBatch, Rotations, Seed) { SampleOffset = offset };
+
     public static AugmentPolicy TestTimeAveraging(int rotations)
     {
         if (rotations < 1) throw new ArgumentOutOfRangeException(nameof(rotations));
@@ -48,7 +54,7 @@ public sealed class AugmentPolicy
                 SampleAugment a;
                 if (Random)
                 {
-                    var rng = SplitMix64.ForStream(Seed, (ulong)batchIndex * 1_000_003UL + (ulong)(PerBatch ? 0 : i + 1));
+                    var rng = SplitMix64.ForStream(Seed, (ulong)batchIndex * 1_000_003UL + (ulong)(PerBatch ? 0 : SampleOffset + i + 1));
                     double angle = rng.NextDouble() * 360.0;
                     a = SampleAugment.FromDegrees(angle, rng.NextDouble() >= 0.5, rng.NextDouble() >= 0.5);
                 }
