@@ -10,7 +10,8 @@ public static class Program
     {
         // Under mpiexec/srun every rank runs this program; MPI is initialised once per process, here.
         using var mpi = Engine.Distributed.MpiSession.Start();
-        return Run(args, Console.Out, Console.Error);
+        // Only rank 0 reports results on stdout; every rank reports its errors on stderr.
+        return Run(args, mpi.IsRoot ? Console.Out : TextWriter.Null, Console.Error);
     }
 
     /// <summary>Runs a command line with the given output writers (used by tests).</summary>

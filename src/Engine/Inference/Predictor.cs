@@ -16,12 +16,17 @@ public sealed record Prediction(RecordRef Record, float ZSpec, float[] Probabili
 public static class Predictor
 {
     public static IEnumerable<Prediction> Predict(PhotoZNetwork model, ShardSet set, string? split, Device device,
+        int batchSize = 32, int tta = 1, int workers = 0, CancellationToken cancel = default) =>
+        Predict(model, set, SequentialSampler.Records(set, split), device, batchSize, tta, workers, cancel);
+
+    /// <summary>Predictions for the given records, in their order.</summary>
+    public static IEnumerable<Prediction> Predict(PhotoZNetwork model, ShardSet set, IReadOnlyList<RecordRef> records, Device device,
         int batchSize = 32, int tta = 1, int workers = 0, CancellationToken cancel = default)
     {
         model.eval();
         var policy = tta > 1 ? AugmentPolicy.TestTimeAveraging(tta) : AugmentPolicy.Evaluation;
         var options = new PipelineOptions { Fusion = model.Config.Fusion, BatchSize = batchSize, Workers = workers > 0 ? workers : Environment.ProcessorCount };
-        using var pipeline = new InputPipeline(set, new SequentialSampler(set, split), policy, options);
+        using var pipeline = new InputPipeline(set, new SequentialSampler(records), policy, options);
         while (pipeline.Next(cancel) is { } batch)
         {
             float[] probs;

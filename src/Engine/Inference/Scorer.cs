@@ -3,6 +3,7 @@ using System.Text;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Training;
 using TorchSharp;
 
@@ -37,10 +38,56 @@ public static class Scorer
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
         using var calibration = o.Calibration is null ? null : Calibration.CalPit.Load(o.Calibration);
-        var predictions = Predictor.Predict(model, set, o.Split, device, o.BatchSize, o.Tta, o.Workers, cancel);
-        if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
-        int rows = Write(predictions, set, o.Split, o.Out, o.WritePdf, progress);
+        var mpi = Distributed.MpiSession.Current;
+        var records = SequentialSampler.Records(set, o.Split);
+        var (start, end) = mpi.Share(records.Length);
+        string target = mpi.IsDistributed ? Distributed.RankParts.PartPath(o.Out, mpi.Rank, mpi.Size) : o.Out;
+        int rows = end - start;
+        if (!(mpi.IsDistributed && File.Exists(target))) // a finished part of an earlier run is kept
+        {
+            var predictions = Predictor.Predict(model, set, records[start..end], device, o.BatchSize, o.Tta, o.Workers, cancel);
+            if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
+            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start);
+        }
         model.Dispose();
+        if (mpi.IsDistributed)
+        {
+            mpi.Barrier();
+            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf);
+            mpi.Barrier();
+        }
+        return rows;
+    }
+
+    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (.csv or .parquet).</summary>
+    private static int Merge(string output, int ranks, bool writePdf)
+    {
+        var (header, lines) = Distributed.RankParts.Read(output, ranks);
+        int rows = 0;
+        string tmp = output + ".tmp";
+        if (output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            var names = Csv.ParseLine(header);
+            int pdf = writePdf ? RedshiftGrid.Classes : 0;
+            using var table = new ParquetScores(tmp, names, pdf);
+            foreach (var line in lines)
+            {
+                var f = Csv.ParseLine(line);
+                var summaries = f.Skip(1).Take(8).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                var p = f.Skip(9).Take(pdf).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                table.Add(f[0], summaries, writePdf ? p : null, f.Skip(9 + pdf).ToArray());
+                rows++;
+            }
+        }
+        else
+        {
+            using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false));
+            writer.Write(header);
+            writer.Write('\n');
+            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); rows++; }
+        }
+        File.Move(tmp, output, true);
+        Distributed.RankParts.Delete(output, ranks);
         return rows;
     }
 
@@ -51,7 +98,8 @@ public static class Scorer
     }
 
     /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (.csv or .parquet).</summary>
-    public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null)
+    public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
+        long? total = null)
     {
         progress ??= NullProgress.Instance;
         CheckOutput(outPath);
@@ -63,13 +111,13 @@ public static class Scorer
         var header = new List<string>(Columns);
         if (o.WritePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
         header.AddRange(extra.Where(e => !header.Contains(e)));
-        long total = set.ForSplit(o.Split).Sum(s => (long)s.Count);
+        long expected = total ?? set.ForSplit(o.Split).Sum(s => (long)s.Count);
         int rows = 0;
         string tmp = o.Out + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
         using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
         using (var table = parquet ? new ParquetScores(tmp, header, o.WritePdf ? RedshiftGrid.Classes : 0) : null)
-        using (var task = progress.Start("scoring", total))
+        using (var task = progress.Start("scoring", expected))
         {
             writer?.Write(Csv.Line(header));
             writer?.Write('\n');

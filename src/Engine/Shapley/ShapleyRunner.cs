@@ -66,7 +66,12 @@ public static class ShapleyRunner
         if (o.Count > 0 && records.Count > o.Count) records.RemoveRange(o.Count, records.Count - o.Count);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
-        string journalPath = o.Out + ".journal";
+        // Under MPI each rank explains its contiguous share into its own part (with its own journal); rank 0 merges.
+        var mpi = Distributed.MpiSession.Current;
+        var (first, end) = mpi.Share(records.Count);
+        string target = mpi.IsDistributed ? Distributed.RankParts.PartPath(o.Out, mpi.Rank, mpi.Size) : o.Out;
+        if (mpi.IsDistributed && File.Exists(target)) return Finish(o, mpi, parquet, sampled, end - first);
+        string journalPath = target + ".journal";
         string settings = string.Create(CultureInfo.InvariantCulture,
             $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
         var done = ReadJournal(journalPath, settings);
@@ -77,7 +82,7 @@ public static class ShapleyRunner
         using (var journal = new AppendLog(journalPath))
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
-            var todo = Enumerable.Range(0, records.Count).Where(i => !done.ContainsKey(i)).ToArray();
+            var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
             using var task = progress.Start("shapley (galaxies)", todo.Length);
             for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
             {
@@ -92,9 +97,26 @@ public static class ShapleyRunner
             }
         }
         model.Dispose();
-        WriteOutput(o.Out, parquet, Columns(sampled), records.Select((_, i) => done[i]));
+        WriteOutput(target, parquet && !mpi.IsDistributed, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]));
         File.Delete(journalPath);
-        return records.Count;
+        return mpi.IsDistributed ? Finish(o, mpi, parquet, sampled, end - first) : records.Count;
+    }
+
+    /// <summary>Distributed: wait for every rank's part; rank 0 merges them in rank (= input) order into the output.</summary>
+    private static int Finish(ShapleyOptions o, Distributed.MpiSession mpi, bool parquet, bool sampled, int mine)
+    {
+        mpi.Barrier();
+        int rows = mine;
+        if (mpi.IsRoot)
+        {
+            var (_, lines) = Distributed.RankParts.Read(o.Out, mpi.Size);
+            var all = lines.ToList();
+            WriteOutput(o.Out, parquet, Columns(sampled), all);
+            Distributed.RankParts.Delete(o.Out, mpi.Size);
+            rows = all.Count;
+        }
+        mpi.Barrier();
+        return rows;
     }
 
     /// <summary>Baselines (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>

@@ -42,6 +42,24 @@ internal static class BenchCommand
         }));
         bench.Subcommands.Add(pipeline);
         bench.Subcommands.Add(BenchShapleyCommand.Create(ctx));
+
+        var floats = new Option<long[]>("--floats") { Description = "Buffer sizes in floats (default: ConvNeXt-atto 3.7 M and ConvNeXt-L 200 M parameters).", DefaultValueFactory = _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (best kept).", DefaultValueFactory = _ => 5 };
+        var json2 = new Option<string?>("--json") { Description = "Write the results as JSON to this file (rank 0)." };
+        var allreduce = new Command("allreduce", "Under mpiexec -n N: float32 sum-Allreduce time and bandwidth for gradient-sized buffers, in the training's bucket size.")
+        {
+            floats, repeats, json2,
+        };
+        allreduce.SetAction(r => ctx.Guard(_ =>
+        {
+            var mpi = MantisShrimp.Engine.Distributed.MpiSession.Current;
+            var results = AllreduceBenchmark.Run(mpi, r.GetValue(floats)!, Math.Max(1, r.GetValue(repeats)));
+            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+            ctx.Out.WriteLine(text);
+            if (mpi.IsRoot && r.GetValue(json2) is { } path) File.WriteAllText(path, text + "\n");
+            return ExitCodes.Ok;
+        }));
+        bench.Subcommands.Add(allreduce);
         return bench;
     }
 }

@@ -73,18 +73,20 @@ internal static class ScoreCommand
         var output = new Option<string>("--out") { Description = "Output file (.csv).", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399 (class probabilities, summing to 1)." };
         var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (default 1: none).", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "Threads preparing input batches (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate each PDF with CalPIT before summarising it." };
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("score", "Score a split: z_mean, z_mode, z_std and 68%/90% central intervals per galaxy (deterministic).")
         {
-            model, data, split, output, pdf, tta, calibration, device, quiet,
+            model, data, split, output, pdf, tta, calibration, workers, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             int rows = Scorer.Run(new ScoreOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(split)!, r.GetValue(output)!)
             {
                 WritePdf = r.GetValue(pdf), Tta = Math.Max(1, r.GetValue(tta)), Device = r.GetValue(device)!, Calibration = r.GetValue(calibration),
+                Workers = Math.Max(1, r.GetValue(workers)),
             }, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine($"scored {rows} galaxies → {r.GetValue(output)}");
             return ExitCodes.Ok;

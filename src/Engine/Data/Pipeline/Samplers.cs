@@ -30,6 +30,12 @@ public sealed class SequentialSampler : ISampler
         _records = list.ToArray();
     }
 
+    /// <summary>The given records once, in the given order.</summary>
+    public SequentialSampler(IReadOnlyList<RecordRef> records) => _records = records.ToArray();
+
+    /// <summary>The records of a split (all shards when null) in shard then slot order.</summary>
+    public static RecordRef[] Records(ShardSet set, string? split) => new SequentialSampler(set, split)._records.ToArray();
+
     public long Length => _records.Length;
 
     public int Next(Span<RecordRef> batch)
