@@ -64,7 +64,7 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         var wb = b.state_dict();
         double worst = 0;
         foreach (var (key, t) in a.state_dict())
-            worst = Math.Max(worst, (t - wb[key]).abs().max().item<float>());
+            worst = Math.Max(worst, (t.to(ScalarType.Float64) - wb[key].to(ScalarType.Float64)).abs().max().item<double>());
         Assert.True(worst < 1e-4, $"largest weight difference {worst}"); // 6 NAdam steps at lr 1e-3: float rounding only
         a.Dispose(); b.Dispose();
 
