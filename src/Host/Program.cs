@@ -34,6 +34,9 @@ public static class Program
         root.Subcommands.Add(GridCommand.Create(context));
         root.Subcommands.Add(CompileCatalogCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
+        root.Subcommands.Add(PredictCommand.Create(context));
+        root.Subcommands.Add(FetchCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(ShapleyCommand.Create(context));
         root.Subcommands.Add(ShapleyPlotCommand.Create(context));
         root.Subcommands.Add(BaselinesCommand.Create(context));

@@ -40,3 +40,4 @@ internal sealed class AppendLog : IDisposable
 
     public void Dispose() => _writer.Dispose();
 }
+

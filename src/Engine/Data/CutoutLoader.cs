@@ -14,6 +14,16 @@ namespace MantisShrimp.Engine.Data;
 /// </summary>
 public sealed class CutoutLoader(string directory)
 {
+    private readonly Func<string, string>? _resolve;
+
+    /// <summary>A loader whose files come from a resolver (file name in reference naming → path), e.g. a download cache.</summary>
+    public CutoutLoader(Func<string, string> resolve) : this("")
+    {
+        _resolve = resolve;
+    }
+
+    private string PathOf(string fileName) => _resolve?.Invoke(fileName) ?? Path.Combine(Directory, fileName);
+
     /// <summary>Largest accepted offset between a cutout's WCS centre and the catalog position: this many native pixels…</summary>
     public const double MaxCentreOffsetPixels = 1.0;
 
@@ -42,7 +52,7 @@ public sealed class CutoutLoader(string directory)
     private SampleFlags LoadCube(SurveyInfo survey, string name, double ra, double dec, float[] pixels, float[] zps)
     {
         var bands = survey.Bands;
-        string path = Path.Combine(Directory, bands[0].FileName(name));
+        string path = PathOf(bands[0].FileName(name));
         var (image, flags) = Read(path, survey, ra, dec);
         if (image.Planes < bands.Count)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {image.Planes} plane(s), expected {bands.Count}");
@@ -70,7 +80,7 @@ public sealed class CutoutLoader(string directory)
     private SampleFlags LoadSingle(BandInfo band, string name, double ra, double dec, float[] pixels, float[] zps)
     {
         var survey = band.SurveyInfo;
-        string path = Path.Combine(Directory, band.FileName(name));
+        string path = PathOf(band.FileName(name));
         var (image, flags) = Read(path, survey, ra, dec);
         if (image.Planes != 1)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: expected one image plane, found {image.Planes}");

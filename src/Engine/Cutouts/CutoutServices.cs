@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Net;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Fits;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MantisShrimp.Engine.Cutouts;
+
+/// <summary>Where the cutout services live and how politely to ask them.</summary>
+public sealed record CutoutServiceOptions
+{
+    /// <summary>Base of PS1's image services (ps1filenames.py, fitscut.cgi).</summary>
+    public string PanStarrsBase { get; init; } = "https://ps1images.stsci.edu/cgi-bin/";
+    /// <summary>Base of the Legacy Surveys viewer (fits-cutout).</summary>
+    public string LegacySurveyBase { get; init; } = "https://www.legacysurvey.org/viewer/";
+    /// <summary>Requests in flight at once, over all hosts.</summary>
+    public int MaxConcurrency { get; init; } = 4;
+    /// <summary>Polite spacing between the starts of two requests to the same host.</summary>
+    public TimeSpan PerHostInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Time allowed for one attempt (connect + whole body).</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public int Retries { get; init; } = 4;
+    /// <summary>First backoff; doubled per retry, with jitter.</summary>
+    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Folder of the on-disk cache of parsed FITS files (null: no cache).</summary>
+    public string? CacheDirectory { get; init; }
+}
+
+/// <summary>An upstream service failed for good (after retries): the message says which request and why.</summary>
+public sealed class UpstreamException(string message, bool timedOut = false, Exception? inner = null) : Exception(message, inner)
+{
+    public bool TimedOut { get; } = timedOut;
+}
+
+/// <summary>A reply that is not what was asked for (truncated or corrupt FITS, a malformed table): retried, never cached.</summary>
+public sealed class BadReplyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The HTTP side of the cutout clients: one <see cref="HttpClient"/>, a concurrency limit, a per-host rate limit
+/// and a Polly pipeline — per-attempt timeout, retries with exponential backoff and jitter on network errors,
+/// timeouts, HTTP 408/429/5xx and bad bodies (the validator throws <see cref="BadReplyException"/>).
+/// </summary>
+public sealed class ResilientHttp : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly Dictionary<string, DateTime> _nextStart = new();
+    private readonly Lock _rateLock = new();
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CutoutServiceOptions _options;
+
+    public ResilientHttp(CutoutServiceOptions options, HttpMessageHandler? handler = null)
+    {
+        _options = options;
+        _client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _client.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-attempt timeout governs
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("MantisShrimp.NET/1.0 (photometric redshifts; +https://github.com/)");
+        _concurrency = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
+        _pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.Retries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BackoffBase,
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<BadReplyException>()
+                    .Handle<IOException>().Handle<TransientStatusException>(),
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    /// <summary>Status codes worth another try.</summary>
+    private sealed class TransientStatusException(HttpStatusCode code, string url) : Exception($"{url}: HTTP {(int)code} {code}");
+
+    public CutoutServiceOptions Options => _options;
+
+    /// <summary>Sends a request built fresh for each attempt and validates the whole body; returns what the validator returns.</summary>
+    public async Task<T> SendAsync<T>(Func<HttpRequestMessage> request, Func<byte[], T> validate, CancellationToken cancel)
+    {
+        string described = "";
+        try
+        {
+            return await _pipeline.ExecuteAsync(async token =>
+            {
+                using var message = request();
+                described = $"{message.Method} {message.RequestUri}";
+                await WaitForHost(message.RequestUri!, token);
+                await _concurrency.WaitAsync(token);
+                try
+                {
+                    using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token);
+                    if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+                        throw new TransientStatusException(response.StatusCode, described);
+                    if (!response.IsSuccessStatusCode)
+                        throw new UpstreamException($"{described}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                    var body = await response.Content.ReadAsByteArrayAsync(token);
+                    if (response.Content.Headers.ContentLength is long length && length != body.Length)
+                        throw new BadReplyException($"{described}: body of {body.Length} bytes, {length} announced");
+                    return validate(body);
+                }
+                finally { _concurrency.Release(); }
+            }, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { throw; }
+        catch (UpstreamException) { throw; }
+        catch (TimeoutRejectedException e) { throw new UpstreamException($"{described}: no complete reply within {_options.AttemptTimeout.TotalSeconds:F0} s after {_options.Retries + 1} attempts", true, e); }
+        catch (Exception e) when (e is HttpRequestException or BadReplyException or IOException or TransientStatusException)
+        {
+            throw new UpstreamException($"{described}: failed after {_options.Retries + 1} attempts: {e.Message}", false, e);
+        }
+    }
+
+    private async Task WaitForHost(Uri uri, CancellationToken cancel)
+    {
+        TimeSpan wait;
+        lock (_rateLock)
+        {
+            var now = DateTime.UtcNow;
+            var next = _nextStart.GetValueOrDefault(uri.Authority, now);
+            if (next < now) next = now;
+            wait = next - now;
+            _nextStart[uri.Authority] = next + _options.PerHostInterval;
+        }
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, cancel);
+    }
+
+    /// <summary>A validator for FITS replies: the body must parse as FITS with an image.</summary>
+    public static byte[] RequireFits(byte[] body, string what)
+    {
+        try
+        {
+            using var file = FitsFile.Open(new MemoryStream(body, writable: false), what);
+            file.ReadImage(file.FirstImageHdu()); // every byte of the image must be there
+        }
+        catch (FitsFormatException e) { throw new BadReplyException($"{what}: not a complete FITS image ({e.Message})", e); }
+        catch (EndOfStreamException e) { throw new BadReplyException($"{what}: truncated FITS ({e.Message})", e); }
+        return body;
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _concurrency.Dispose();
+    }
+
+    internal static string F(double v) => v.ToString("0.0######", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,167 @@
+using System.Threading.Channels;
+using MantisShrimp.Engine.Calibration;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Cutouts;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Dust;
+using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Kernels.Input;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MantisShrimp.Engine.Forced;
+
+/// <summary>One forced photo-z: the position, the dust used, the (recalibrated) class probabilities and their summary.</summary>
+public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities, PdfSummary Summary,
+    CutoutSample Sample, bool Calibrated);
+
+/// <summary>E(B−V) at a position: from the two HEALPix maps, or fixed values given by the user.</summary>
+public sealed class DustSource
+{
+    private readonly DustMaps? _maps;
+    private readonly (float Csfd, float Planck)? _fixed;
+
+    private DustSource(DustMaps? maps, (float, float)? fixedValues) { _maps = maps; _fixed = fixedValues; }
+
+    public static DustSource FromMaps(string directory) => new(DustMaps.Load(directory), null);
+
+    public static DustSource Fixed(float csfd, float planck) => new(null, (csfd, planck));
+
+    /// <summary>"CSFD,PLANCK" as given on the command line.</summary>
+    public static DustSource Parse(string ebv)
+    {
+        var parts = ebv.Split(',');
+        if (parts.Length != 2 || !float.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var a)
+            || !float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var b) || a < 0 || b < 0)
+            throw new UserInputException($"--ebv must be two non-negative numbers CSFD,PLANCK (got '{ebv}')");
+        return Fixed(a, b);
+    }
+
+    public (float Csfd, float Planck) At(double ra, double dec)
+    {
+        if (_fixed is { } f) return f;
+        var (c, p) = _maps!.At(ra, dec);
+        return ((float)c, (float)p);
+    }
+}
+
+/// <summary>
+/// The forced photo-z service (paper §1, §8.2): cutouts at a position (services or a local folder), E(B−V) from the
+/// dust maps, the network in evaluation mode (no random augmentation), optional CalPIT recalibration. The model is
+/// loaded once; concurrent requests are gathered for up to <see cref="BatchWindow"/> into one forward pass of at
+/// most <see cref="MaxBatch"/> galaxies, all torch work on one thread.
+/// </summary>
+public sealed class ForcedPhotoZ : IDisposable
+{
+    public const int MaxBatch = 16;
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+
+    private readonly PhotoZNetwork _model;
+    private readonly Device _device;
+    private readonly ICutoutSource _source;
+    private readonly DustSource _dust;
+    private readonly CalPit? _calibration;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly Thread _worker;
+    private readonly InputLayout _layout;
+    private readonly FusedInputCpu _fused;
+
+    private sealed record Pending(CutoutSample Sample, float EbvCsfd, float EbvPlanck, TaskCompletionSource<float[]> Done);
+
+    public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, CalPit? calibration = null)
+    {
+        _model = model;
+        _device = device;
+        _source = source;
+        _dust = dust;
+        _calibration = calibration;
+        model.eval();
+        _layout = InputLayouts.Create(model.Config.Fusion, MaxBatch);
+        _fused = new FusedInputCpu(_layout);
+        _worker = new Thread(Loop) { IsBackground = true, Name = "forced-photo-z" };
+        _worker.Start();
+    }
+
+    public bool HasCalibration => _calibration is not null;
+
+    /// <summary>Forward passes run so far and the galaxies they held (batching statistics).</summary>
+    public long Batches, Galaxies;
+
+    public async Task<ForcedResult> PredictAsync(string name, double ra, double dec, bool calibrate, CancellationToken cancel = default)
+    {
+        var p = SkyPosition.Checked(ra, dec, string.IsNullOrEmpty(name) ? null : name);
+        if (calibrate && _calibration is null) throw new UserInputException("calibration was asked for, but the service has none (start it with --calibration CALIB)");
+        var sample = await _source.GetAsync(p, cancel);
+        var (csfd, planck) = _dust.At(ra, dec);
+        var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
+        var probabilities = await done.Task.WaitAsync(cancel);
+        if (calibrate)
+        {
+            var features = CalibrationFeatures.FromSample(sample.Pixels, csfd, planck);
+            probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
+        }
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate);
+    }
+
+    private void Loop()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (true)
+        {
+            batch.Clear();
+            try
+            {
+                if (!_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return;
+                var deadline = DateTime.UtcNow + BatchWindow;
+                while (batch.Count < MaxBatch)
+                {
+                    if (_queue.Reader.TryRead(out var item)) { batch.Add(item); continue; }
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero) break;
+                    var wait = _queue.Reader.WaitToReadAsync().AsTask();
+                    if (!wait.Wait(left) || !wait.Result) break;
+                }
+                var probabilities = Forward(batch);
+                Interlocked.Increment(ref Batches);
+                Interlocked.Add(ref Galaxies, batch.Count);
+                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(probabilities[i]);
+            }
+            catch (Exception e)
+            {
+                foreach (var item in batch) item.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private float[][] Forward(List<Pending> batch)
+    {
+        int n = batch.Count, stride = BandCatalog.NativePixelsPerSample;
+        var raw = new float[n * stride];
+        for (int i = 0; i < n; i++) batch[i].Sample.Pixels.CopyTo(raw, i * stride);
+        var output = new float[_layout.OutputLength];
+        var augment = Enumerable.Repeat(SampleAugment.Identity, n).ToArray();
+        _fused.Run(raw, n, augment, output);
+        using var _ = torch.inference_mode();
+        using var scope = NewDisposeScope();
+        var inputs = _layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, n * s.SampleStride).ToArray(), [n, s.Channels, s.Height, s.Width]).to(_device)).ToArray();
+        var ebv = tensor(batch.SelectMany(b => new[] { b.EbvCsfd, b.EbvPlanck }).ToArray(), [n, 2]).to(_device);
+        var p = nn.functional.softmax(_model.call(inputs, ebv), 1).cpu().contiguous().data<float>().ToArray();
+        int classes = p.Length / n;
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            var row = p.AsSpan(i * classes, classes).ToArray();
+            Predictor.Normalise(row);
+            return row;
+        }).ToArray();
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _worker.Join(TimeSpan.FromSeconds(5));
+    }
+}

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using MantisShrimp.Engine.Calibration;
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Cutouts;
+using MantisShrimp.Engine.Forced;
+using MantisShrimp.Engine.Training;
+using TorchSharp;
+
+namespace MantisShrimp.Host.Commands;
+
+/// <summary>Options that say where cutouts come from (a local folder, or the services through a cache) and where E(B−V) comes from.</summary>
+internal sealed class SourceOptions
+{
+    public readonly Option<string?> Cutouts = new("--cutouts") { Description = "A folder of cutouts in reference naming (offline; indexed by WCS centre)." };
+    public readonly Option<string> Cache = new("--cache") { Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept).", DefaultValueFactory = _ => DefaultCache() };
+    public readonly Option<string> Ps1Url = new("--ps1-url") { Description = "Base URL of PS1's image services.", DefaultValueFactory = _ => new CutoutServiceOptions().PanStarrsBase };
+    public readonly Option<string> LegacyUrl = new("--legacy-url") { Description = "Base URL of the Legacy Surveys viewer.", DefaultValueFactory = _ => new CutoutServiceOptions().LegacySurveyBase };
+    public readonly Option<double> Timeout = new("--timeout") { Description = "Seconds allowed per request attempt.", DefaultValueFactory = _ => 60 };
+    public readonly Option<int> Retries = new("--retries") { Description = "Retries per request (exponential backoff with jitter).", DefaultValueFactory = _ => 4 };
+
+    private static string DefaultCache() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mantis", "cutouts");
+
+    public void AddTo(Command c) { c.Options.Add(Cutouts); c.Options.Add(Cache); c.Options.Add(Ps1Url); c.Options.Add(LegacyUrl); c.Options.Add(Timeout); c.Options.Add(Retries); }
+
+    public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r)
+    {
+        if (r.GetValue(Cutouts) is { } dir) return (new LocalCutoutSource(dir), null);
+        var options = new CutoutServiceOptions
+        {
+            PanStarrsBase = WithSlash(r.GetValue(Ps1Url)!), LegacySurveyBase = WithSlash(r.GetValue(LegacyUrl)!),
+            AttemptTimeout = TimeSpan.FromSeconds(Math.Max(1, r.GetValue(Timeout))), Retries = Math.Max(0, r.GetValue(Retries)), CacheDirectory = r.GetValue(Cache),
+        };
+        var http = new ResilientHttp(options);
+        return (new RemoteCutoutSource(http, new CutoutCache(options.CacheDirectory!)), http);
+    }
+
+    private static string WithSlash(string url) => url.EndsWith('/') ? url : url + "/";
+}
+
+internal static class ForcedSetup
+{
+    public static readonly Func<Option<string?>> Dust = () => new("--dust") { Description = "Folder with csfd_ebv.fits and HFI_CompMap_ThermalDustModel_2048_R1.20.fits." };
+    public static readonly Func<Option<string?>> Ebv = () => new("--ebv") { Description = "Fixed E(B−V) values CSFD,PLANCK instead of the maps." };
+
+    public static DustSource DustFrom(string? dust, string? ebv) =>
+        ebv is not null ? DustSource.Parse(ebv)
+        : dust is not null ? DustSource.FromMaps(dust)
+        : throw new UserInputException("E(B−V) is needed: --dust DIR (the two HEALPix maps) or --ebv CSFD,PLANCK");
+
+    public static ForcedPhotoZ Service(string model, string device, ICutoutSource source, DustSource dust, string? calibration, out IDisposable resources)
+    {
+        var d = TorchDevice.Resolve(device);
+        var (_, network) = Checkpoint.Load(model);
+        network.to(d);
+        var calib = calibration is null ? null : CalPit.Load(calibration);
+        var service = new ForcedPhotoZ(network, d, source, dust, calib);
+        resources = new Disposables(service, network, calib);
+        return service;
+    }
+
+    private sealed class Disposables(params IDisposable?[] items) : IDisposable
+    {
+        public void Dispose() { foreach (var i in items) i?.Dispose(); }
+    }
+}
+
+internal static class PredictCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
+        var ra = new Option<double?>("--ra") { Description = "Right ascension (deg, ICRS)." };
+        var dec = new Option<double?>("--dec") { Description = "Declination (deg, ICRS)." };
+        var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
+        var positions = new Option<string?>("--positions") { Description = "CSV of positions (name,ra,dec); resumable." };
+        var output = new Option<string>("--out") { Description = "Output (.csv or .parquet): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
+        var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
+        var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN_cutouts.png (9 bands) and OUT_NNNNNN_pdf.png." };
+        var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
+        var dust = ForcedSetup.Dust();
+        var ebv = ForcedSetup.Ebv();
+        var device = SharedOptions.Device();
+        var quiet = SharedOptions.Quiet();
+        var sources = new SourceOptions();
+        var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
+        {
+            model, ra, dec, name, positions, output, pdf, png, calibration, dust, ebv, device, quiet,
+        };
+        sources.AddTo(cmd);
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            List<NamedPosition> list = r.GetValue(positions) is { } file ? PredictRunner.ReadPositions(file)
+                : r.GetValue(ra) is { } a && r.GetValue(dec) is { } d ? [new NamedPosition(r.GetValue(name)!, a, d)]
+                : throw new UserInputException("give --ra and --dec, or --positions FILE.csv");
+            var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
+            var (source, http) = sources.Build(r);
+            using var _ = http;
+            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
+            using (resources)
+            {
+                var (ok, failed) = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
+                    ctx.Progress(r.GetValue(quiet)), cancel);
+                ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
+                return failed > 0 && ok == 0 ? ExitCodes.UserError : ExitCodes.Ok;
+            }
+        }));
+        return cmd;
+    }
+}
+
+internal static class FetchCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var catalog = new Option<string>("--catalog") { Description = "CSV with id (or name), ra, dec — e.g. compile-catalog's output.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for the cutouts in reference naming (then mantis ingest --cutouts).", Required = true };
+        var quiet = SharedOptions.Quiet();
+        var sources = new SourceOptions();
+        var cmd = new Command("fetch", "Download every catalog object's 7 cutout files (PS1 grizy, GALEX, unWISE) in reference naming; resumable; failures per object.")
+        {
+            catalog, output, quiet,
+        };
+        sources.AddTo(cmd);
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            var (source, http) = sources.Build(r);
+            using var _ = http;
+            var (fetched, skipped, failed) = FetchRunner.Run(source, r.GetValue(catalog)!, r.GetValue(output)!, ctx.Progress(r.GetValue(quiet)), cancel);
+            ctx.Out.WriteLine($"fetched {fetched}, already there {skipped}, failed {failed} (listed in {Path.Combine(r.GetValue(output)!, FetchRunner.Failures)})");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+internal static class ServeCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
+        var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 };
+        var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
+        var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
+        var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per client address.", DefaultValueFactory = _ => 600 };
+        var dust = ForcedSetup.Dust();
+        var ebv = ForcedSetup.Ebv();
+        var device = SharedOptions.Device();
+        var sources = new SourceOptions();
+        var cmd = new Command("serve", "The web app and JSON API: POST /predict {\"NAME\",\"RA\",\"DEC\"}, GET / (page), /health, /openapi.json.")
+        {
+            model, port, host, calibration, rate, dust, ebv, device,
+        };
+        sources.AddTo(cmd);
+        cmd.SetAction(r => ctx.Guard(cancel =>
+        {
+            var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
+            var (source, http) = sources.Build(r);
+            using var _ = http;
+            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
+            using (resources)
+            {
+                string url = $"http://{r.GetValue(host)}:{r.GetValue(port)}";
+                var app = Web.WebApp.Build(service, url, r.GetValue(rate));
+                ctx.Out.WriteLine($"serving on {url} (Ctrl+C to stop)");
+                app.StartAsync(cancel).GetAwaiter().GetResult();
+                try { Task.Delay(Timeout.Infinite, cancel).GetAwaiter().GetResult(); }
+                finally { app.StopAsync().GetAwaiter().GetResult(); }
+                return ExitCodes.Ok;
+            }
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Simulation;
+using MantisShrimp.Engine.Tests;
+using MantisShrimp.Engine.Training;
+using Xunit.Abstractions;
+
+namespace MantisShrimp.Host.Tests;
+
+/// <summary>A simulated sky (cutouts, catalog, dust maps), its shards, a model, and a fake cutout server over the cutouts.</summary>
+public sealed class ForcedFixture : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public ForcedFixture()
+    {
+        Catalog = MockUniverse.Simulate(new SimulationOptions(16, 11, _dir.File("sim")) { DustNside = 64 });
+        Cutouts = _dir.File("sim/cutouts");
+        Dust = _dir.File("sim/dust");
+        Ingest.Run(new IngestOptions(Catalog, Cutouts, _dir.File("shards")) { Chunks = 1, Seed = 1 });
+        using (var set = ShardSet.Open(_dir.File("shards")))
+            Accepted = set.Shards.SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (Split: s.Info.Split, Id: s.Ids[i], s.Header(i).Ra, s.Header(i).Dec))).ToList();
+        TorchSharp.torch.random.manual_seed(4);
+        using var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 });
+        Model = _dir.File("m.ckpt");
+        Checkpoint.Save(Model, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        Server = new FakeCutoutServer(Catalog, Cutouts);
+    }
+
+    public string Catalog { get; }
+    public string Cutouts { get; }
+    public string Dust { get; }
+    public string Shards => _dir.File("shards");
+    public string Model { get; }
+    public List<(string Split, string Id, double Ra, double Dec)> Accepted { get; }
+    public FakeCutoutServer Server { get; }
+    public string File(string name) => _dir.File(name);
+
+    public void Dispose()
+    {
+        Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _dir.Dispose();
+    }
+}
+
+public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassFixture<ForcedFixture>
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string[] Row(string csv, string id) => System.IO.File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).First(x => x[0] == id);
+
+    private static string G(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Predict_offline_equals_score_for_a_simulated_galaxy_and_remote_equals_offline()
+    {
+        var g = f.Accepted[0];
+        using var tmp = new TempDir();
+        var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--dust", f.Dust,
+            "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
+        Assert.True(local.Code == 0, local.Err);
+        Assert.True(System.IO.File.Exists(tmp.File("local_000000_pdf.png")) && System.IO.File.Exists(tmp.File("local_000000_cutouts.png")));
+        var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--device", "cpu", "-q");
+        Assert.True(score.Code == 0, score.Err);
+        var a = Row(tmp.File("local.csv"), g.Id);
+        var b = Row(tmp.File("score.csv"), g.Id);
+        for (int c = 2; c <= 8; c++) Assert.True(Math.Abs(double.Parse(a[c], CultureInfo.InvariantCulture) - double.Parse(b[c], CultureInfo.InvariantCulture)) <= 1e-5, $"column {c}: {a[c]} vs {b[c]}");
+
+        // The same position through the (fake) services, with faults on the way: retried, never cached half-written.
+        f.Server.Faults.Enqueue(("ps1filenames", FakeCutoutServer.Fault.Error500));
+        f.Server.Faults.Enqueue(("fitscut", FakeCutoutServer.Fault.Truncated));
+        f.Server.Faults.Enqueue(("fits-cutout", FakeCutoutServer.Fault.Error500));
+        string cache = tmp.File("cache");
+        string[] remote = ["predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--ps1-url", f.Server.Ps1Url,
+            "--legacy-url", f.Server.LegacyUrl, "--cache", cache, "--retries", "3", "--dust", f.Dust, "--device", "cpu", "-q"];
+        var r1 = Run([.. remote, "--out", tmp.File("remote.csv")]);
+        Assert.True(r1.Code == 0, r1.Err);
+        Assert.Equal(a[2..], Row(tmp.File("remote.csv"), g.Id)[2..]);
+        var cached = Directory.GetFiles(cache, "*", SearchOption.AllDirectories);
+        Assert.Equal(7, cached.Length);
+        foreach (var file in cached) Engine.Fits.FitsFile.ReadFirstImage(file); // every cache entry parses
+        int before = f.Server.Requests.Values.Sum();
+        Assert.Equal(0, Run([.. remote, "--out", tmp.File("again.csv")]).Code);
+        Assert.Equal(before, f.Server.Requests.Values.Sum()); // all from the cache
+    }
+
+    [Fact]
+    public void Bad_positions_and_dead_services_are_reported_per_position()
+    {
+        using var tmp = new TempDir();
+        var south = Run("predict", "--model", f.Model, "--ra", "10", "--dec", "-45", "--cutouts", f.Cutouts, "--ebv", "0.01,0.01", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
+        Assert.Equal(1, south.Code);
+        Assert.Contains("Pan-STARRS footprint", System.IO.File.ReadAllText(tmp.File("s.csv.failures.csv")));
+        Assert.Equal(1, Run("predict", "--model", f.Model, "--ra", "10", "--dec", "5", "--cutouts", f.Cutouts, "--out", tmp.File("n.csv"), "--device", "cpu").Code); // no dust given
+
+        // A positions file: one good, one outside the footprint, one with nothing there; the run finishes and lists the failures.
+        var g = f.Accepted[1];
+        System.IO.File.WriteAllText(tmp.File("pos.csv"), $"name,ra,dec\nok,{G(g.Ra)},{G(g.Dec)}\nsouth,10,-40\nnowhere,200,10\n");
+        var many = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--dust", f.Dust, "--out", tmp.File("many.csv"), "--device", "cpu", "-q");
+        Assert.True(many.Code == 0, many.Err);
+        Assert.Equal(2, System.IO.File.ReadAllLines(tmp.File("many.csv")).Length);
+        var failures = System.IO.File.ReadAllLines(tmp.File("many.csv.failures.csv"));
+        Assert.Equal(["name,ra,dec,reason", "south", "nowhere"], failures.Select((l, i) => i == 0 ? l : l.Split(',')[0]));
+
+        // A service that keeps failing: a clear upstream error after the retries, not a hang.
+        f.Server.AlwaysFail = true;
+        try
+        {
+            var dead = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--ps1-url", f.Server.Ps1Url, "--legacy-url", f.Server.LegacyUrl,
+                "--cache", tmp.File("cache2"), "--retries", "1", "--dust", f.Dust, "--out", tmp.File("dead.csv"), "--device", "cpu", "-q");
+            Assert.Equal(1, dead.Code);
+            Assert.Contains("HTTP 500", System.IO.File.ReadAllText(tmp.File("dead.csv.failures.csv")));
+            Assert.Empty(Directory.Exists(tmp.File("cache2")) ? Directory.GetFiles(tmp.File("cache2"), "*.fits", SearchOption.AllDirectories) : []);
+        }
+        finally { f.Server.AlwaysFail = false; }
+    }
+
+    [Fact]
+    public void Fetch_writes_reference_naming_resumes_and_refuses_unsafe_ids()
+    {
+        using var tmp = new TempDir();
+        var (g0, g1) = (f.Accepted[0], f.Accepted[1]);
+        System.IO.File.WriteAllText(tmp.File("cat.csv"), $"id,ra,dec\n{g0.Id},{G(g0.Ra)},{G(g0.Dec)}\n{g1.Id},{G(g1.Ra)},{G(g1.Dec)}\n../evil,{G(g0.Ra)},{G(g0.Dec)}\n");
+        string[] args = ["fetch", "--catalog", tmp.File("cat.csv"), "--out", tmp.File("dl"), "--ps1-url", f.Server.Ps1Url, "--legacy-url", f.Server.LegacyUrl, "--cache", tmp.File("cache"), "-q"];
+        var first = Run(args);
+        Assert.True(first.Code == 0, first.Err);
+        Assert.Contains("fetched 2", first.Out);
+        Assert.Equal(14, Directory.GetFiles(tmp.File("dl"), "*.fits").Length);
+        Assert.True(System.IO.File.Exists(Path.Combine(tmp.File("dl"), $"{g0.Id}.Galex.fits")));
+        Assert.Contains("../evil", System.IO.File.ReadAllText(Path.Combine(tmp.File("dl"), "fetch_failures.csv")));
+        Assert.False(System.IO.File.Exists(tmp.File("evil.g.fits")));
+        var second = Run(args);
+        Assert.Contains("fetched 0, already there 2", second.Out);
+        // The fetched folder ingests like the originals.
+        var ingest = Run("ingest", "--catalog", f.Catalog, "--cutouts", tmp.File("dl"), "--out", tmp.File("shards"), "--chunks", "1", "--quiet");
+        Assert.True(ingest.Code == 0, ingest.Err);
+    }
+
+    [Fact]
+    public async Task Serve_answers_predict_like_the_cli_and_rejects_bad_input()
+    {
+        using var tmp = new TempDir();
+        var g = f.Accepted[0];
+        Assert.Equal(0, Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--dust", f.Dust,
+            "--out", tmp.File("cli.csv"), "--device", "cpu", "-q").Code);
+        var cli = Row(tmp.File("cli.csv"), g.Id);
+
+        var (_, network) = Checkpoint.Load(f.Model);
+        using var service = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU, new Engine.Cutouts.LocalCutoutSource(f.Cutouts), Engine.Forced.DustSource.FromMaps(f.Dust));
+        await using var app = Web.WebApp.Build(service, "http://127.0.0.1:0", permitsPerMinute: 60_000);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var reply = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "../../etc/passwd", ["RA"] = g.Ra, ["DEC"] = g.Dec });
+        Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+        var json = JsonNode.Parse(await reply.Content.ReadAsStringAsync())!;
+        Assert.Equal("../../etc/passwd", (string?)json["name"]); // a label, nothing else
+        foreach (var (key, col) in new[] { ("z_mean", 2), ("z_mode", 3), ("z_std", 4), ("z_lo68", 5), ("z_hi68", 6), ("z_lo90", 7), ("z_hi90", 8) })
+            Assert.True(Math.Abs((double)json[key]! - double.Parse(cli[col], CultureInfo.InvariantCulture)) <= 1e-5, key);
+        Assert.Equal(400, json["bins"]!.AsArray().Count);
+        Assert.Equal(1.0, json["pdf"]!.AsArray().Sum(v => (double)v!), 4);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync((string)json["cutouts"]!)).StatusCode);
+
+        foreach (var (body, why) in new[] { ("{\"NAME\":\"x\",\"RA\":400,\"DEC\":10}", "RA"), ("{\"NAME\":\"x\",\"RA\":\"abc\",\"DEC\":10}", "numbers"),
+                     ("{\"NAME\":\"x\",\"DEC\":10}", "numbers"), ("not json", "JSON"), ("{\"RA\":10,\"DEC\":-60}", "footprint") })
+        {
+            var bad = await http.PostAsync("/predict", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains(why, await bad.Content.ReadAsStringAsync());
+        }
+        var huge = await http.PostAsync("/predict", new StringContent("{\"NAME\":\"" + new string('x', 40_000) + "\",\"RA\":1,\"DEC\":1}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Contains("ok", await http.GetStringAsync("/health"));
+        Assert.Contains("/predict", await http.GetStringAsync("/openapi.json"));
+        Assert.Contains("<form", await http.GetStringAsync("/"));
+
+        // Bounded load: 200 requests, 16 at a time, no errors; latencies reported.
+        var latencies = new List<double>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var one = f.Accepted[i % f.Accepted.Count];
+            var clock = Stopwatch.StartNew();
+            var r = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = $"g{i}", ["RA"] = one.Ra, ["DEC"] = one.Dec });
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            lock (latencies) latencies.Add(clock.Elapsed.TotalMilliseconds);
+        });
+        latencies.Sort();
+        log.WriteLine($"load: 200 requests, 16 concurrent: p50 {latencies[100]:F0} ms, p95 {latencies[190]:F0} ms; {service.Batches} forward passes for {service.Galaxies} galaxies");
+        Assert.True(service.Batches < service.Galaxies); // concurrent requests shared forward passes
+        await app.StopAsync();
+        network.Dispose();
+    }
+}
