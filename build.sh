@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-APT_PACKAGES=(patchelf g++ gcc fitsverify mpich bc)
+APT_PACKAGES=(patchelf g++ gcc fitsverify mpich bc chromium fonts-liberation)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

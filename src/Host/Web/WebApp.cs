@@ -58,13 +58,14 @@ public static class WebApp
         });
         var app = builder.Build();
         app.UseRateLimiter();
-        var cutouts = new ConcurrentDictionary<string, byte[]>();
+        // Cutout mosaics are drawn when the page asks for them, not while the prediction waits.
+        var cutouts = new ConcurrentDictionary<string, Lazy<byte[]>>();
 
         app.MapGet("/health", () => Results.Json(new { status = "ok", calibration = service.HasCalibration, batches = service.Batches, galaxies = service.Galaxies }));
         app.MapGet("/", () => Results.Content(Page(), "text/html; charset=utf-8"));
         app.MapGet("/openapi.json", () => Results.Content(OpenApi, "application/json"));
         app.MapGet("/cutouts/{key}.png", (string key) =>
-            cutouts.TryGetValue(key, out var png) ? Results.File(png, "image/png") : Results.NotFound(new { error = "unknown or expired cutout key" }));
+            cutouts.TryGetValue(key, out var png) ? Results.File(png.Value, "image/png") : Results.NotFound(new { error = "unknown or expired cutout key" }));
         app.MapPost("/predict", async (HttpContext http, CancellationToken cancel) =>
         {
             PredictRequest? request;
@@ -80,7 +81,7 @@ public static class WebApp
             {
                 var r = await service.PredictAsync(name, ra, dec, request.Calibrate ?? false, cancel);
                 string key = Guid.NewGuid().ToString("N");
-                cutouts[key] = CutoutPng(r);
+                cutouts[key] = new Lazy<byte[]>(() => CutoutPng(r));
                 while (cutouts.Count > 1000) cutouts.TryRemove(cutouts.Keys.First(), out _);
                 var s = r.Summary;
                 return Results.Json(new PredictResponse(name, ra, dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90, Bins, r.Probabilities,
