@@ -202,4 +202,48 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         await app.StopAsync();
         network.Dispose();
     }
+
+    [Fact]
+    public async Task Serve_reports_upstream_failures_as_502()
+    {
+        using var tmp = new TempDir();
+        var (_, network) = Checkpoint.Load(f.Model);
+        var options = new Engine.Cutouts.CutoutServiceOptions
+        {
+            PanStarrsBase = f.Server.Ps1Url, LegacySurveyBase = f.Server.LegacyUrl, Retries = 1, BackoffBase = TimeSpan.FromMilliseconds(50), CacheDirectory = tmp.File("cache"),
+        };
+        using var httpClients = new Engine.Cutouts.ResilientHttp(options);
+        using var service = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU,
+            new Engine.Cutouts.RemoteCutoutSource(httpClients, new Engine.Cutouts.CutoutCache(options.CacheDirectory!)), Engine.Forced.DustSource.Fixed(0.02f, 0.02f));
+        await using var app = Web.WebApp.Build(service, "http://127.0.0.1:0");
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var g = f.Accepted[2];
+        f.Server.AlwaysFail = true;
+        try
+        {
+            var reply = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "x", ["RA"] = g.Ra, ["DEC"] = g.Dec });
+            Assert.Equal(HttpStatusCode.BadGateway, reply.StatusCode);
+            Assert.Contains("HTTP 500", await reply.Content.ReadAsStringAsync());
+        }
+        finally { f.Server.AlwaysFail = false; }
+        var ok = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "x", ["RA"] = g.Ra, ["DEC"] = g.Dec });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        await app.StopAsync();
+
+        // A service that does not answer in time: 504 with a reason, not a hang.
+        var slow = options with { Retries = 0, AttemptTimeout = TimeSpan.FromMilliseconds(500), CacheDirectory = tmp.File("cache2") };
+        using var slowClients = new Engine.Cutouts.ResilientHttp(slow);
+        using var service2 = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU,
+            new Engine.Cutouts.RemoteCutoutSource(slowClients, new Engine.Cutouts.CutoutCache(slow.CacheDirectory!)), Engine.Forced.DustSource.Fixed(0.02f, 0.02f));
+        await using var app2 = Web.WebApp.Build(service2, "http://127.0.0.1:0");
+        await app2.StartAsync();
+        using var http2 = new HttpClient { BaseAddress = new Uri(app2.Urls.First()) };
+        f.Server.Faults.Enqueue(("ps1filenames", FakeCutoutServer.Fault.Slow));
+        var late = await http2.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "x", ["RA"] = g.Ra, ["DEC"] = g.Dec });
+        Assert.Equal(HttpStatusCode.GatewayTimeout, late.StatusCode);
+        Assert.Contains("no complete reply", await late.Content.ReadAsStringAsync());
+        await app2.StopAsync();
+        network.Dispose();
+    }
 }

@@ -58,17 +58,19 @@ public sealed class ResilientHttp : IDisposable
         _client.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-attempt timeout governs
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("MantisShrimp.NET/1.0 (photometric redshifts; +https://github.com/)");
         _concurrency = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = new ResiliencePipelineBuilder();
+        if (options.Retries > 0) // Polly refuses a retry strategy of zero attempts
+            pipeline.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.Retries),
+                MaxRetryAttempts = options.Retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BackoffBase,
                 ShouldHandle = new PredicateBuilder()
                     .Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<BadReplyException>()
                     .Handle<IOException>().Handle<TransientStatusException>(),
-            })
+            });
+        _pipeline = pipeline
             .AddTimeout(options.AttemptTimeout)
             .Build();
     }
