@@ -67,6 +67,73 @@ public class CatalogCompilerTests
     }
 
     [Fact]
+    public void Deep2_vipers_vvds_and_6df_tables_are_cut_and_counted_exactly()
+    {
+        using var tmp = new TempDir();
+        // DEEP2 zcat as a FITS table (OBJNO, RA, DEC, ZBEST, ZQUALITY, CLASS).
+        FitsWriter.WriteFile(tmp.File("deep2.fits"), w => w.WriteTable(
+        [
+            new FitsTableColumn("OBJNO", 'K', 1, new long[] { 11, 12, 13, 14, 15 }),
+            new FitsTableColumn("RA", 'D', 1, new[] { 214.0, 214.1, 214.2, 214.3, 214.4 }),
+            new FitsTableColumn("DEC", 'D', 1, new[] { 52.0, 52.0, 52.0, 52.0, 52.0 }),
+            new FitsTableColumn("ZBEST", 'E', 1, new[] { 0.9f, 1.1f, 0.7f, 0.8f, 1.7f }),
+            new FitsTableColumn("ZQUALITY", 'J', 1, new[] { 4, 3, 2, 4, 4 }),
+            new FitsTableColumn("CLASS", 'A', 6, new[] { "GALAXY", "GALAXY", "GALAXY", "STAR", "GALAXY" }),
+        ], extname: "ZCAT"));
+        // VIPERS PDR-2 (num, alpha, delta, zspec, zflg, classFlag): flags 2–4.x with classFlag 0/1 pass.
+        File.WriteAllLines(tmp.File("vipers.csv"),
+        [
+            "num,alpha,delta,zspec,zflg,classFlag",
+            "101,30.0,-5.0,0.6,2.5,0",   // accepted
+            "102,30.1,-5.0,0.7,4.2,1",   // accepted
+            "103,30.2,-5.0,0.7,5.0,0",   // zflg 5 is excluded
+            "104,30.3,-5.0,0.7,1.5,0",   // zflg < 2
+            "105,30.4,-5.0,0.7,3.0,-1",  // classFlag
+            "106,30.5,-5.0,x,3.0,0",     // malformed z
+            "107,36.0,-4.5,0.9,3.0,0",   // accepted; VVDS 204 lies 0.5″ away (VIPERS wins)
+        ]);
+        // VVDS (NUM, ALPHA, DELTA, Z, ZFLAGS): flags 3 or 4.
+        File.WriteAllLines(tmp.File("vvds.csv"),
+        [
+            "NUM,ALPHA,DELTA,Z,ZFLAGS",
+            "201,150.0,2.0,0.5,3",
+            "202,150.1,2.0,0.5,2",
+            "203,150.2,2.0,0.5,9",
+            $"204,{36.0 + 0.5 / 3600 / Math.Cos(4.5 * Math.PI / 180)},-4.5,0.9,4",
+        ]);
+        // 6dFGS (TARGETNAME, RA, DEC, Z, QUALITY): quality 3 or 4; the south is outside PS1.
+        File.WriteAllLines(tmp.File("6df.csv"),
+        [
+            "TARGETNAME,RA,DEC,Z,QUALITY",
+            "g0001,10.0,-20.0,0.05,4",
+            "g0002,10.1,-20.0,0.05,2",
+            "g0003,10.2,-45.0,0.05,4",
+            "g0004,10.3,-20.0,0.05",     // malformed: short row
+        ]);
+        var summary = CatalogCompiler.Run([("deep2", tmp.File("deep2.fits")), ("vipers", tmp.File("vipers.csv")), ("vvds", tmp.File("vvds.csv")), ("6df", tmp.File("6df.csv"))],
+            tmp.File("catalog.csv"));
+        var s = summary.ToDictionary(x => x.Survey);
+        Assert.Equal((5, 2), (s["deep2"].Available, s["deep2"].Accepted));
+        Assert.Equal(1, s["deep2"].Rejected["ZQUALITY <= 2"]);
+        Assert.Equal(1, s["deep2"].Rejected["CLASS != GALAXY"]);
+        Assert.Equal(1, s["deep2"].Rejected["z outside (0, 1.6)"]);
+        Assert.Equal((7, 3, 0), (s["vipers"].Available, s["vipers"].Accepted, s["vipers"].Duplicates));
+        Assert.Equal(2, s["vipers"].Rejected["zflg not in [2, 5)"]);
+        Assert.Equal(1, s["vipers"].Rejected["classFlag not 0 or 1"]);
+        Assert.Equal(1, s["vipers"].Rejected.Where(kv => kv.Key.StartsWith("malformed")).Sum(kv => kv.Value));
+        Assert.Equal((4, 1, 1), (s["vvds"].Available, s["vvds"].Accepted, s["vvds"].Duplicates)); // 204 is kept as VIPERS 107
+        Assert.Equal(2, s["vvds"].Rejected["ZFLAGS not 3 or 4"]);
+        Assert.Equal((4, 1), (s["6df"].Available, s["6df"].Accepted));
+        Assert.Equal(1, s["6df"].Rejected["QUALITY not 3 or 4"]);
+        Assert.Equal(1, s["6df"].Rejected["outside the PS1 footprint (Dec < -30)"]);
+        Assert.Equal(1, s["6df"].Rejected.Where(kv => kv.Key.StartsWith("malformed")).Sum(kv => kv.Value));
+        var lines = File.ReadAllLines(tmp.File("catalog.csv"));
+        Assert.Equal(1 + 2 + 3 + 1 + 1, lines.Length);
+        Assert.Contains("vvds_204,vipers_107", File.ReadAllText(tmp.File("catalog.duplicates.csv")));
+        Assert.Contains(lines, l => l.StartsWith("deep2_11,") && l.Contains(",0.9,"));
+    }
+
+    [Fact]
     public void Dust_columns_come_from_the_maps()
     {
         using var tmp = new TempDir();

@@ -171,7 +171,9 @@ public static class CatalogCompiler
             index.TryAdd(c.Name, columns.Count);
             columns.Add(c.TypeCode == 'A'
                 ? table.ReadStrings(c.Name)
-                : c.Repeat == 1 ? table.ReadDoubles(c.Name).Select(v => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+                // A float32 ('E') column is written with float precision (0.9, not 0.8999999761581421).
+                : c.Repeat == 1 ? table.ReadDoubles(c.Name).Select(v => double.IsNaN(v) ? ""
+                    : c.TypeCode == 'E' ? ((float)v).ToString("R", CultureInfo.InvariantCulture) : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
                 : new string[table.RowCount]);
         }
         for (long r = 0; r < table.RowCount; r++)
