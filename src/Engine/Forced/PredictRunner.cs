@@ -52,6 +52,11 @@ public static class PredictRunner
         var header = new List<string>(Scorer.Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
         header.AddRange(Extra);
+        // Under MPI each rank predicts its contiguous share into its own part (CSV, own journal and failures); rank 0 merges.
+        var mpi = Distributed.MpiSession.Current;
+        var (first, end) = mpi.Share(positions.Count);
+        string finalOutput = output, finalFormat = output;
+        if (mpi.IsDistributed) { output = Distributed.RankParts.PartPath(finalOutput, mpi.Rank, mpi.Size); parquet = false; }
         string journalPath = output + ".journal", settings = "#" + string.Join(",", header) + (calibrate ? " calibrated" : "");
         var done = new Dictionary<int, string>();
         foreach (var line in Data.AppendLog.ReadLines(journalPath).Skip(1))
@@ -63,7 +68,7 @@ public static class PredictRunner
         using (var journal = new Data.AppendLog(journalPath))
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
-            var todo = Enumerable.Range(0, positions.Count).Where(i => !done.ContainsKey(i)).ToArray();
+            var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
             using var task = progress.Start("predict (positions)", todo.Length);
             var options = new ParallelOptions { MaxDegreeOfParallelism = ForcedPhotoZ.MaxBatch, CancellationToken = cancel };
             Parallel.ForEachAsync(todo, options, async (i, token) =>
@@ -84,7 +89,7 @@ public static class PredictRunner
                 task.Advance();
             }).GetAwaiter().GetResult();
         }
-        var order = Enumerable.Range(0, positions.Count).Where(done.ContainsKey).ToList();
+        var order = Enumerable.Range(first, end - first).Where(done.ContainsKey).ToList();
         string tmp = output + ".tmp";
         if (parquet) ParquetTable.Write(tmp, header, order.Select(i => Csv.ParseLine(done[i])).ToList(), stringColumns: ["id"]);
         else
@@ -97,8 +102,42 @@ public static class PredictRunner
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
         else File.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
-        if (failures.IsEmpty) File.Delete(journalPath);
-        return (order.Count, failures.Count);
+        if (!mpi.IsDistributed)
+        {
+            if (failures.IsEmpty) File.Delete(journalPath);
+            return (order.Count, failures.Count);
+        }
+        var counts = new double[] { order.Count, failures.Count };
+        mpi.SumInPlace(counts);
+        mpi.Barrier();
+        if (mpi.IsRoot) Merge(finalOutput, finalFormat.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase), mpi.Size);
+        mpi.Barrier();
+        return ((int)counts[0], (int)counts[1]);
+    }
+
+    /// <summary>Rank 0: the parts (and their failure lists) in rank order into the requested output.</summary>
+    private static void Merge(string output, bool parquet, int ranks)
+    {
+        var (headerLine, lines) = Distributed.RankParts.Read(output, ranks);
+        string tmp = output + ".tmp";
+        if (parquet) ParquetTable.Write(tmp, Csv.ParseLine(headerLine), lines.Select(Csv.ParseLine).ToList(), stringColumns: ["id"]);
+        else
+        {
+            using var w = new StreamWriter(tmp, false, new UTF8Encoding(false));
+            w.Write(headerLine); w.Write('\n');
+            foreach (var line in lines) { w.Write(line); w.Write('\n'); }
+        }
+        File.Move(tmp, output, true);
+        var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
+            .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
+        if (failures.Count > 0) File.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
+        else File.Delete(output + ".failures.csv");
+        for (int r = 0; r < ranks; r++)
+        {
+            File.Delete(Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv");
+            if (failures.Count == 0) File.Delete(Distributed.RankParts.PartPath(output, r, ranks) + ".journal"); // kept while positions still fail
+        }
+        Distributed.RankParts.Delete(output, ranks);
     }
 
     public static string Line(ForcedResult r, bool writePdf)
