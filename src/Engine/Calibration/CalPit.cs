@@ -31,6 +31,8 @@ public sealed record CalPitOptions
     /// <summary>Fraction of the galaxies held out for early stopping.</summary>
     public double HoldOut { get; init; } = 0.2;
     public ulong Seed { get; init; } = 1;
+    /// <summary>libtorch threads during the fit (0: all cores); 1 makes the fit bit-reproducible on a busy machine.</summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>What a calibration was fitted on and how (calibration.json).</summary>
@@ -69,6 +71,14 @@ public sealed class CalPit : IDisposable
 
     /// <summary>Fits r̂ on (features, PIT) of a calibration set (the paper: the validation split).</summary>
     public static CalPit Fit(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress = null, string? model = null)
+    {
+        int previousThreads = torch.get_num_threads();
+        if (o.Threads > 0) torch.set_num_threads(o.Threads);
+        try { return FitWithThreads(features, pit, o, progress, model); }
+        finally { if (o.Threads > 0) torch.set_num_threads(previousThreads); }
+    }
+
+    private static CalPit FitWithThreads(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress, string? model)
     {
         progress ??= NullProgress.Instance;
         int n = features.Count, f = o.Network.Features;
