@@ -2,6 +2,7 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Inference;
+using MantisShrimp.Engine.Sources;
 using MantisShrimp.Engine.Surveys;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -9,15 +10,15 @@ using Microsoft.ML.Data;
 namespace MantisShrimp.Engine.Baseline;
 
 /// <summary>
-/// The tabular baseline (the tabular rows of the paper's Tables 4–5): photometry measured from the same cutouts —
-/// a 3″-radius circular aperture flux per band, as asinh "luptitudes" scaled by each band's aperture noise, their
-/// 8 adjacent-band colours and the two E(B−V) values — into gradient-boosted trees (ML.NET FastTree) predicting z,
-/// and a second FastTree model of the absolute residual, fitted on the validation split, that sets the width of a
-/// Gaussian PDF on the class grid. Source extraction (Kron apertures) replaces the fixed aperture when it lands.
+/// The tabular baseline (the tabular rows of the paper's Tables 4–5): photometry measured from the same cutouts by the
+/// source extraction (<see cref="TargetPhotometry"/>: the Kron flux of the detection nearest the centre within 5 px,
+/// else the static 2/4/2 px aperture), as asinh "luptitudes" of flux over the aperture's noise (background RMS ×
+/// √area), their 8 adjacent-band colours and the two E(B−V) values — into gradient-boosted trees (ML.NET FastTree)
+/// predicting z, and a second FastTree model of the absolute residual, fitted on the validation split, that sets the
+/// width of a Gaussian PDF on the class grid.
 /// </summary>
 public static class TabularBaseline
 {
-    public const double ApertureRadiusArcsec = 3.0;
     public const int FeatureCount = 2 * BandCatalog.BandCount - 1 + 2;
 
     private sealed class Row
@@ -31,48 +32,32 @@ public static class TabularBaseline
         public float Score { get; set; }
     }
 
-    /// <summary>Aperture flux around the centre of each band (NaN pixels skipped).</summary>
-    public static double[] ApertureFluxes(ReadOnlySpan<float> pixels, double offsetX = 0, double offsetY = 0)
-    {
-        var result = new double[BandCatalog.BandCount];
-        foreach (var band in BandCatalog.All)
-        {
-            int n = band.NativeSize;
-            var plane = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), n * n);
-            double r = Math.Max(1.5, ApertureRadiusArcsec / band.SurveyInfo.PixelScaleArcsec);
-            double cx = (n - 1) / 2.0 + offsetX * n, cy = (n - 1) / 2.0 + offsetY * n, sum = 0;
-            for (int y = Math.Max(0, (int)(cy - r)); y <= Math.Min(n - 1, (int)(cy + r + 1)); y++)
-                for (int x = Math.Max(0, (int)(cx - r)); x <= Math.Min(n - 1, (int)(cx + r + 1)); x++)
-                    if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r && float.IsFinite(plane[y * n + x])) sum += plane[y * n + x];
-            result[band.Channel] = sum;
-        }
-        return result;
-    }
-
-    /// <summary>Per-band aperture noise: 1.4826 MAD of the same aperture placed at an off-centre position in each record.</summary>
-    public static double[] ApertureNoise(ShardSet set, IEnumerable<RecordRef> records)
-    {
-        var samples = records.Select(r => ApertureFluxes(set.Shards[r.Shard].Pixels(r.Slot), 0.27, -0.27)).ToArray();
-        return Enumerable.Range(0, BandCatalog.BandCount).Select(b =>
-        {
-            var v = samples.Select(s => s[b]).Order().ToArray();
-            double med = v[v.Length / 2];
-            double mad = v.Select(x => Math.Abs(x - med)).Order().ElementAt(v.Length / 2);
-            return Math.Max(1.4826 * mad, 1e-9);
-        }).ToArray();
-    }
-
-    public static float[] Features(ShardSet set, RecordRef r, double[] noise)
+    /// <summary>Features of one record: 9 noise-scaled luptitudes, 8 colours, E(B−V)_CSFD, E(B−V)_Planck.</summary>
+    public static float[] Features(ShardSet set, RecordRef r)
     {
         var shard = set.Shards[r.Shard];
-        var flux = ApertureFluxes(shard.Pixels(r.Slot));
+        var targets = TargetPhotometry.MeasureSample(shard.Pixels(r.Slot));
         var f = new float[FeatureCount];
-        for (int b = 0; b < BandCatalog.BandCount; b++) f[b] = (float)Math.Asinh(flux[b] / noise[b]);
+        for (int b = 0; b < BandCatalog.BandCount; b++)
+        {
+            var t = targets[b];
+            double area = Math.PI * t.Aperture.A * t.Aperture.B;
+            double noise = Math.Max(t.BackRms * Math.Sqrt(Math.Max(area, 1)), 1e-9);
+            f[b] = double.IsFinite(t.Flux) ? (float)Math.Asinh(t.Flux / noise) : 0f;
+        }
         for (int b = 0; b + 1 < BandCatalog.BandCount; b++) f[BandCatalog.BandCount + b] = f[b] - f[b + 1];
         var h = shard.Header(r.Slot);
         f[^2] = h.EbvCsfd;
         f[^1] = h.EbvPlanck;
         return f;
+    }
+
+    /// <summary>Features of many records, in parallel (source extraction is the cost).</summary>
+    private static float[][] Features(ShardSet set, IReadOnlyList<RecordRef> records)
+    {
+        var result = new float[records.Count][];
+        Parallel.For(0, records.Count, i => result[i] = Features(set, records[i]));
+        return result;
     }
 
     private static List<RecordRef> Records(ShardSet set, string split)
@@ -92,16 +77,17 @@ public static class TabularBaseline
         var train = Records(set, Splits.Train);
         var val = Records(set, Splits.Val);
         if (train.Count < 10 || val.Count < 5) throw new UserInputException($"{set.Directory}: too few train/val records for the baseline");
-        var noise = ApertureNoise(set, train);
         var ml = new MLContext(seed: (int)(seed % int.MaxValue));
-        Row Make(RecordRef r, double label) => new() { Features = Features(set, r, noise), Label = (float)label };
         float Z(RecordRef r) => set.Shards[r.Shard].Header(r.Slot).Z;
 
+        progress.Message($"baseline: source extraction of {train.Count + val.Count} train/val galaxies …");
+        var trainFeatures = Features(set, train);
+        var valFeatures = Features(set, val);
         progress.Message($"baseline: FastTree on {train.Count} train galaxies …");
         var trainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 31, numberOfTrees: 400, minimumExampleCountPerLeaf: 10, learningRate: 0.08);
-        var zModel = trainer.Fit(ml.Data.LoadFromEnumerable(train.Select(r => Make(r, Z(r)))));
+        var zModel = trainer.Fit(ml.Data.LoadFromEnumerable(train.Select((r, i) => new Row { Features = trainFeatures[i], Label = Z(r) })));
         var zEngine = ml.Model.CreatePredictionEngine<Row, Output>(zModel);
-        var valRows = val.Select(r => Make(r, 0)).ToList();
+        var valRows = valFeatures.Select(f => new Row { Features = f }).ToList();
         for (int i = 0; i < val.Count; i++)
         {
             double zHat = zEngine.Predict(valRows[i]).Score;
@@ -112,9 +98,12 @@ public static class TabularBaseline
         var scaleEngine = ml.Model.CreatePredictionEngine<Row, Output>(scaleModel);
 
         var result = new List<Prediction>();
-        foreach (var r in Records(set, split))
+        var records = Records(set, split);
+        var features = Features(set, records);
+        for (int i = 0; i < records.Count; i++)
         {
-            var row = Make(r, 0);
+            var r = records[i];
+            var row = new Row { Features = features[i] };
             double zHat = zEngine.Predict(row).Score;
             // Mean absolute deviation → σ of a Gaussian: σ = √(π/2)·E|r|.
             double sigma = Math.Max(1.2533 * scaleEngine.Predict(row).Score, 0.01);
