@@ -71,7 +71,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--dust", f.Dust,
             "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
         Assert.True(local.Code == 0, local.Err);
-        Assert.True(System.IO.File.Exists(tmp.File("local_000000_pdf.png")) && System.IO.File.Exists(tmp.File("local_000000_cutouts.png")));
+        Assert.True(System.IO.File.Exists(tmp.File("local_000000.png")));
         var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--device", "cpu", "-q");
         Assert.True(score.Code == 0, score.Err);
         var a = Row(tmp.File("local.csv"), g.Id);

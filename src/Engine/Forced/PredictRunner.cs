@@ -151,10 +151,9 @@ public static class PredictRunner
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
-    /// <summary>The reference's figure as two PNGs: BASE_cutouts.png (the 9 bands) and BASE_pdf.png (PDF, mean, 68% interval).</summary>
+    /// <summary>The reference's figure, BASE.png: the 9 cutouts (FUV … W2) above the PDF with its mean and 68% interval.</summary>
     public static void Figure(ForcedResult r, string basePath)
     {
-        Figures.Mosaic(basePath + "_cutouts.png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()]);
         var plot = Figures.New($"{r.Name}  RA {r.Ra:F5}  Dec {r.Dec:F5}", "redshift", "probability density");
         var z = RedshiftGrid.Centres();
         Figures.Line(plot, z, r.Probabilities.Select(p => p / RedshiftGrid.BinWidth).ToArray(), r.Calibrated ? "PDF (CalPIT)" : "PDF");
@@ -162,6 +161,6 @@ public static class PredictRunner
         mean.LegendText = $"mean {r.Summary.Mean:F3}";
         var span = plot.Add.HorizontalSpan(r.Summary.Lo68, r.Summary.Hi68);
         span.LegendText = "68% interval";
-        Figures.Save(plot, basePath + "_pdf.png");
+        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], plot);
     }
 }

@@ -57,9 +57,40 @@ public static class Figures
     /// </summary>
     public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4)
     {
+        using var bitmap = MosaicBitmap(rows, tile, gap);
+        SavePng(bitmap, path);
+    }
+
+    /// <summary>A mosaic (see <see cref="Mosaic"/>) above a ScottPlot figure, as one PNG.</summary>
+    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420)
+    {
+        using var mosaic = MosaicBitmap(rows, tile, 4);
+        plot.ShowLegend();
+        using var chart = SKBitmap.Decode(plot.GetImageBytes(mosaic.Width, plotHeight, ImageFormat.Png));
+        using var both = new SKBitmap(mosaic.Width, mosaic.Height + chart.Height);
+        using (var canvas = new SKCanvas(both))
+        {
+            canvas.Clear(SKColors.White);
+            canvas.DrawBitmap(mosaic, 0, 0);
+            canvas.DrawBitmap(chart, 0, mosaic.Height);
+        }
+        SavePng(both, path);
+    }
+
+    private static void SavePng(SKBitmap bitmap, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+
+    private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap)
+    {
         int cols = rows.Max(r => r.Count);
         int w = cols * tile + (cols + 1) * gap, h = rows.Count * tile + (rows.Count + 1) * gap;
-        using var bitmap = new SKBitmap(w, h);
+        var bitmap = new SKBitmap(w, h);
         using (var canvas = new SKCanvas(bitmap)) canvas.Clear(new SKColor(40, 40, 40));
         for (int r = 0; r < rows.Count; r++)
             for (int c = 0; c < rows[r].Count; c++)
@@ -89,10 +120,6 @@ public static class Figures
                         bitmap.SetPixel(ox + tx, oy + ty, color);
                     }
             }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        return bitmap;
     }
 }

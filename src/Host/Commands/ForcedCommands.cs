@@ -76,7 +76,7 @@ internal static class PredictCommand
         var positions = new Option<string?>("--positions") { Description = "CSV of positions (name,ra,dec); resumable." };
         var output = new Option<string>("--out") { Description = "Output (.csv or .parquet): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
-        var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN_cutouts.png (9 bands) and OUT_NNNNNN_pdf.png." };
+        var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN.png, the 9 cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
