@@ -248,4 +248,24 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         await app2.StopAsync();
         network.Dispose();
     }
+
+    [Fact]
+    public async Task The_local_index_is_persisted_and_only_changed_files_are_reread()
+    {
+        using var tmp = new TempDir();
+        string index = tmp.File("index.tsv");
+        var first = new Engine.Cutouts.LocalCutoutSource(f.Cutouts, index);
+        Assert.True(first.Files > 0);
+        Assert.Equal(first.Files, first.HeadersRead);
+        var second = new Engine.Cutouts.LocalCutoutSource(f.Cutouts, index);
+        Assert.Equal(first.Files, second.Files);
+        Assert.Equal(0, second.HeadersRead);
+        var touched = Directory.GetFiles(f.Cutouts, "*.g.fits")[0];
+        System.IO.File.SetLastWriteTimeUtc(touched, DateTime.UtcNow);
+        Assert.Equal(1, new Engine.Cutouts.LocalCutoutSource(f.Cutouts, index).HeadersRead);
+        var g = f.Accepted[3];
+        var files = await second.FilesAsync(Engine.Cutouts.SkyPosition.Checked(g.Ra, g.Dec), "x", default);
+        Assert.Equal(7, files.Count);
+        Assert.All(files.Values, v => Assert.StartsWith(g.Id + ".", Path.GetFileName(v)));
+    }
 }

@@ -79,39 +79,65 @@ public sealed class RemoteCutoutSource : ICutoutSource
 /// <summary>
 /// Cutouts a user already holds (for example the published data set), in reference naming, indexed by each file's
 /// WCS centre: a position is served by the files centred within <see cref="MatchArcsec"/> of it. A request's NAME
-/// is a label only — it never becomes part of a path.
+/// is a label only — it never becomes part of a path. The index is kept in a sky grid of 0.01° cells (lookups touch
+/// a few cells, whatever the folder's size) and, when an index file is given, persisted there: a rerun reads only
+/// the headers of files that are new or changed (size or time), so a folder of millions of files is indexed once.
 /// </summary>
 public sealed class LocalCutoutSource : ICutoutSource
 {
     public const double MatchArcsec = 1.0;
-    private readonly List<(string File, string Suffix, double Ra, double Dec)> _index = [];
+    private const double CellDegrees = 0.01;
+    private readonly Dictionary<(int, int), List<Entry>> _grid = new();
     private static readonly string[] Suffixes = BandCatalog.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
 
-    public LocalCutoutSource(string directory)
+    private sealed record Entry(string File, string Suffix, double Ra, double Dec, long Size, long Ticks);
+
+    public LocalCutoutSource(string directory, string? indexFile = null)
     {
         if (!System.IO.Directory.Exists(directory)) throw new UserInputException($"--cutouts {directory}: folder not found");
         Directory = directory;
+        var known = indexFile is null ? new Dictionary<string, Entry>() : ReadIndex(indexFile);
+        var entries = new List<Entry>();
         foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.fits"))
         {
             string file = Path.GetFileName(path);
             string? suffix = Suffixes.FirstOrDefault(s => file.EndsWith(s, StringComparison.Ordinal));
             if (suffix is null) continue;
+            var info = new FileInfo(path);
+            if (known.TryGetValue(file, out var e) && e.Size == info.Length && e.Ticks == info.LastWriteTimeUtc.Ticks)
+            {
+                entries.Add(e with { File = path });
+                continue;
+            }
             try
             {
                 using var f = FitsFile.Open(path);
                 var hdu = f.FirstImageHdu();
                 var wcs = TanWcs.FromHeader(hdu.Header, path);
                 var (ra, dec) = wcs.CenterOf((int)hdu.Axes[0], (int)hdu.Axes[1]);
-                _index.Add((path, suffix, ra, dec));
+                entries.Add(new Entry(path, suffix, ra, dec, info.Length, info.LastWriteTimeUtc.Ticks));
+                HeadersRead++;
             }
-            catch (Exception e) when (e is FitsFormatException or UserInputException or IOException) { Skipped.Add($"{file}: {e.Message}"); }
+            catch (Exception ex) when (ex is FitsFormatException or UserInputException or IOException) { Skipped.Add($"{file}: {ex.Message}"); }
         }
+        foreach (var e in entries)
+        {
+            var key = Cell(e.Ra, e.Dec);
+            if (!_grid.TryGetValue(key, out var list)) _grid[key] = list = [];
+            list.Add(e);
+        }
+        Files = entries.Count;
+        if (indexFile is not null) WriteIndex(indexFile, entries);
     }
 
     public string Directory { get; }
-    public int Files => _index.Count;
+    public int Files { get; }
+    /// <summary>FITS headers read while indexing (0 when the persisted index was current).</summary>
+    public int HeadersRead { get; }
     /// <summary>Files that could not be indexed, with the reason.</summary>
     public ConcurrentBag<string> Skipped { get; } = [];
+
+    private static (int, int) Cell(double ra, double dec) => ((int)Math.Floor(ra / CellDegrees), (int)Math.Floor((dec + 90) / CellDegrees));
 
     public Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel) =>
         Task.FromResult(SampleFiles.Load(Find(position, SampleFiles.Target), position));
@@ -119,18 +145,56 @@ public sealed class LocalCutoutSource : ICutoutSource
     public Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(Find(position, name));
 
+    private IEnumerable<Entry> Near(SkyPosition p)
+    {
+        var (cx, cy) = Cell(p.Ra, p.Dec);
+        double cos = Math.Max(Math.Cos(p.Dec * Math.PI / 180), 1e-6);
+        int reach = (int)Math.Min(Math.Ceiling(MatchArcsec / 3600 / CellDegrees / cos) + 1, 360 / CellDegrees);
+        int cells = (int)(360 / CellDegrees);
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -reach; dx <= reach; dx++)
+                if (_grid.TryGetValue((((cx + dx) % cells + cells) % cells, cy + dy), out var list))
+                    foreach (var e in list) yield return e;
+    }
+
     private Dictionary<string, string> Find(SkyPosition p, string name)
     {
+        var near = Near(p).Select(e => (e, Sep: TanWcs.SeparationArcsec(e.Ra, e.Dec, p.Ra, p.Dec))).Where(x => x.Sep <= MatchArcsec).ToList();
         var files = new Dictionary<string, string>();
         foreach (var suffix in Suffixes)
         {
-            var best = _index.Where(e => e.Suffix == suffix)
-                .Select(e => (e.File, Sep: TanWcs.SeparationArcsec(e.Ra, e.Dec, p.Ra, p.Dec)))
-                .Where(e => e.Sep <= MatchArcsec).OrderBy(e => e.Sep).FirstOrDefault();
-            if (best.File is null)
+            var best = near.Where(x => x.e.Suffix == suffix).OrderBy(x => x.Sep).FirstOrDefault();
+            if (best.e is null)
                 throw new UserInputException($"{Directory}: no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");
-            files[name + suffix] = best.File;
+            files[name + suffix] = best.e.File;
         }
         return files;
+    }
+
+    private static Dictionary<string, Entry> ReadIndex(string path)
+    {
+        var result = new Dictionary<string, Entry>();
+        if (!File.Exists(path)) return result;
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split('\t');
+            if (f.Length != 6) continue; // a torn or foreign line is simply re-indexed
+            var ci = System.Globalization.CultureInfo.InvariantCulture;
+            if (double.TryParse(f[2], ci, out var ra) && double.TryParse(f[3], ci, out var dec) && long.TryParse(f[4], out var size) && long.TryParse(f[5], out var ticks))
+                result[f[0]] = new Entry(f[0], f[1], ra, dec, size, ticks);
+        }
+        return result;
+    }
+
+    private static void WriteIndex(string path, List<Entry> entries)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using (var w = new StreamWriter(path + ".tmp"))
+        {
+            w.Write("file\tsuffix\tra\tdec\tsize\tticks\n");
+            foreach (var e in entries)
+                w.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(e.File)}\t{e.Suffix}\t{e.Ra:R}\t{e.Dec:R}\t{e.Size}\t{e.Ticks}\n"));
+        }
+        File.Move(path + ".tmp", path, true);
     }
 }

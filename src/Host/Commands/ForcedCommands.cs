@@ -25,7 +25,12 @@ internal sealed class SourceOptions
 
     public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r)
     {
-        if (r.GetValue(Cutouts) is { } dir) return (new LocalCutoutSource(dir), null);
+        if (r.GetValue(Cutouts) is { } dir)
+        {
+            // The folder's index lives in the cache (the data folder may be read-only), one file per folder.
+            string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
+            return (new LocalCutoutSource(dir, Path.Combine(r.GetValue(Cache)!, "local-index", key + ".tsv")), null);
+        }
         var options = new CutoutServiceOptions
         {
             PanStarrsBase = WithSlash(r.GetValue(Ps1Url)!), LegacySurveyBase = WithSlash(r.GetValue(LegacyUrl)!),
