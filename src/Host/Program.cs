@@ -9,7 +9,14 @@ public static class Program
     public static int Main(string[] args)
     {
         // Under mpiexec/srun every rank runs this program; MPI is initialised once per process, here.
-        using var mpi = Engine.Distributed.MpiSession.Start();
+        Engine.Distributed.MpiSession mpi;
+        try { mpi = Engine.Distributed.MpiSession.Start(); }
+        catch (Engine.Common.UserInputException e)
+        {
+            Console.Error.WriteLine($"Error: {e.Message}");
+            return ExitCodes.UserError;
+        }
+        using var _ = mpi;
         // Only rank 0 reports results on stdout; every rank reports its errors on stderr.
         return Run(args, mpi.IsRoot ? Console.Out : TextWriter.Null, Console.Error);
     }
