@@ -18,7 +18,14 @@ public static class Program
         }
         using var _ = mpi;
         // Only rank 0 reports results on stdout; every rank reports its errors on stderr.
-        return Run(args, mpi.IsRoot ? Console.Out : TextWriter.Null, Console.Error);
+        int code = Run(args, mpi.IsRoot ? Console.Out : TextWriter.Null, Console.Error);
+        if (code != ExitCodes.Ok && mpi.IsDistributed)
+        {
+            Console.Error.WriteLine($"rank {mpi.Rank} of {mpi.Size} failed (exit {code}): aborting the MPI job so the other ranks do not wait forever");
+            Console.Error.Flush();
+            mpi.Abort(code);
+        }
+        return code;
     }
 
     /// <summary>Runs a command line with the given output writers (used by tests).</summary>

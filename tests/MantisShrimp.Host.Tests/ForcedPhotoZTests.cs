@@ -68,7 +68,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
     {
         var g = f.Accepted[0];
         using var tmp = new TempDir();
-        var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--dust", f.Dust,
+        var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--cache", tmp.File("local-cache"), "--dust", f.Dust,
             "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
         Assert.True(local.Code == 0, local.Err);
         Assert.True(System.IO.File.Exists(tmp.File("local_000000.png")));
@@ -102,15 +102,15 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
     public void Bad_positions_and_dead_services_are_reported_per_position()
     {
         using var tmp = new TempDir();
-        var south = Run("predict", "--model", f.Model, "--ra", "10", "--dec", "-45", "--cutouts", f.Cutouts, "--ebv", "0.01,0.01", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
+        var south = Run("predict", "--model", f.Model, "--ra", "10", "--dec", "-45", "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.01,0.01", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
         Assert.Equal(1, south.Code);
         Assert.Contains("Pan-STARRS footprint", System.IO.File.ReadAllText(tmp.File("s.csv.failures.csv")));
-        Assert.Equal(1, Run("predict", "--model", f.Model, "--ra", "10", "--dec", "5", "--cutouts", f.Cutouts, "--out", tmp.File("n.csv"), "--device", "cpu").Code); // no dust given
+        Assert.Equal(1, Run("predict", "--model", f.Model, "--ra", "10", "--dec", "5", "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--out", tmp.File("n.csv"), "--device", "cpu").Code); // no dust given
 
         // A positions file: one good, one outside the footprint, one with nothing there; the run finishes and lists the failures.
         var g = f.Accepted[1];
         System.IO.File.WriteAllText(tmp.File("pos.csv"), $"name,ra,dec\nok,{G(g.Ra)},{G(g.Dec)}\nsouth,10,-40\nnowhere,200,10\n");
-        var many = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--dust", f.Dust, "--out", tmp.File("many.csv"), "--device", "cpu", "-q");
+        var many = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust, "--out", tmp.File("many.csv"), "--device", "cpu", "-q");
         Assert.True(many.Code == 0, many.Err);
         Assert.Equal(2, System.IO.File.ReadAllLines(tmp.File("many.csv")).Length);
         var failures = System.IO.File.ReadAllLines(tmp.File("many.csv.failures.csv"));
@@ -155,7 +155,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
     {
         using var tmp = new TempDir();
         var g = f.Accepted[0];
-        Assert.Equal(0, Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--dust", f.Dust,
+        Assert.Equal(0, Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust,
             "--out", tmp.File("cli.csv"), "--device", "cpu", "-q").Code);
         var cli = Row(tmp.File("cli.csv"), g.Id);
 

@@ -149,7 +149,7 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         var rows = Enumerable.Range(0, Math.Min(10, shard.Count)).Select(i => $"{shard.Ids[i]},{shard.Header(i).Ra.ToString("R", CultureInfo.InvariantCulture)},{shard.Header(i).Dec.ToString("R", CultureInfo.InvariantCulture)}");
         File.WriteAllLines(tmp.File("pos.csv"), ["name,ra,dec", .. rows]);
         string cutouts = Path.Combine(Path.GetDirectoryName(toy.Set.Directory)!, "data", "cutouts");
-        string[] common = ["predict", "--model", ckpt, "--positions", tmp.File("pos.csv"), "--cutouts", cutouts, "--ebv", "0.03,0.04", "--device", "cpu", "-q"];
+        string[] common = ["predict", "--model", ckpt, "--positions", tmp.File("pos.csv"), "--cutouts", cutouts, "--cache", tmp.File("cache"), "--ebv", "0.03,0.04", "--device", "cpu", "-q"];
         var one = Mantis(1, [.. common, "--out", tmp.File("one.csv")]);
         Assert.True(one.Code == 0, one.Err);
         var two = Mantis(2, [.. common, "--out", tmp.File("two.csv")]);

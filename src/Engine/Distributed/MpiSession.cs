@@ -121,6 +121,15 @@ public sealed class MpiSession : IDisposable
     public static (int Start, int End) ShareOf(int count, int rank, int size) =>
         ((int)((long)count * rank / size), (int)((long)count * (rank + 1) / size));
 
+    /// <summary>
+    /// Ends every rank of the job (MPI_Abort): a rank that fails must not leave the others waiting forever in a
+    /// collective call. No-op for a single rank.
+    /// </summary>
+    public void Abort(int code)
+    {
+        if (IsDistributed) MPI.Environment.Abort(code);
+    }
+
     public void Dispose()
     {
         if (_environment is null) return;
