@@ -75,4 +75,16 @@ public class CliTests
         Assert.True(code == 0, err);
         Assert.Contains("libtorch training step: ok", output);
     }
+
+    [Fact]
+    public void Bench_network_reports_training_and_inference_rates()
+    {
+        using var tmp = new TempDir();
+        var (code, _, err) = Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1", "--device", "cpu", "--json", tmp.File("n.json"));
+        Assert.True(code == 0, err);
+        var json = JsonNode.Parse(File.ReadAllText(tmp.File("n.json")))!;
+        Assert.True((double)json["train_samples_per_s"]! > 0);
+        Assert.True((double)json["inference_samples_per_s"]! > 0);
+        Assert.Equal("9x120x120", (string?)json["input_shapes"]![0]);
+    }
 }

@@ -60,6 +60,30 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(allreduce);
+
+        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+        var backbone = new Option<string>("--backbone") { Description = "ConvNeXt size.", DefaultValueFactory = _ => "convnext-atto" };
+        var netBatch = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 };
+        var steps = new Option<int>("--steps") { Description = "Steps per timed round (best of 3).", DefaultValueFactory = _ => 8 };
+        var json3 = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
+        var device = SharedOptions.Device();
+        var network = new Command("network", "The network alone: training and inference samples/s on random inputs of the real shapes.")
+        {
+            arch, backbone, netBatch, steps, json3, device,
+        };
+        network.SetAction(r => ctx.Guard(_ =>
+        {
+            var results = NetworkBenchmark.Run(new NetworkBenchmarkOptions
+            {
+                Arch = r.GetValue(arch)!, Backbone = r.GetValue(backbone)!, BatchSize = Math.Max(1, r.GetValue(netBatch)),
+                Steps = Math.Max(1, r.GetValue(steps)), Device = r.GetValue(device)!,
+            });
+            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+            ctx.Out.WriteLine(text);
+            if (r.GetValue(json3) is { } path) File.WriteAllText(path, text + "\n");
+            return ExitCodes.Ok;
+        }));
+        bench.Subcommands.Add(network);
         return bench;
     }
 }
