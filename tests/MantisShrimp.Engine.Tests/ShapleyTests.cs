@@ -110,7 +110,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         using var tmp = new TempDir();
         using var model = Model("early");
         string ckpt = tmp.File("model.ckpt");
-        Checkpoint.Save(ckpt, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        TestModels.Save(ckpt, model);
         var o = new ShapleyOptions(ckpt, toy.Set.Directory, tmp.File("shap.csv")) { Split = Splits.Train, Count = 5, GalaxiesPerGroup = 2, Seed = 3, Device = "cpu" };
         // Interrupted after the first group.
         using var cts = new CancellationTokenSource();

@@ -1,26 +1,16 @@
-using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
-using MantisShrimp.Engine.Training;
 
 namespace MantisShrimp.Host.Tests;
 
 public class CalibrationCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void Calibrate_then_score_with_the_calibration()
     {
         using var tmp = new TempDir();
-        TorchSharp.torch.random.manual_seed(2);
-        using (var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
-            Checkpoint.Save(tmp.File("m.ckpt"), new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        TestModels.SaveUntrained(tmp.File("m.ckpt"), 2);
         var cal = Run("calibrate", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--out", tmp.File("calib"),
             "--hidden", "8", "--depth", "1", "--epochs", "2", "--device", "cpu", "-q");
         Assert.True(cal.Code == 0, cal.Err);

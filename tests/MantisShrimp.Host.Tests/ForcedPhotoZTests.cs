@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using MantisShrimp.Engine.Data;
-using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Simulation;
 using MantisShrimp.Engine.Tests;
 using MantisShrimp.Engine.Training;
@@ -26,10 +25,7 @@ public sealed class ForcedFixture : IDisposable
         Ingest.Run(new IngestOptions(Catalog, Cutouts, _dir.File("shards")) { Chunks = 1, Seed = 1 });
         using (var set = ShardSet.Open(_dir.File("shards")))
             Accepted = set.Shards.SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (Split: s.Info.Split, Id: s.Ids[i], s.Header(i).Ra, s.Header(i).Dec))).ToList();
-        TorchSharp.torch.random.manual_seed(4);
-        using var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 });
-        Model = _dir.File("m.ckpt");
-        Checkpoint.Save(Model, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        Model = TestModels.SaveUntrained(_dir.File("m.ckpt"), 4);
         Server = new FakeCutoutServer(Catalog, Cutouts);
     }
 
@@ -51,13 +47,7 @@ public sealed class ForcedFixture : IDisposable
 
 public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassFixture<ForcedFixture>
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     private static string[] Row(string csv, string id) => System.IO.File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).First(x => x[0] == id);
 

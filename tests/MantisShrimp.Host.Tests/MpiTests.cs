@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
 using MantisShrimp.Engine.Training;
 using static TorchSharp.torch;
@@ -35,14 +34,7 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         return (p.ExitCode, err.Result);
     }
 
-    private static string Checkpoint(TempDir tmp)
-    {
-        random.manual_seed(2);
-        using var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 });
-        string path = tmp.File("m.ckpt");
-        Engine.Training.Checkpoint.Save(path, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
-        return path;
-    }
+    private static string Checkpoint(TempDir tmp) => TestModels.SaveUntrained(tmp.File("m.ckpt"), 2);
 
     [Fact]
     public void Two_ranks_with_batch_b_train_like_one_process_with_batch_2b()

@@ -1,29 +1,13 @@
 using System.Text.Json.Nodes;
-using MantisShrimp.Engine.Data;
-using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
-using MantisShrimp.Engine.Training;
 
 namespace MantisShrimp.Host.Tests;
 
 public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
-    private static string Checkpoint(TempDir tmp)
-    {
-        TorchSharp.torch.random.manual_seed(2);
-        using var model = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 });
-        string path = tmp.File("model.ckpt");
-        Engine.Training.Checkpoint.Save(path, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
-        return path;
-    }
+    private static string Checkpoint(TempDir tmp) => TestModels.SaveUntrained(tmp.File("model.ckpt"), 2);
 
     [Fact]
     public void Shapley_plot_baselines_and_bench_follow_their_contracts()
