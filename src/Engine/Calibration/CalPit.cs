@@ -70,13 +70,8 @@ public sealed class CalPit : IDisposable
     public CalPitManifest Manifest { get; }
 
     /// <summary>Fits r̂ on (features, PIT) of a calibration set (the paper: the validation split).</summary>
-    public static CalPit Fit(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress = null, string? model = null)
-    {
-        int previousThreads = torch.get_num_threads();
-        if (o.Threads > 0) torch.set_num_threads(o.Threads);
-        try { return FitWithThreads(features, pit, o, progress, model); }
-        finally { if (o.Threads > 0) torch.set_num_threads(previousThreads); }
-    }
+    public static CalPit Fit(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress = null, string? model = null) =>
+        Compute.TorchDevice.WithThreads(o.Threads, () => FitWithThreads(features, pit, o, progress, model));
 
     private static CalPit FitWithThreads(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress, string? model)
     {

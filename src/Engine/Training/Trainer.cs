@@ -30,11 +30,7 @@ public sealed record TrainOptions
     public ulong Seed { get; init; }
     public string Device { get; init; } = "auto";
     public int Workers { get; init; } = Environment.ProcessorCount;
-    /// <summary>
-    /// libtorch intra-op threads (0: leave libtorch's default). Multi-threaded CPU kernels are not bit-reproducible
-    /// on a loaded machine (measured: a resumed run drifted by ~1e-5 from an uninterrupted one in 2 of 5 tries with
-    /// the cores busy, never with one thread); use 1 when runs must agree to the last bit.
-    /// </summary>
+    /// <summary>libtorch intra-op threads (0: libtorch's default); 1 makes runs bit-reproducible (<see cref="TorchDevice.WithThreads"/>).</summary>
     public int Threads { get; init; }
     /// <summary>
     /// Data-parallel over the MPI ranks of this job (<c>mpiexec -n N mantis train … --distributed</c>): each rank
@@ -61,13 +57,8 @@ public static class Trainer
 {
     public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt", HistoryFile = "history.csv";
 
-    public static TrainingState Run(TrainOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
-    {
-        int previousThreads = torch.get_num_threads();
-        if (o.Threads > 0) torch.set_num_threads(o.Threads);
-        try { return RunWithThreads(o, progress, cancel); }
-        finally { if (o.Threads > 0) torch.set_num_threads(previousThreads); }
-    }
+    public static TrainingState Run(TrainOptions o, IProgressReporter? progress = null, CancellationToken cancel = default) =>
+        TorchDevice.WithThreads(o.Threads, () => RunWithThreads(o, progress, cancel));
 
     private static TrainingState RunWithThreads(TrainOptions o, IProgressReporter? progress, CancellationToken cancel)
     {
