@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Cutouts;
 using MantisShrimp.Engine.Inference;
@@ -45,8 +44,7 @@ public static class PredictRunner
         bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
-        bool parquet = output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        if (!parquet && !output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        if (!output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"--out {output}: the file name must end in .csv or .parquet");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         var header = new List<string>(Scorer.Columns);
@@ -55,8 +53,8 @@ public static class PredictRunner
         // Under MPI each rank predicts its contiguous share into its own part (CSV, own journal and failures); rank 0 merges.
         var mpi = Distributed.MpiSession.Current;
         var (first, end) = mpi.Share(positions.Count);
-        string finalOutput = output, finalFormat = output;
-        if (mpi.IsDistributed) { output = Distributed.RankParts.PartPath(finalOutput, mpi.Rank, mpi.Size); parquet = false; }
+        string finalOutput = output;
+        if (mpi.IsDistributed) output = Distributed.RankParts.PartPath(finalOutput, mpi.Rank, mpi.Size); // parts are CSV
         string journalPath = output + ".journal", settings = "#" + string.Join(",", header) + (calibrate ? " calibrated" : "");
         var done = new Dictionary<int, string>();
         foreach (var line in Data.AppendLog.ReadLines(journalPath).Skip(1))
@@ -90,15 +88,7 @@ public static class PredictRunner
             }).GetAwaiter().GetResult();
         }
         var order = Enumerable.Range(first, end - first).Where(done.ContainsKey).ToList();
-        string tmp = output + ".tmp";
-        if (parquet) ParquetTable.Write(tmp, header, order.Select(i => Csv.ParseLine(done[i])).ToList(), stringColumns: ["id"]);
-        else
-        {
-            using var w = new StreamWriter(tmp, false, new UTF8Encoding(false));
-            w.Write(Csv.Line(header)); w.Write('\n');
-            foreach (int i in order) { w.Write(done[i]); w.Write('\n'); }
-        }
-        File.Move(tmp, output, true);
+        TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
         else File.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
@@ -110,24 +100,16 @@ public static class PredictRunner
         var counts = new double[] { order.Count, failures.Count };
         mpi.SumInPlace(counts);
         mpi.Barrier();
-        if (mpi.IsRoot) Merge(finalOutput, finalFormat.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase), mpi.Size);
+        if (mpi.IsRoot) Merge(finalOutput, mpi.Size);
         mpi.Barrier();
         return ((int)counts[0], (int)counts[1]);
     }
 
     /// <summary>Rank 0: the parts (and their failure lists) in rank order into the requested output.</summary>
-    private static void Merge(string output, bool parquet, int ranks)
+    private static void Merge(string output, int ranks)
     {
         var (headerLine, lines) = Distributed.RankParts.Read(output, ranks);
-        string tmp = output + ".tmp";
-        if (parquet) ParquetTable.Write(tmp, Csv.ParseLine(headerLine), lines.Select(Csv.ParseLine).ToList(), stringColumns: ["id"]);
-        else
-        {
-            using var w = new StreamWriter(tmp, false, new UTF8Encoding(false));
-            w.Write(headerLine); w.Write('\n');
-            foreach (var line in lines) { w.Write(line); w.Write('\n'); }
-        }
-        File.Move(tmp, output, true);
+        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
         if (failures.Count > 0) File.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));

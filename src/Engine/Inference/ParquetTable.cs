@@ -4,6 +4,28 @@ using Parquet.Schema;
 
 namespace MantisShrimp.Engine.Inference;
 
+/// <summary>
+/// A results table held as CSV lines, written atomically (temp file + rename) as CSV or, when the path ends in
+/// .parquet, as Parquet (<see cref="ParquetTable"/>).
+/// </summary>
+public static class TableFile
+{
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns)
+    {
+        string tmp = path + ".tmp";
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns);
+        else
+        {
+            using var writer = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false));
+            writer.Write(Common.Csv.Line(header));
+            writer.Write('\n');
+            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
+        }
+        File.Move(tmp, path, true);
+    }
+}
+
 /// <summary>A small table as Parquet: the named string columns as strings, every other column as double (empty → NaN).</summary>
 public static class ParquetTable
 {

@@ -64,29 +64,23 @@ public static class Scorer
     {
         var (header, lines) = Distributed.RankParts.Read(output, ranks);
         int rows = 0;
-        string tmp = output + ".tmp";
         if (output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
         {
-            var names = Csv.ParseLine(header);
+            // Typed columns, as a one-process run writes them (ParquetScores), not TableFile's all-double table.
+            string tmp = output + ".tmp";
             int pdf = writePdf ? RedshiftGrid.Classes : 0;
-            using var table = new ParquetScores(tmp, names, pdf);
-            foreach (var line in lines)
-            {
-                var f = Csv.ParseLine(line);
-                var summaries = f.Skip(1).Take(8).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                var p = f.Skip(9).Take(pdf).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                table.Add(f[0], summaries, writePdf ? p : null, f.Skip(9 + pdf).ToArray());
-                rows++;
-            }
+            using (var table = new ParquetScores(tmp, Csv.ParseLine(header), pdf))
+                foreach (var line in lines)
+                {
+                    var f = Csv.ParseLine(line);
+                    var summaries = f.Skip(1).Take(8).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                    var p = f.Skip(9).Take(pdf).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                    table.Add(f[0], summaries, writePdf ? p : null, f.Skip(9 + pdf).ToArray());
+                    rows++;
+                }
+            File.Move(tmp, output, true);
         }
-        else
-        {
-            using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false));
-            writer.Write(header);
-            writer.Write('\n');
-            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); rows++; }
-        }
-        File.Move(tmp, output, true);
+        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), []);
         Distributed.RankParts.Delete(output, ranks);
         return rows;
     }
@@ -103,20 +97,17 @@ public static class Scorer
     {
         progress ??= NullProgress.Instance;
         CheckOutput(outPath);
-        var o = (Out: outPath, WritePdf: writePdf, Split: split);
-        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
+        bool parquet = outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
         var header = new List<string>(Columns);
-        if (o.WritePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
+        if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
         header.AddRange(extra.Where(e => !header.Contains(e)));
-        long expected = total ?? set.ForSplit(o.Split).Sum(s => (long)s.Count);
+        long expected = total ?? set.ForSplit(split).Sum(s => (long)s.Count);
         int rows = 0;
-        string tmp = o.Out + ".tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
+        string tmp = outPath + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
         using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
-        using (var table = parquet ? new ParquetScores(tmp, header, o.WritePdf ? RedshiftGrid.Classes : 0) : null)
+        using (var table = parquet ? new ParquetScores(tmp, header, writePdf ? RedshiftGrid.Classes : 0) : null)
         using (var task = progress.Start("scoring", expected))
         {
             writer?.Write(Csv.Line(header));
@@ -128,11 +119,11 @@ public static class Scorer
                 var s = PdfSummary.From(p.Probabilities);
                 var extras = meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])).ToArray();
                 if (table is not null)
-                    table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], o.WritePdf ? p.Probabilities : null, extras);
+                    table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], writePdf ? p.Probabilities : null, extras);
                 else
                 {
                     var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
-                    if (o.WritePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
+                    if (writePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
                     fields.AddRange(extras);
                     writer!.Write(Csv.Line(fields));
                     writer.Write('\n');
@@ -141,7 +132,7 @@ public static class Scorer
                 task.Advance();
             }
         }
-        File.Move(tmp, o.Out, true);
+        File.Move(tmp, outPath, true);
         return rows;
 
         static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
@@ -44,6 +43,8 @@ public static class ShapleyRunner
 {
     public static readonly string[] BandNames = BandCatalog.All.Select(b => b.Name).ToArray();
 
+    private static readonly string[] StringColumns = ["id", "active_bands"];
+
     public static string[] Columns(bool sampled) =>
     [
         "id", "z_spec", "v_all", "v_empty", .. BandNames.Select(b => $"shap_{b}"), .. BandNames.Select(b => $"mm_{b}"),
@@ -54,8 +55,7 @@ public static class ShapleyRunner
     {
         progress ??= NullProgress.Instance;
         bool sampled = o.Sampled;
-        bool parquet = o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        if (!parquet && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        if (!o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
         if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
         if (sampled && o.Permutations < 2) throw new UserInputException("--permutations must be at least 2 (antithetic pairs)");
@@ -70,7 +70,7 @@ public static class ShapleyRunner
         var mpi = Distributed.MpiSession.Current;
         var (first, end) = mpi.Share(records.Count);
         string target = mpi.IsDistributed ? Distributed.RankParts.PartPath(o.Out, mpi.Rank, mpi.Size) : o.Out;
-        if (mpi.IsDistributed && File.Exists(target)) return Finish(o, mpi, parquet, sampled, end - first);
+        if (mpi.IsDistributed && File.Exists(target)) return Finish(o, mpi, sampled, end - first);
         string journalPath = target + ".journal";
         string settings = string.Create(CultureInfo.InvariantCulture,
             $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
@@ -97,13 +97,13 @@ public static class ShapleyRunner
             }
         }
         model.Dispose();
-        WriteOutput(target, parquet && !mpi.IsDistributed, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]));
+        TableFile.Write(target, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]), StringColumns);
         File.Delete(journalPath);
-        return mpi.IsDistributed ? Finish(o, mpi, parquet, sampled, end - first) : records.Count;
+        return mpi.IsDistributed ? Finish(o, mpi, sampled, end - first) : records.Count;
     }
 
     /// <summary>Distributed: wait for every rank's part; rank 0 merges them in rank (= input) order into the output.</summary>
-    private static int Finish(ShapleyOptions o, Distributed.MpiSession mpi, bool parquet, bool sampled, int mine)
+    private static int Finish(ShapleyOptions o, Distributed.MpiSession mpi, bool sampled, int mine)
     {
         mpi.Barrier();
         int rows = mine;
@@ -111,7 +111,7 @@ public static class ShapleyRunner
         {
             var (_, lines) = Distributed.RankParts.Read(o.Out, mpi.Size);
             var all = lines.ToList();
-            WriteOutput(o.Out, parquet, Columns(sampled), all);
+            TableFile.Write(o.Out, Columns(sampled), all, StringColumns);
             Distributed.RankParts.Delete(o.Out, mpi.Size);
             rows = all.Count;
         }
@@ -177,23 +177,5 @@ public static class ShapleyRunner
                 done[index] = line[(comma + 1)..];
         }
         return done;
-    }
-
-    private static void WriteOutput(string path, bool parquet, string[] header, IEnumerable<string> lines)
-    {
-        string tmp = path + ".tmp";
-        if (parquet)
-        {
-            var rows = lines.Select(l => Csv.ParseLine(l)).ToList();
-            ParquetTable.Write(tmp, header, rows, stringColumns: ["id", "active_bands"]);
-        }
-        else
-        {
-            using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false));
-            writer.Write(Csv.Line(header));
-            writer.Write('\n');
-            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
-        }
-        File.Move(tmp, path, true);
     }
 }
