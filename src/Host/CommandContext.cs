@@ -12,6 +12,14 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
     /// <summary>Progress on stderr; only rank 0 of an MPI job draws it.</summary>
     public IProgressReporter Progress(bool quiet) => new ConsoleProgress(quiet || !Engine.Distributed.MpiSession.Current.IsRoot);
 
+    /// <summary>Prints a result as indented JSON and, when a path is given, writes it there too (rank 0 only under MPI).</summary>
+    public void WriteJson(object results, string? path)
+    {
+        string text = System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Out.WriteLine(text);
+        if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) File.WriteAllText(path, text + "\n");
+    }
+
     /// <summary>Runs a command body: user errors → 1, interruption → 130, anything else → 2, all with a message on stderr.</summary>
     public int Guard(Func<CancellationToken, int> body)
     {

@@ -78,7 +78,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         Kernels.Input.InputReference.Run(layout, raw, 1, [Kernels.Input.SampleAugment.Identity], output);
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
-        var inputs = layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, s.SampleStride).ToArray(), [1, s.Channels, s.Height, s.Width])).ToArray();
+        var inputs = Data.Pipeline.InputLayouts.Tensors(layout, output, 1, CPU);
         var p = nn.functional.softmax(model.call(inputs, tensor(new[] { g.EbvCsfd, g.EbvPlanck }, [1, 2])), 1);
         var z = tensor(RedshiftGrid.Centres().Select(v => (float)v).ToArray());
         return p.matmul(z).item<float>();

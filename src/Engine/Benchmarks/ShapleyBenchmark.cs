@@ -155,13 +155,7 @@ public static class ShapleyBenchmark
         };
     }
 
-    private static ShapleyGalaxy Galaxy((Shard Shard, int Slot) r, ulong seed)
-    {
-        var pixels = r.Shard.Pixels(r.Slot).ToArray();
-        ref readonly var h = ref r.Shard.Header(r.Slot);
-        var (_, baseline) = Baselines.ForSample(pixels, seed, h.CatalogRow);
-        return new ShapleyGalaxy(pixels, baseline, h.EbvCsfd, h.EbvPlanck);
-    }
+    private static ShapleyGalaxy Galaxy((Shard Shard, int Slot) r, ulong seed) => ShapleyGalaxy.FromRecord(r.Shard, r.Slot, seed);
 
     /// <summary>One plain network call on a full batch of real (fused-kernel) inputs, as the limit's unit of work.</summary>
     private static Action InferenceCall(PhotoZNetwork model, Device device, (Shard Shard, int Slot)[] records, ShapleyBenchmarkOptions o)
@@ -176,8 +170,7 @@ public static class ShapleyBenchmark
         var output = new float[layout.OutputLength];
         var augment = Enumerable.Repeat(SampleAugment.Identity, o.BatchSize).ToArray();
         new FusedInputCpu(layout).Run(rawPixels, o.BatchSize, augment, output);
-        var inputs = layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, o.BatchSize * s.SampleStride).ToArray(),
-            [o.BatchSize, s.Channels, s.Height, s.Width]).to(device).DetachFromDisposeScope()).ToArray();
+        var inputs = InputLayouts.Tensors(layout, output, o.BatchSize, device).Select(t => t.DetachFromDisposeScope()).ToArray();
         var ebv = zeros(o.BatchSize, 2, device: device).DetachFromDisposeScope();
         void Call()
         {

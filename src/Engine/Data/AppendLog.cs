@@ -32,6 +32,30 @@ internal sealed class AppendLog : IDisposable
             if (line.Length > 0) yield return line;
     }
 
+    /// <summary>
+    /// A journal of "index,payload" lines under a first line of settings: the payload of each finished index. A journal
+    /// written with other settings is refused (resuming it would mix two runs' results).
+    /// </summary>
+    public static Dictionary<int, string> ReadIndexed(string path, string settings)
+    {
+        var done = new Dictionary<int, string>();
+        bool first = true;
+        foreach (var line in ReadLines(path))
+        {
+            if (first)
+            {
+                first = false;
+                if (line != settings)
+                    throw new Common.UserInputException($"{path} belongs to a run with other settings ({line.TrimStart('#')}); delete it or choose another --out");
+                continue;
+            }
+            int comma = line.IndexOf(',');
+            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+                done[index] = line[(comma + 1)..];
+        }
+        return done;
+    }
+
     public void Append(string line)
     {
         if (line.Contains('\n')) throw new ArgumentException("Journal lines cannot contain newlines.");

@@ -72,14 +72,6 @@ public sealed class MpiSession : IDisposable
     private static MPI.Intracommunicator World => MPI.Communicator.world;
 
     /// <summary>Element-wise sum over all ranks, in place.</summary>
-    public void SumInPlace(float[] values)
-    {
-        if (!IsDistributed) return;
-        float[] result = new float[values.Length];
-        World.Allreduce(values, MPI.Operation<float>.Add, ref result);
-        result.CopyTo(values, 0);
-    }
-
     public void SumInPlace(double[] values)
     {
         if (!IsDistributed) return;

@@ -147,7 +147,7 @@ public sealed class ForcedPhotoZ : IDisposable
         _fused.Run(raw, n, augment, output);
         using var _ = torch.inference_mode();
         using var scope = NewDisposeScope();
-        var inputs = _layout.Segments.Select(s => tensor(output.AsSpan((int)s.Base, n * s.SampleStride).ToArray(), [n, s.Channels, s.Height, s.Width]).to(_device)).ToArray();
+        var inputs = InputLayouts.Tensors(_layout, output, n, _device);
         var ebv = tensor(batch.SelectMany(b => new[] { b.EbvCsfd, b.EbvPlanck }).ToArray(), [n, 2]).to(_device);
         var p = nn.functional.softmax(_model.call(inputs, ebv), 1).cpu().contiguous().data<float>().ToArray();
         int classes = p.Length / n;

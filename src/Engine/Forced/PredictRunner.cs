@@ -56,12 +56,7 @@ public static class PredictRunner
         string finalOutput = output;
         if (mpi.IsDistributed) output = Distributed.RankParts.PartPath(finalOutput, mpi.Rank, mpi.Size); // parts are CSV
         string journalPath = output + ".journal", settings = "#" + string.Join(",", header) + (calibrate ? " calibrated" : "");
-        var done = new Dictionary<int, string>();
-        foreach (var line in Data.AppendLog.ReadLines(journalPath).Skip(1))
-        {
-            int comma = line.IndexOf(',');
-            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out int i)) done[i] = line[(comma + 1)..];
-        }
+        var done = Data.AppendLog.ReadIndexed(journalPath, settings);
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
         using (var journal = new Data.AppendLog(journalPath))
         {

@@ -11,7 +11,17 @@ using static TorchSharp.torch;
 namespace MantisShrimp.Engine.Shapley;
 
 /// <summary>One galaxy to explain: its raw sample, its baseline (both native pixels in channel order) and E(B−V).</summary>
-public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd, float EbvPlanck);
+public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd, float EbvPlanck)
+{
+    /// <summary>A shard record with its baseline (source extraction of every band, noise from (seed, catalog row)).</summary>
+    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed)
+    {
+        var raw = shard.Pixels(slot).ToArray();
+        ref readonly var h = ref shard.Header(slot);
+        var (_, baseline) = Baselines.ForSample(raw, seed, h.CatalogRow);
+        return new ShapleyGalaxy(raw, baseline, h.EbvCsfd, h.EbvPlanck);
+    }
+}
 
 /// <summary>
 /// The value table of one galaxy: V(S) = E[z] for every band subset S (bit j = band j). Subsets that differ only in
@@ -75,12 +85,13 @@ public sealed class ShapleyEvaluator : IDisposable
         if (g == 0) return [];
         var input = Prepare(galaxies);
         var active = new int[g];
+        var evaluations = new int[g];
         var work = new List<(int Galaxy, int Subset)>();
         for (int i = 0; i < g; i++)
         {
             active[i] = ActiveMask(input, i, g);
             var subsets = needed?.Invoke(i, active[i]) ?? AllSubsetsOf(active[i]);
-            foreach (int s in subsets.Select(s => s & active[i]).Distinct().Order()) work.Add((i, s));
+            foreach (int s in subsets.Select(s => s & active[i]).Distinct().Order()) { work.Add((i, s)); evaluations[i]++; }
         }
         var reduced = new Dictionary<(int, int), double>(work.Count);
         bool stem = _options.StemTrick && _model is EarlyFusionNet;
@@ -107,11 +118,9 @@ public sealed class ShapleyEvaluator : IDisposable
         for (int i = 0; i < g; i++)
         {
             var values = new double[ShapleyMath.Subsets];
-            int evaluations = 0;
             for (int s = 0; s < values.Length; s++)
                 values[s] = reduced.TryGetValue((i, s & active[i]), out var value) ? value : double.NaN;
-            foreach (var key in reduced.Keys) if (key.Item1 == i) evaluations++;
-            tables[i] = new ValueTable(values, active[i], evaluations);
+            tables[i] = new ValueTable(values, active[i], evaluations[i]);
         }
         return tables;
     }

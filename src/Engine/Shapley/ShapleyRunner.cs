@@ -74,7 +74,7 @@ public static class ShapleyRunner
         string journalPath = target + ".journal";
         string settings = string.Create(CultureInfo.InvariantCulture,
             $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
-        var done = ReadJournal(journalPath, settings);
+        var done = AppendLog.ReadIndexed(journalPath, settings);
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
@@ -124,14 +124,7 @@ public static class ShapleyRunner
         ShapleyOptions o, bool sampled)
     {
         var galaxies = new ShapleyGalaxy[group.Length];
-        Parallel.For(0, group.Length, i =>
-        {
-            var (shard, slot) = records[group[i]];
-            var raw = shard.Pixels(slot).ToArray();
-            ref readonly var h = ref shard.Header(slot);
-            var (_, baseline) = Baselines.ForSample(raw, o.Seed, h.CatalogRow);
-            galaxies[i] = new ShapleyGalaxy(raw, baseline, h.EbvCsfd, h.EbvPlanck);
-        });
+        Parallel.For(0, group.Length, i => galaxies[i] = ShapleyGalaxy.FromRecord(records[group[i]].Shard, records[group[i]].Slot, o.Seed));
         int[][][] orderings = new int[group.Length][][];
         var tables = evaluator.Evaluate(galaxies, sampled
             ? (g, active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, o.Permutations,
@@ -158,24 +151,4 @@ public static class ShapleyRunner
     }
 
     internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static Dictionary<int, string> ReadJournal(string path, string settings)
-    {
-        var done = new Dictionary<int, string>();
-        bool first = true;
-        foreach (var line in AppendLog.ReadLines(path))
-        {
-            if (first)
-            {
-                first = false;
-                if (line != settings)
-                    throw new UserInputException($"{path} belongs to a run with other settings ({line.TrimStart('#')}); delete it or choose another --out");
-                continue;
-            }
-            int comma = line.IndexOf(',');
-            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-                done[index] = line[(comma + 1)..];
-        }
-        return done;
-    }
 }

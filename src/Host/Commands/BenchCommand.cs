@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Kernels;
 
@@ -35,9 +34,7 @@ internal static class BenchCommand
                 Accelerator = r.GetValue(accelerator) == "cuda" ? AcceleratorChoice.Cuda : AcceleratorChoice.Cpu,
             };
             var results = PipelineBenchmark.Run(options, ctx.Progress(r.GetValue(quiet)));
-            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
-            ctx.Out.WriteLine(text);
-            if (r.GetValue(json) is { } path) File.WriteAllText(path, text + "\n");
+            ctx.WriteJson(results, r.GetValue(json));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(pipeline);
@@ -52,11 +49,8 @@ internal static class BenchCommand
         };
         allreduce.SetAction(r => ctx.Guard(_ =>
         {
-            var mpi = MantisShrimp.Engine.Distributed.MpiSession.Current;
-            var results = AllreduceBenchmark.Run(mpi, r.GetValue(floats)!, Math.Max(1, r.GetValue(repeats)));
-            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
-            ctx.Out.WriteLine(text);
-            if (mpi.IsRoot && r.GetValue(json2) is { } path) File.WriteAllText(path, text + "\n");
+            var results = AllreduceBenchmark.Run(MantisShrimp.Engine.Distributed.MpiSession.Current, r.GetValue(floats)!, Math.Max(1, r.GetValue(repeats)));
+            ctx.WriteJson(results, r.GetValue(json2));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(allreduce);
@@ -78,9 +72,7 @@ internal static class BenchCommand
                 Arch = r.GetValue(arch)!, Backbone = r.GetValue(backbone)!, BatchSize = Math.Max(1, r.GetValue(netBatch)),
                 Steps = Math.Max(1, r.GetValue(steps)), Device = r.GetValue(device)!,
             });
-            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
-            ctx.Out.WriteLine(text);
-            if (r.GetValue(json3) is { } path) File.WriteAllText(path, text + "\n");
+            ctx.WriteJson(results, r.GetValue(json3));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(network);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Engine.Shapley;
 
@@ -107,9 +106,7 @@ internal static class BenchShapleyCommand
                 Split = r.GetValue(split)!, Galaxies = Math.Max(1, r.GetValue(galaxies)), BatchSize = Math.Max(1, r.GetValue(batchSize)),
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = Math.Max(1, r.GetValue(repeats)),
             }, ctx.Progress(r.GetValue(quiet)));
-            string text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
-            ctx.Out.WriteLine(text);
-            if (r.GetValue(json) is { } path) File.WriteAllText(path, text + "\n");
+            ctx.WriteJson(results, r.GetValue(json));
             return ExitCodes.Ok;
         }));
         return cmd;

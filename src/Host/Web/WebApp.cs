@@ -62,7 +62,8 @@ public static class WebApp
         var cutouts = new ConcurrentDictionary<string, Lazy<byte[]>>();
 
         app.MapGet("/health", () => Results.Json(new { status = "ok", calibration = service.HasCalibration, batches = service.Batches, galaxies = service.Galaxies }));
-        app.MapGet("/", () => Results.Content(Page(), "text/html; charset=utf-8"));
+        string page = Page(); // read once, not per request
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/openapi.json", () => Results.Content(OpenApi, "application/json"));
         app.MapGet("/cutouts/{key}.png", (string key) =>
             cutouts.TryGetValue(key, out var png) ? Results.File(png.Value, "image/png") : Results.NotFound(new { error = "unknown or expired cutout key" }));

@@ -29,4 +29,12 @@ public static class InputLayouts
         }).ToArray();
         return InputLayout.Create(specs, BandCatalog.NativePixelsPerSample, batchCapacity);
     }
+
+    /// <summary>
+    /// The network's input tensors ([n, C, H, W] per segment) copied out of a kernel output buffer holding
+    /// <paramref name="samples"/> samples — for one-off batches; the training/scoring pipeline shares its pinned buffers instead.
+    /// </summary>
+    public static TorchSharp.torch.Tensor[] Tensors(InputLayout layout, float[] output, int samples, TorchSharp.torch.Device device) =>
+        layout.Segments.Select(s => TorchSharp.torch.tensor(output.AsSpan((int)s.Base, samples * s.SampleStride).ToArray(),
+            [samples, s.Channels, s.Height, s.Width]).to(device)).ToArray();
 }
