@@ -60,15 +60,7 @@ public static class TabularBaseline
         return result;
     }
 
-    private static List<RecordRef> Records(ShardSet set, string split)
-    {
-        var list = new List<RecordRef>();
-        var sampler = new SequentialSampler(set, split);
-        var buffer = new RecordRef[256];
-        int n;
-        while ((n = sampler.Next(buffer)) > 0) list.AddRange(buffer.AsSpan(0, n).ToArray());
-        return list;
-    }
+    private static List<RecordRef> Records(ShardSet set, string split) => [.. SequentialSampler.Records(set, split)];
 
     /// <summary>Trains on the train split (z) and the val split (residual scale), then predicts <paramref name="split"/>.</summary>
     public static List<Prediction> TrainAndPredict(ShardSet set, string split, ulong seed, IProgressReporter? progress = null)

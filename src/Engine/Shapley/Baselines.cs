@@ -1,7 +1,6 @@
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Sources;
 using MantisShrimp.Engine.Surveys;
-using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Shapley;
 
 namespace MantisShrimp.Engine.Shapley;
@@ -33,13 +32,6 @@ public static class Baselines
             };
         }
         return masks;
-    }
-
-    /// <summary>Baselines of a batch of raw samples (sample-major, <see cref="BandCatalog.NativePixelsPerSample"/> each); on an accelerator when one is given.</summary>
-    public static void Build(ReadOnlySpan<float> raw, Span<float> output, ReadOnlySpan<BandMask> masks, int samples, AcceleratorHost? host = null)
-    {
-        if (host is null || host.IsCpu) BaselineKernel.Run(raw, output, masks, PlaneStart, PlaneSize, samples); // plain C# over the kernel's body
-        else BaselineKernel.Run(host, raw, output, masks, PlaneStart, PlaneSize, samples);
     }
 
     /// <summary>Measures the targets of one raw sample and returns them with its baseline.</summary>

@@ -150,5 +150,5 @@ public static class ShapleyRunner
         return lines;
     }
 
-    internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

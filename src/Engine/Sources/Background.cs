@@ -70,18 +70,6 @@ public sealed class Background
     /// <summary>Background level at pixel (x, y), bilinear between mesh centres (constant beyond the outer centres).</summary>
     public float BackAt(int x, int y) => Interpolate(_meshBack, x, y);
 
-    /// <summary>Noise RMS at pixel (x, y).</summary>
-    public float RmsAt(int x, int y) => Interpolate(_meshRms, x, y);
-
-    /// <summary>The full-resolution background map.</summary>
-    public float[] BackMap()
-    {
-        var map = new float[Width * Height];
-        for (int y = 0; y < Height; y++)
-            for (int x = 0; x < Width; x++) map[y * Width + x] = BackAt(x, y);
-        return map;
-    }
-
     private float Interpolate(float[] mesh, int x, int y)
     {
         if (MeshesX == 1 && MeshesY == 1) return mesh[0];

@@ -23,13 +23,16 @@ internal sealed class SourceOptions
 
     public void AddTo(Command c) { c.Options.Add(Cutouts); c.Options.Add(Cache); c.Options.Add(Ps1Url); c.Options.Add(LegacyUrl); c.Options.Add(Timeout); c.Options.Add(Retries); }
 
-    public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r)
+    public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r, TextWriter log)
     {
         if (r.GetValue(Cutouts) is { } dir)
         {
             // The folder's index lives in the cache (the data folder may be read-only), one file per folder.
             string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
-            return (new LocalCutoutSource(dir, Path.Combine(r.GetValue(Cache)!, "local-index", key + ".tsv")), null);
+            var local = new LocalCutoutSource(dir, Path.Combine(r.GetValue(Cache)!, "local-index", key + ".tsv"));
+            if (!local.Skipped.IsEmpty)
+                log.WriteLine($"warning: {local.Skipped.Count} file(s) in {dir} could not be indexed, e.g. {local.Skipped.First()}");
+            return (local, null);
         }
         var options = new CutoutServiceOptions
         {
@@ -99,7 +102,7 @@ internal static class PredictCommand
                 : r.GetValue(ra) is { } a && r.GetValue(dec) is { } d ? [new NamedPosition(r.GetValue(name)!, a, d)]
                 : throw new UserInputException("give --ra and --dec, or --positions FILE.csv");
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
-            var (source, http) = sources.Build(r);
+            var (source, http) = sources.Build(r, ctx.Error);
             using var _ = http;
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
@@ -129,7 +132,7 @@ internal static class FetchCommand
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
-            var (source, http) = sources.Build(r);
+            var (source, http) = sources.Build(r, ctx.Error);
             using var _ = http;
             var (fetched, skipped, failed) = FetchRunner.Run(source, r.GetValue(catalog)!, r.GetValue(output)!, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine($"fetched {fetched}, already there {skipped}, failed {failed} (listed in {Path.Combine(r.GetValue(output)!, FetchRunner.Failures)})");
@@ -160,7 +163,7 @@ internal static class ServeCommand
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
-            var (source, http) = sources.Build(r);
+            var (source, http) = sources.Build(r, ctx.Error);
             using var _ = http;
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
