@@ -69,6 +69,51 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     }
 
     [Fact]
+    public void Each_crew_worker_index_belongs_to_one_thread_at_a_time()
+    {
+        // The pipeline indexes its per-worker scratch by this index. It once handed scratch to threads in order of
+        // arrival per run, so a thread that first joined in a later batch took one already in use: corrupted inputs
+        // and NaN losses in about one training run in three on busy cores.
+        using var crew = new WorkCrew(5, "test");
+        var busy = new int[crew.Width];
+        var owner = new int[crew.Width];
+        int shared = 0, outOfRange = 0;
+        for (int run = 0; run < 300; run++)
+            crew.Run(1 + run % 9, (item, worker) =>
+            {
+                if ((uint)worker >= (uint)busy.Length) { Interlocked.Increment(ref outOfRange); return; }
+                if (Interlocked.Exchange(ref busy[worker], 1) != 0) Interlocked.Increment(ref shared);
+                int me = Environment.CurrentManagedThreadId, first = Interlocked.CompareExchange(ref owner[worker], me, 0);
+                if (first != 0 && first != me) Interlocked.Increment(ref shared);
+                Thread.SpinWait(500);
+                Volatile.Write(ref busy[worker], 0);
+            });
+        Assert.Equal(0, outOfRange);
+        Assert.Equal(0, shared);
+    }
+
+    private static long Address(torch.Tensor t) => (long)t.storage<float>().data_ptr() + t.storage_offset() * sizeof(float);
+
+    [Fact]
+    public void Network_inputs_start_on_64_byte_boundaries()
+    {
+        // libtorch's CPU results depend on where an input starts (see PinnedBuffer): runs must not depend on the GC.
+        using var pipeline = new InputPipeline(Set, new SequentialSampler(Set, Splits.Train), AugmentPolicy.Evaluation,
+            new PipelineOptions { Fusion = FusionKind.Late, BatchSize = 2 });
+        var batch = pipeline.Next()!;
+        Assert.All(batch.Inputs.Append(batch.Ebv), t => Assert.Equal(0L, Address(t) % Compute.PinnedBuffer<float>.Alignment));
+        pipeline.Release(batch);
+        for (int n = 1; n < 40; n++)
+        {
+            var buffer = new Compute.PinnedBuffer<float>(n);
+            using var t = buffer.AsTensor(torch.ScalarType.Float32, n);
+            Assert.Equal(0L, Address(t) % Compute.PinnedBuffer<float>.Alignment);
+            buffer.Span[n - 1] = n;
+            Assert.Equal(n, t[n - 1].item<float>());
+        }
+    }
+
+    [Fact]
     public void Tensors_share_memory_with_the_kernel_output()
     {
         using var pipeline = new InputPipeline(Set, new SequentialSampler(Set, Splits.Train), AugmentPolicy.Evaluation,
@@ -79,7 +124,7 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
         Assert.Equal(new long[] { 2, 2, 22, 22 }, batch.Input(2).shape);
         long index = pipeline.Layout.OutputIndex(1, 4, 7, 9); // PS1 y band, sample 1
         Assert.Equal(batch.OutputSpan[(int)index], batch.Input(1)[1, 2, 7, 9].item<float>());
-        batch.Output[index] = 12345f; // write through the array: the tensor sees it
+        batch.Output[(int)index] = 12345f; // write through the array: the tensor sees it
         Assert.Equal(12345f, batch.Input(1)[1, 2, 7, 9].item<float>());
         pipeline.Release(batch);
     }
@@ -188,10 +233,17 @@ public class PipelineAllocationTests(ToyShardsFixture toy) : IClassFixture<ToySh
     {
         using var p = new InputPipeline(Set, new ClassBalancedSampler(Set, Splits.Train, 1), AugmentPolicy.Training(2), new PipelineOptions { BatchSize = 4 });
         for (int i = 0; i < 5; i++) { var b = p.Next()!; p.Release(b); }
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        // The count is process-wide, and the test host allocates on its own threads now and then (reporting the
+        // previous test's result, for one: CI once saw 936 bytes per batch right after a failed test). A pipeline
+        // that allocates per batch does so in every window; the quietest of five windows is the pipeline's own.
         const int batches = 20;
-        for (int i = 0; i < batches; i++) { var b = p.Next()!; p.Release(b); }
-        long perBatch = (GC.GetTotalAllocatedBytes(precise: true) - before) / batches;
+        long perBatch = long.MaxValue;
+        for (int window = 0; window < 5; window++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < batches; i++) { var b = p.Next()!; p.Release(b); }
+            perBatch = Math.Min(perBatch, (GC.GetTotalAllocatedBytes(precise: true) - before) / batches);
+        }
         Assert.True(perBatch < 256, $"{perBatch} bytes allocated per batch");
     }
 }

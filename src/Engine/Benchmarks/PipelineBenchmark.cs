@@ -106,8 +106,8 @@ public static class PipelineBenchmark
         var source = GC.AllocateArray<float>(batch * stride, pinned: true);
         new Random(1).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(source.AsSpan()));
         using var crew = new WorkCrew(o.Workers - 1, "bench");
-        Action<int> memcpy = i => source.AsSpan(i * stride, stride).CopyTo(staging.AsSpan(i * stride, stride));
-        Action<int> gather = i => set.Shards[records[i].Shard].Pixels(records[i].Slot).CopyTo(staging.AsSpan(i * stride, stride));
+        Action<int, int> memcpy = (i, _) => source.AsSpan(i * stride, stride).CopyTo(staging.AsSpan(i * stride, stride));
+        Action<int, int> gather = (i, _) => set.Shards[records[i].Shard].Pixels(records[i].Slot).CopyTo(staging.AsSpan(i * stride, stride));
         crew.Run(batch, memcpy);
         crew.Run(batch, gather); // warm: page in the mapped records
         double bytes = (double)batch * stride * sizeof(float);

@@ -31,7 +31,7 @@ public sealed record CalPitOptions
     /// <summary>Fraction of the galaxies held out for early stopping.</summary>
     public double HoldOut { get; init; } = 0.2;
     public ulong Seed { get; init; } = 1;
-    /// <summary>libtorch threads during the fit (0: all cores); 1 makes the fit bit-reproducible on a busy machine.</summary>
+    /// <summary>libtorch threads during the fit (0: all cores). Results depend on the count: pin it to reproduce a fit on another machine.</summary>
     public int Threads { get; init; }
 }
 

@@ -31,9 +31,9 @@ public static class TorchDevice
 
     /// <summary>
     /// Runs <paramref name="body"/> with <paramref name="threads"/> libtorch intra-op threads (0: leave them) and restores
-    /// the previous count. Multi-threaded CPU kernels are not bit-reproducible on a loaded machine (measured: a resumed
-    /// training run drifted by ~1e-5 in 2 of 5 tries with the cores busy, never with one thread): jobs whose results
-    /// must agree to the last bit take 1.
+    /// the previous count. Results depend on the thread count (reductions are split differently), not on load: a run
+    /// that must be reproduced or resumed on a machine with another core count pins it (docs/architecture.md,
+    /// Reproducibility).
     /// </summary>
     public static T WithThreads<T>(int threads, Func<T> body)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
@@ -58,7 +59,7 @@ public sealed class ShapleyEvaluator : IDisposable
     private readonly Tensor _zCentres;
     private InputLayout? _layout;
     private FusedInputCpu? _fused;
-    private float[][] _composite = [];
+    private PinnedBuffer<float>[] _composite = [];
 
     public ShapleyEvaluator(PhotoZNetwork model, Device device, ShapleyEvaluatorOptions? options = null)
     {
@@ -89,7 +90,7 @@ public sealed class ShapleyEvaluator : IDisposable
         var work = new List<(int Galaxy, int Subset)>();
         for (int i = 0; i < g; i++)
         {
-            active[i] = ActiveMask(input, i, g);
+            active[i] = ActiveMask(input.Span, i, g);
             var subsets = needed?.Invoke(i, active[i]) ?? AllSubsetsOf(active[i]);
             foreach (int s in subsets.Select(s => s & active[i]).Distinct().Order()) { work.Add((i, s)); evaluations[i]++; }
         }
@@ -139,7 +140,7 @@ public sealed class ShapleyEvaluator : IDisposable
     }
 
     /// <summary>Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1).</summary>
-    private float[] Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
+    private PinnedBuffer<float> Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
     {
         int g = galaxies.Count, stride = BandCatalog.NativePixelsPerSample;
         if (_layout is null || _layout.BatchCapacity < 2 * g)
@@ -155,15 +156,15 @@ public sealed class ShapleyEvaluator : IDisposable
             galaxies[i].Raw.CopyTo(raw, i * stride);
             galaxies[i].Baseline.CopyTo(raw, (g + i) * stride);
         }
-        var output = new float[_layout.OutputLength];
+        var output = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
         var augment = new SampleAugment[2 * g];
         augment.AsSpan().Fill(SampleAugment.Identity);
-        _fused!.Run(raw, 2 * g, augment, output);
+        _fused!.Run(raw, 2 * g, augment, output.Span);
         return output;
     }
 
     /// <summary>The model's bands whose network input differs between galaxy i and its baseline.</summary>
-    private int ActiveMask(float[] input, int i, int g)
+    private int ActiveMask(ReadOnlySpan<float> input, int i, int g)
     {
         if (!_options.SkipIdenticalBands) return _modelMask;
         int mask = 0;
@@ -172,18 +173,18 @@ public sealed class ShapleyEvaluator : IDisposable
             if ((_modelMask >> j & 1) == 0) continue;
             var ch = _layout!.Channels[j];
             int pixels = ch.OutputSize * ch.OutputSize;
-            var x = input.AsSpan((int)(ch.SegmentBase + (long)i * ch.SegmentSampleStride + ch.ChannelOffset), pixels);
-            var b = input.AsSpan((int)(ch.SegmentBase + (long)(g + i) * ch.SegmentSampleStride + ch.ChannelOffset), pixels);
+            var x = input.Slice((int)(ch.SegmentBase + (long)i * ch.SegmentSampleStride + ch.ChannelOffset), pixels);
+            var b = input.Slice((int)(ch.SegmentBase + (long)(g + i) * ch.SegmentSampleStride + ch.ChannelOffset), pixels);
             if (!x.SequenceEqual(b)) mask |= 1 << j;
         }
         return mask;
     }
 
     /// <summary>The composites of a chunk, one tensor per input segment, written into pinned buffers torch shares.</summary>
-    private Tensor[] Composites(float[] input, int g, ReadOnlySpan<(int Galaxy, int Subset)> chunk)
+    private Tensor[] Composites(PinnedBuffer<float> input, int g, ReadOnlySpan<(int Galaxy, int Subset)> chunk)
     {
         var segments = _layout!.Segments;
-        if (_composite.Length != segments.Length) _composite = new float[segments.Length][];
+        if (_composite.Length != segments.Length) _composite = new PinnedBuffer<float>[segments.Length];
         var subsets = new int[chunk.Length];
         var galaxyOf = new int[chunk.Length];
         for (int k = 0; k < chunk.Length; k++) (galaxyOf[k], subsets[k]) = chunk[k];
@@ -193,11 +194,11 @@ public sealed class ShapleyEvaluator : IDisposable
         {
             var seg = segments[s];
             long need = (long)_options.BatchSize * seg.SampleStride;
-            if (_composite[s] is null || _composite[s].Length < need) _composite[s] = GC.AllocateArray<float>((int)need, pinned: true);
-            var x = input.AsSpan((int)seg.Base, g * seg.SampleStride);
-            var b = input.AsSpan((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
-            CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[s], seg.Channels, seg.Height * seg.Width, bandOffset);
-            tensors[s] = torch.frombuffer(_composite[s], ScalarType.Float32, (long)chunk.Length * seg.SampleStride)
+            if (_composite[s] is null || _composite[s].Length < need) _composite[s] = new PinnedBuffer<float>((int)need);
+            var x = input.Span.Slice((int)seg.Base, g * seg.SampleStride);
+            var b = input.Span.Slice((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
+            CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[s].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
+            tensors[s] = _composite[s].AsTensor(ScalarType.Float32, (long)chunk.Length * seg.SampleStride)
                 .view(chunk.Length, seg.Channels, seg.Height, seg.Width).to(_device);
             bandOffset += seg.Channels;
         }
@@ -205,10 +206,10 @@ public sealed class ShapleyEvaluator : IDisposable
     }
 
     /// <summary>Per galaxy: the stem output of the all-baseline composite (bias included; [g, h, w, C]) and, per model band, what swapping in the galaxy adds ([g, k, h·w·C]).</summary>
-    private (Tensor Base, Tensor Delta, int[] Bands) StemParts(EarlyFusionNet net, float[] input, int g)
+    private (Tensor Base, Tensor Delta, int[] Bands) StemParts(EarlyFusionNet net, PinnedBuffer<float> input, int g)
     {
         var seg = _layout!.Segments[0];
-        var all = torch.frombuffer(input, ScalarType.Float32, 2L * g * seg.SampleStride, seg.Base)
+        var all = input.AsTensor(ScalarType.Float32, 2L * g * seg.SampleStride, seg.Base)
             .view(2 * g, seg.Channels, seg.Height, seg.Width).to(_device);
         var bands = net.BandChannels.Select(c => (int)c).ToArray();
         var x = all.index_select(1, tensor(bands.Select(b => (long)b).ToArray(), device: _device));

@@ -30,7 +30,7 @@ public sealed record TrainOptions
     public ulong Seed { get; init; }
     public string Device { get; init; } = "auto";
     public int Workers { get; init; } = Environment.ProcessorCount;
-    /// <summary>libtorch intra-op threads (0: libtorch's default); 1 makes runs bit-reproducible (<see cref="TorchDevice.WithThreads"/>).</summary>
+    /// <summary>libtorch intra-op threads (0: libtorch's default). Results depend on the count: pin it to reproduce a run on another machine (<see cref="TorchDevice.WithThreads"/>).</summary>
     public int Threads { get; init; }
     /// <summary>
     /// Data-parallel over the MPI ranks of this job (<c>mpiexec -n N mantis train … --distributed</c>): each rank

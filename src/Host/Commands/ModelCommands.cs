@@ -24,7 +24,7 @@ internal static class TrainCommand
         var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
         var dropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate).", DefaultValueFactory = _ => 0.1 };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over the ranks of mpiexec -n N: --batch-size per rank, gradients averaged with Allreduce, rank 0 writes." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). 1 makes CPU runs bit-reproducible on a busy machine.", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). Results depend on the count: pin it to reproduce or resume a run on a machine with another core count.", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
         var device = SharedOptions.Device();

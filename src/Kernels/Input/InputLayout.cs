@@ -59,8 +59,14 @@ public sealed class InputLayout
     public int[] TapCount { get; }
     public float[] TapWeights { get; }
 
-    /// <summary>Floats of output for a full batch.</summary>
-    public long OutputLength => Segments.Sum(s => (long)s.SampleStride * BatchCapacity);
+    /// <summary>Floats of output for a full batch (segments included, with the padding that aligns them).</summary>
+    public long OutputLength => Segments[^1].Base + (long)Segments[^1].SampleStride * BatchCapacity;
+
+    /// <summary>
+    /// Each segment starts a multiple of this many floats (64 bytes) into the output, so that in a 64-byte-aligned
+    /// buffer every segment's tensor is 64-byte aligned too: libtorch's CPU results depend on input alignment.
+    /// </summary>
+    public const int SegmentAlignmentFloats = 16;
 
     public static InputLayout Create(IReadOnlyList<ChannelSpec> specs, int rawSampleStride, int batchCapacity)
     {
@@ -76,6 +82,7 @@ public sealed class InputLayout
             if (members.Any(m => m.OutputSize != size)) throw new ArgumentException($"Channels of segment {g} differ in output size.");
             segments[g] = new OutputSegment(members.Length, size, size, segmentBase);
             segmentBase += (long)segments[g].SampleStride * batchCapacity;
+            segmentBase = (segmentBase + SegmentAlignmentFloats - 1) / SegmentAlignmentFloats * SegmentAlignmentFloats;
         }
         var tables = new Dictionary<(int, int), int>();
         var starts = new List<int>();

@@ -1,3 +1,4 @@
+using MantisShrimp.Engine.Compute;
 using MantisShrimp.Kernels.Input;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +8,8 @@ namespace MantisShrimp.Engine.Data.Pipeline;
 /// <summary>
 /// One slot of the pipeline's ring: pinned host buffers (raw gather, network input, targets) and TorchSharp
 /// tensors created once over them with <c>torch.frombuffer</c> — the tensors share memory with the kernel
-/// output, so handing a batch to the network copies nothing. A batch is valid until it is released.
+/// output, so handing a batch to the network copies nothing. A batch is valid until it is released. What the network
+/// reads starts on a 64-byte boundary (<see cref="PinnedBuffer{T}"/>: libtorch's results depend on it).
 /// </summary>
 public sealed class InputBatch : IDisposable
 {
@@ -16,18 +18,18 @@ public sealed class InputBatch : IDisposable
         Layout = layout;
         RowCapacity = rowCapacity;
         Raw = GC.AllocateArray<float>(rowCapacity * layout.RawSampleStride, pinned: true);
-        Output = GC.AllocateArray<float>((int)layout.OutputLength, pinned: true);
+        OutputBuffer = new PinnedBuffer<float>((int)layout.OutputLength);
         Augment = GC.AllocateArray<SampleAugment>(rowCapacity, pinned: true);
         RedshiftValues = GC.AllocateArray<float>(rowCapacity, pinned: true);
         ClassValues = GC.AllocateArray<long>(rowCapacity, pinned: true);
-        EbvValues = GC.AllocateArray<float>(rowCapacity * 2, pinned: true);
+        EbvBuffer = new PinnedBuffer<float>(rowCapacity * 2);
         Records = new RecordRef[rowCapacity];
         Inputs = layout.Segments.Select(s =>
-            torch.frombuffer(Output, ScalarType.Float32, (long)s.SampleStride * rowCapacity, s.Base)
+            OutputBuffer.AsTensor(ScalarType.Float32, (long)s.SampleStride * rowCapacity, s.Base)
                 .view(rowCapacity, s.Channels, s.Height, s.Width)).ToArray();
         Redshifts = torch.frombuffer(RedshiftValues, ScalarType.Float32);
         Classes = torch.frombuffer(ClassValues, ScalarType.Int64);
-        Ebv = torch.frombuffer(EbvValues, ScalarType.Float32).view(rowCapacity, 2);
+        Ebv = EbvBuffer.AsTensor(ScalarType.Float32, rowCapacity * 2).view(rowCapacity, 2);
     }
 
     public InputLayout Layout { get; }
@@ -46,11 +48,13 @@ public sealed class InputBatch : IDisposable
     public RecordRef[] Records { get; }
 
     internal float[] Raw { get; }
-    internal float[] Output { get; }
+    internal PinnedBuffer<float> OutputBuffer { get; }
+    internal Span<float> Output => OutputBuffer.Span;
     internal SampleAugment[] Augment { get; }
     internal float[] RedshiftValues { get; }
     internal long[] ClassValues { get; }
-    internal float[] EbvValues { get; }
+    internal PinnedBuffer<float> EbvBuffer { get; }
+    internal Span<float> EbvValues => EbvBuffer.Span;
     internal Exception? Error { get; set; }
 
     /// <summary>Full-capacity input tensors, one per segment (early fusion: one; late: GALEX, PS1, unWISE).</summary>
@@ -69,7 +73,7 @@ public sealed class InputBatch : IDisposable
     public Tensor Input(int segment = 0) => Count == RowCapacity ? Inputs[segment] : Inputs[segment].narrow(0, 0, Count);
 
     /// <summary>The raw input buffer as a span (what the kernels write).</summary>
-    public ReadOnlySpan<float> OutputSpan => Output;
+    public ReadOnlySpan<float> OutputSpan => OutputBuffer.Span;
 
     public void Dispose()
     {

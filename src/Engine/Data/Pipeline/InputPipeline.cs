@@ -44,12 +44,11 @@ public sealed unsafe class InputPipeline : IDisposable
     private readonly WorkCrew _crew;
     private readonly FusedInputCpu _cpu;
     private readonly FusedInputCpu.Scratch[] _scratch;
-    private readonly Action<int> _gatherItem, _transformItem;
+    private readonly Action<int, int> _gatherItem, _transformItem;
     private readonly Thread _producer;
     private readonly CancellationTokenSource _stop = new();
     private readonly IlgpuPath? _ilgpu;
     private InputBatch? _current;
-    private int _scratchNext;
     private long _consumed;
     private bool _ended;
 
@@ -166,9 +165,8 @@ public sealed unsafe class InputPipeline : IDisposable
 
     private InputBatch? _producing;
 
-    private void RunCrew(int items, Action<int> body, InputBatch batch)
+    private void RunCrew(int items, Action<int, int> body, InputBatch batch)
     {
-        _scratchNext = -1;
         try
         {
             _crew.Run(items, body);
@@ -194,7 +192,7 @@ public sealed unsafe class InputPipeline : IDisposable
         }
     }
 
-    private void GatherRow(int row)
+    private void GatherRow(int row, int worker)
     {
         var batch = _producing!;
         var r = batch.Records[row];
@@ -207,21 +205,12 @@ public sealed unsafe class InputPipeline : IDisposable
         batch.EbvValues[2 * row + 1] = h.EbvPlanck;
     }
 
-    [ThreadStatic] private static FusedInputCpu.Scratch? t_scratch;
-    [ThreadStatic] private static InputPipeline? t_owner;
-
-    private void TransformItem(int item)
+    private void TransformItem(int item, int worker)
     {
-        if (!ReferenceEquals(t_owner, this) || t_scratch is null)
-        {
-            t_scratch = _scratch[Interlocked.Increment(ref _scratchNext) % _scratch.Length];
-            t_owner = this;
-        }
         var batch = _producing!;
         fixed (float* raw = batch.Raw)
-        fixed (float* output = batch.Output)
         fixed (SampleAugment* aug = batch.Augment)
-            _cpu.Process(raw, aug, output, item, t_scratch);
+            _cpu.Process(raw, aug, batch.OutputBuffer.Pointer, item, _scratch[worker]);
     }
 
     public void Dispose()
@@ -268,18 +257,17 @@ public sealed unsafe class InputPipeline : IDisposable
                 if (_host.IsCpu)
                 {
                     fixed (float* raw = s.Raw)
-                    fixed (float* output = s.Output)
                     fixed (SampleAugment* aug = s.Augment)
                     {
                         // The arrays are pinned (POH), so these pointers stay valid for the slot's lifetime.
                         _buffers[s] = (CPUMemoryBuffer.Create(acc, (IntPtr)raw, s.Raw.LongLength, sizeof(float)),
                             CPUMemoryBuffer.Create(acc, (IntPtr)aug, s.Augment.LongLength, sizeof(SampleAugment)),
-                            CPUMemoryBuffer.Create(acc, (IntPtr)output, s.Output.LongLength, sizeof(float)));
+                            CPUMemoryBuffer.Create(acc, (IntPtr)s.OutputBuffer.Pointer, s.OutputBuffer.Length, sizeof(float)));
                     }
                 }
                 else
                 {
-                    _buffers[s] = (acc.Allocate1D<float>(s.Raw.LongLength), acc.Allocate1D<SampleAugment>(s.Augment.LongLength), acc.Allocate1D<float>(s.Output.LongLength));
+                    _buffers[s] = (acc.Allocate1D<float>(s.Raw.LongLength), acc.Allocate1D<SampleAugment>(s.Augment.LongLength), acc.Allocate1D<float>(s.OutputBuffer.Length));
                 }
             }
         }

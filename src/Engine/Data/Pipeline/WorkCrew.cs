@@ -5,13 +5,16 @@ namespace MantisShrimp.Engine.Data.Pipeline;
 /// joins in. Unlike Parallel.For it allocates nothing per run (the body is a cached delegate, workers are
 /// persistent, signalling uses semaphores and a countdown), so a steady-state batch costs no garbage.
 /// The first exception of a run is kept with the item that threw and rethrown to the caller.
+/// Each participant has a fixed worker index (the caller 0, helper i → i) passed to the body, so per-worker
+/// scratch is indexed by it: which threads take part in a run varies with scheduling, and scratch handed out
+/// per run by arrival order was once shared by two threads at the same time (corrupted input, NaN losses).
 /// </summary>
 internal sealed class WorkCrew : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim _start = new(0);
     private readonly CountdownEvent _done = new(1);
-    private Action<int>? _body;
+    private Action<int, int>? _body;
     private int _total;
     private int _next;
     private volatile bool _stopping;
@@ -23,7 +26,8 @@ internal sealed class WorkCrew : IDisposable
         _threads = new Thread[Math.Max(0, helpers)];
         for (int i = 0; i < _threads.Length; i++)
         {
-            _threads[i] = new Thread(Loop) { IsBackground = true, Name = $"{name} {i + 1}" };
+            int worker = i + 1;
+            _threads[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"{name} {worker}" };
             _threads[i].Start();
         }
     }
@@ -31,8 +35,11 @@ internal sealed class WorkCrew : IDisposable
     /// <summary>Threads working on a run, the caller included.</summary>
     public int Width => _threads.Length + 1;
 
-    /// <summary>Runs <paramref name="body"/> for items 0..<paramref name="items"/>-1 on all threads; returns when all are done.</summary>
-    public void Run(int items, Action<int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(item, worker) for items 0..<paramref name="items"/>-1 on all threads; returns when
+    /// all are done. worker ∈ [0, <see cref="Width"/>) is the participant's fixed index.
+    /// </summary>
+    public void Run(int items, Action<int, int> body)
     {
         _body = body;
         _total = items;
@@ -40,25 +47,25 @@ internal sealed class WorkCrew : IDisposable
         _error = null;
         _done.Reset(_threads.Length + 1);
         if (_threads.Length > 0) _start.Release(_threads.Length);
-        Work();
+        Work(0);
         _done.Signal();
         _done.Wait();
         _body = null;
         if (_error is { } e) throw new WorkItemException(_errorItem, e);
     }
 
-    private void Loop()
+    private void Loop(int worker)
     {
         while (true)
         {
             _start.Wait();
             if (_stopping) return;
-            Work();
+            Work(worker);
             _done.Signal();
         }
     }
 
-    private void Work()
+    private void Work(int worker)
     {
         var body = _body!;
         int k;
@@ -66,7 +73,7 @@ internal sealed class WorkCrew : IDisposable
         {
             try
             {
-                body(k);
+                body(k, worker);
             }
             catch (Exception e)
             {
