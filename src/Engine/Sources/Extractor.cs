@@ -1,7 +1,8 @@
 namespace MantisShrimp.Engine.Sources;
 
 /// <summary>One detected object: isophotal moments (on the background-subtracted image), Kron radius and flux.</summary>
-public sealed record DetectedObject(Moments Shape, float Peak, float Threshold, double KronRadius, double KronFlux, int[] Pixels)
+/// <param name="KronArea">Pixels (sub-pixel weighted, as sep) of the Kron ellipse that hold valid data.</param>
+public sealed record DetectedObject(Moments Shape, float Peak, float Threshold, double KronRadius, double KronFlux, double KronArea, int[] Pixels)
 {
     /// <summary>The isophotal ellipse (a, b, θ) at the centroid.</summary>
     public Ellipse Ellipse => new(Shape.X, Shape.Y, Shape.A, Shape.B, Shape.Theta);
@@ -62,8 +63,8 @@ public static class Extractor
             var m = Moments.Measure(pixels, sub, width);
             var e = new Ellipse(m.X, m.Y, m.A, m.B, m.Theta);
             double kron = Aperture.KronRadius(sub, width, height, e);
-            double flux = kron > 0 ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron)).Sum : double.NaN;
-            objects.Add(new DetectedObject(m, pixels.Max(p => filtered[p]), t, kron, flux, pixels));
+            var (flux, area, _) = kron > 0 ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron)) : (double.NaN, 0, 0);
+            objects.Add(new DetectedObject(m, pixels.Max(p => filtered[p]), t, kron, flux, area, pixels));
         }
         return new ExtractionResult(bkg, objects, threshold, sub);
     }

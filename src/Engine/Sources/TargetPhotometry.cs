@@ -12,9 +12,20 @@ public enum TargetMethod : byte
 }
 
 /// <summary>The target of one band: flux, the aperture it was measured in, and what the baseline must hide.</summary>
-public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Flux, Ellipse Aperture, Ellipse Mask, float BackLevel, float BackRms,
-    int Detections)
+/// <param name="Area">Pixels of the aperture that hold valid data (sub-pixel weighted, as sep).</param>
+public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Flux, double Area, Ellipse Aperture, Ellipse Mask, float BackLevel,
+    float BackRms, int Detections)
 {
+    /// <summary>
+    /// Flux error in the background-limited regime, as sep's aperture sums give it with err = the global RMS and no
+    /// gain: σ² = Σ (pixel overlap) × RMS², i.e. RMS·√area. The source's own Poisson noise is left out (no gain is
+    /// known for resampled survey cutouts), so bright sources' S/N is overestimated.
+    /// </summary>
+    public double FluxError => BackRms * Math.Sqrt(Area);
+
+    /// <summary>Flux / <see cref="FluxError"/>; NaN when the error is 0 (a blank band, e.g. GALEX without coverage).</summary>
+    public double SignalToNoise => FluxError > 0 ? Flux / FluxError : double.NaN;
+
     /// <summary>Luptitude-style feature used by the calibration (paper App. B): asinh(0.6·flux)/6.</summary>
     public double Luptitude => Math.Asinh(0.6 * Flux) / 6;
 }
@@ -46,11 +57,11 @@ public static class TargetPhotometry
         }
         float back = result.Background.GlobalBack, rms = result.Background.GlobalRms;
         if (nearest is not null && best <= MatchRadiusPx && nearest.KronRadius > 0 && double.IsFinite(nearest.KronFlux))
-            return new TargetMeasurement(band, TargetMethod.Kron, nearest.KronFlux, nearest.KronEllipse,
+            return new TargetMeasurement(band, TargetMethod.Kron, nearest.KronFlux, nearest.KronArea, nearest.KronEllipse,
                 nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count);
         var circle = Ellipse.Circle(centre, centre, info.SurveyInfo.StaticApertureRadiusPx);
-        var flux = Aperture.SumEllipse(result.Subtracted, n, n, circle).Sum;
-        return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, circle, circle, back, rms, result.Objects.Count);
+        var (flux, area, _) = Aperture.SumEllipse(result.Subtracted, n, n, circle);
+        return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, result.Objects.Count);
     }
 
     /// <summary>All 9 bands of a raw sample (native pixels in channel order, as a shard record holds them).</summary>
