@@ -60,5 +60,22 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "pit_histogram.png")));
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "zphot_vs_zspec.png")));
         Assert.Throws<Common.UserInputException>(() => Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
+
+        // --snr: the target's measured S/N per band, appended; each equals the source extraction of that record's band.
+        Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("snr.csv")) { Device = "cpu", SnrBands = [Surveys.Band.r, Surveys.Band.W1] });
+        var snrLines = File.ReadAllLines(tmp.File("snr.csv"));
+        Assert.EndsWith(",population,snr_r,snr_W1", snrLines[0]);
+        var records = Data.Pipeline.SequentialSampler.Records(toy.Set, Splits.Test);
+        for (int i = 0; i < records.Length; i++)
+        {
+            var f = snrLines[i + 1].Split(',');
+            var pixels = toy.Set.Shards[records[i].Shard].Pixels(records[i].Slot);
+            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.r), double.Parse(f[^2], System.Globalization.CultureInfo.InvariantCulture), 3);
+            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.W1), double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture), 3);
+        }
+        var bySnr = Evaluator.Run(new EvaluateOptions(tmp.File("snr.csv"), tmp.File("eval_snr")));
+        var bins = Assert.IsType<Dictionary<string, object>>(bySnr["by_snr_r"]);
+        Assert.Equal(records.Length, bins.Values.Sum(b => (int)((Dictionary<string, object?>)b)["n"]!));
+        Assert.True(File.Exists(Path.Combine(tmp.File("eval_snr"), "metrics_vs_snr.png")));
     }
 }

@@ -24,6 +24,9 @@ public class CliTests
         var (code, _, err) = Run("ingest", "--catalog", "/nonexistent/c.csv", "--cutouts", "/tmp", "--out", "/tmp/never");
         Assert.Equal(1, code);
         Assert.Contains("/nonexistent/c.csv", err);
+        var (snrCode, _, snrErr) = Run("score", "--model", "m.ckpt", "--data", "d", "--split", "test", "--out", "s.csv", "--snr", "r,q");
+        Assert.Equal(1, snrCode);
+        Assert.Contains("--snr: Unknown band 'q'", snrErr);
     }
 
     [Fact]

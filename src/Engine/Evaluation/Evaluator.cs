@@ -13,14 +13,17 @@ public sealed record EvaluateOptions(string Scores, string Out)
     public ulong Seed { get; init; } = 1;
     /// <summary>Catalog column that defines sub-populations (used when present in the scores file).</summary>
     public string GroupBy { get; init; } = "population";
-    /// <summary>Magnitude column used as the signal-to-noise proxy for binned metrics (when present).</summary>
+    /// <summary>Catalog magnitude column for binned metrics (when present).</summary>
     public string MagnitudeColumn { get; init; } = "mag_r";
+    /// <summary>Measured signal-to-noise column (<c>mantis score --snr r</c> writes snr_r) for binned metrics, the analogue of the paper's Fig. 10 (when present).</summary>
+    public string SnrColumn { get; init; } = "snr_r";
 }
 
 /// <summary>
 /// <c>mantis evaluate</c>: DIR/metrics.json (n, nmad, bias, eta_0p05, eta_0p15, cde_loss, pit_ks, pit_cvm, pit_ad
-/// and, with --bootstrap N, their standard errors *_se), metrics by sub-population and by magnitude bin, and the
-/// PNG plots (z_mean vs z_spec with 90% intervals, PIT histogram, example PDFs, metrics vs magnitude).
+/// and, with --bootstrap N, their standard errors *_se), metrics by sub-population, by magnitude bin and by measured
+/// S/N bin, and the PNG plots (z_mean vs z_spec with 90% intervals, PIT histogram, example PDFs, metrics vs magnitude,
+/// metrics vs S/N).
 /// </summary>
 public static class Evaluator
 {
@@ -41,23 +44,37 @@ public static class Evaluator
         }
         if (galaxies[0].Extra.ContainsKey(o.GroupBy))
             result["by_" + o.GroupBy] = galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => Summary(g.ToList()));
-        if (galaxies[0].Extra.ContainsKey(o.MagnitudeColumn))
+        var binned = new List<(string Column, Dictionary<string, object> Bins, string File)>();
+        foreach (var (column, edges, file) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"), (o.SnrColumn, SnrEdges, "metrics_vs_snr.png") })
         {
-            var withMag = galaxies.Where(g => double.TryParse(g.Extra[o.MagnitudeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out _)).ToList();
-            double Mag(ScoredGalaxy g) => double.Parse(g.Extra[o.MagnitudeColumn], CultureInfo.InvariantCulture);
-            var edges = new[] { double.NegativeInfinity, 18, 20, 21, 22, 23, double.PositiveInfinity };
-            var bins = new Dictionary<string, object>();
-            for (int b = 0; b + 1 < edges.Length; b++)
-            {
-                var members = withMag.Where(g => Mag(g) >= edges[b] && Mag(g) < edges[b + 1]).ToList();
-                if (members.Count > 0) bins[$"{edges[b]}..{edges[b + 1]}"] = Summary(members);
-            }
-            result["by_" + o.MagnitudeColumn] = bins;
-            Plot(o.Out, galaxies, intervals, withMag.Count > 0 ? bins : null, o.MagnitudeColumn);
+            if (!galaxies[0].Extra.ContainsKey(column)) continue;
+            var bins = Bin(galaxies, column, edges);
+            result["by_" + column] = bins;
+            if (bins.Count > 0) binned.Add((column, bins, file));
         }
-        else Plot(o.Out, galaxies, intervals, null, o.MagnitudeColumn);
+        Plot(o.Out, galaxies, intervals, binned);
         File.WriteAllText(Path.Combine(o.Out, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
+    }
+
+    /// <summary>Bin edges of the magnitude column (AB).</summary>
+    public static readonly double[] MagnitudeEdges = [double.NegativeInfinity, 18, 20, 21, 22, 23, double.PositiveInfinity];
+
+    /// <summary>Bin edges of the S/N column: below detection, marginal, then roughly doubling.</summary>
+    public static readonly double[] SnrEdges = [double.NegativeInfinity, 3, 5, 10, 20, 50, 100, double.PositiveInfinity];
+
+    /// <summary>Metrics per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left out.</summary>
+    private static Dictionary<string, object> Bin(List<ScoredGalaxy> galaxies, string column, double[] edges)
+    {
+        var valued = galaxies.Select(g => (Galaxy: g, Ok: double.TryParse(g.Extra[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v), Value: v))
+            .Where(t => t.Ok && double.IsFinite(t.Value)).ToList();
+        var bins = new Dictionary<string, object>();
+        for (int b = 0; b + 1 < edges.Length; b++)
+        {
+            var members = valued.Where(t => t.Value >= edges[b] && t.Value < edges[b + 1]).Select(t => t.Galaxy).ToList();
+            if (members.Count > 0) bins[string.Create(CultureInfo.InvariantCulture, $"{edges[b]}..{edges[b + 1]}")] = Summary(members);
+        }
+        return bins;
     }
 
     private static double? Clean(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
@@ -100,7 +117,8 @@ public static class Evaluator
         return (list, intervals);
     }
 
-    private static void Plot(string dir, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals, Dictionary<string, object>? bins, string magColumn)
+    private static void Plot(string dir, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals,
+        List<(string Column, Dictionary<string, object> Bins, string File)> binned)
     {
         // z_mean vs z_spec with 90% intervals on a random subset (paper Fig. 8).
         var rng = new SplitMix64(7);
@@ -135,9 +153,9 @@ public static class Evaluator
             }
             Figures.Save(pdfPlot, Path.Combine(dir, "example_pdfs.png"));
         }
-        if (bins is { Count: > 0 })
+        foreach (var (column, bins, file) in binned)
         {
-            var mp = Figures.New($"Metrics vs {magColumn} (signal-to-noise proxy)", $"{magColumn} bin", "value");
+            var mp = Figures.New($"Metrics vs {column}", $"{column} bin", "value");
             var keys = bins.Keys.ToArray();
             var xs = Enumerable.Range(0, keys.Length).Select(i => (double)i).ToArray();
             foreach (var metric in new[] { "nmad", "eta_0p15" })
@@ -146,7 +164,7 @@ public static class Evaluator
                 Figures.Line(mp, xs, ys, metric == "eta_0p15" ? "eta_0p15 / 100" : metric);
             }
             mp.Axes.Bottom.SetTicks(xs, keys);
-            Figures.Save(mp, Path.Combine(dir, "metrics_vs_magnitude.png"));
+            Figures.Save(mp, Path.Combine(dir, file));
         }
     }
 }

@@ -64,6 +64,13 @@ public static class TargetPhotometry
         return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, result.Objects.Count);
     }
 
+    /// <summary>The target's S/N (<see cref="TargetMeasurement.SignalToNoise"/>) in <paramref name="band"/> of a raw sample.</summary>
+    public static double SignalToNoise(ReadOnlySpan<float> samplePixels, Band band, ExtractionSettings? settings = null)
+    {
+        var info = BandCatalog.Get(band);
+        return Measure(band, samplePixels.Slice(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize), settings).SignalToNoise;
+    }
+
     /// <summary>All 9 bands of a raw sample (native pixels in channel order, as a shard record holds them).</summary>
     public static TargetMeasurement[] MeasureSample(ReadOnlySpan<float> samplePixels, ExtractionSettings? settings = null)
     {

@@ -4,6 +4,7 @@ using MantisShrimp.Engine.Evaluation;
 using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Simulation;
+using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
 
 namespace MantisShrimp.Host.Commands;
@@ -51,7 +52,7 @@ internal static class DemoCommand
 
             ctx.Error.WriteLine("[4/5] scoring the test split …");
             string scores = Path.Combine(dir, "scores.csv");
-            Scorer.Run(new ScoreOptions(Path.Combine(run, Trainer.BestCheckpoint), shards, Splits.Test, scores) { WritePdf = true, Device = "cpu" }, progress, cancel);
+            Scorer.Run(new ScoreOptions(Path.Combine(run, Trainer.BestCheckpoint), shards, Splits.Test, scores) { WritePdf = true, Device = "cpu", SnrBands = [Band.r] }, progress, cancel);
 
             ctx.Error.WriteLine("[5/5] evaluating …");
             var metrics = Evaluator.Run(new EvaluateOptions(scores, dir) { Bootstrap = 1000, Seed = s }, progress);
