@@ -59,6 +59,12 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "metrics.json")));
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "pit_histogram.png")));
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "zphot_vs_zspec.png")));
+        // evaluate reads the Parquet scores too, to the same metrics (CSV holds 6 decimals, Parquet full doubles).
+        var fromParquet = Evaluator.Run(new EvaluateOptions(tmp.File("s.parquet"), tmp.File("eval_parquet")) { Bootstrap = 50 });
+        Assert.Equal(metrics["n"], fromParquet["n"]);
+        foreach (var key in new[] { "nmad", "bias", "eta_0p15", "cde_loss", "pit_ks" })
+            Assert.True(Math.Abs((double)metrics[key]! - (double)fromParquet[key]!) < 1e-4, $"{key}: {metrics[key]} vs {fromParquet[key]}");
+        Assert.Equal(galaxies.Select(g => g.Id), Evaluator.Read(tmp.File("s.parquet")).Galaxies.Select(g => g.Id));
         Assert.Throws<Common.UserInputException>(() => Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
 
         // --snr: the target's measured S/N per band, appended; each equals the source extraction of that record's band.

@@ -86,12 +86,11 @@ public static class Evaluator
         return d;
     }
 
-    /// <summary>Reads a scores CSV (as written by <c>mantis score</c>).</summary>
+    /// <summary>Reads a scores file, CSV or Parquet (as written by <c>mantis score</c>).</summary>
     public static (List<ScoredGalaxy> Galaxies, List<(double Lo90, double Hi90)> Intervals) Read(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"Scores file not found: {path}");
-        using var reader = new StreamReader(path);
-        using var e = Csv.Read(reader, path).GetEnumerator();
+        using var e = TableFile.Read(path).GetEnumerator(); // CSV or Parquet
         if (!e.MoveNext()) throw new UserInputException($"{path}: empty file");
         var header = e.Current.Fields;
         int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new UserInputException($"{path}: missing column {name}");

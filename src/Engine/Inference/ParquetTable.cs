@@ -24,12 +24,86 @@ public static class TableFile
         }
         File.Move(tmp, path, true);
     }
+
+    /// <summary>
+    /// The rows of a table file — CSV, or Parquet when the path ends in .parquet — as text fields, header first, like
+    /// <see cref="Common.Csv.Read"/>: so every reader of scores or results takes either format. Parquet values come as
+    /// invariant round-trip text; Line is the CSV line or the Parquet row (header = 1).
+    /// </summary>
+    public static IEnumerable<(long Line, string[] Fields)> Read(string path)
+    {
+        if (!File.Exists(path)) throw new Common.UserInputException($"File not found: {path}");
+        return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTable.Read(path) : ReadCsv(path);
+
+        static IEnumerable<(long, string[])> ReadCsv(string path)
+        {
+            using var reader = new StreamReader(path);
+            foreach (var row in Common.Csv.Read(reader, path)) yield return row;
+        }
+    }
 }
 
 /// <summary>A small table as Parquet: the named string columns as strings, every other column as double (empty → NaN).</summary>
 public static class ParquetTable
 {
     private const int RowGroupSize = 50_000;
+
+    /// <summary>A Parquet file's rows as text (string, double, float and integer columns), header first, one row group in memory at a time.</summary>
+    public static IEnumerable<(long Line, string[] Fields)> Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        ParquetReader reader;
+        try
+        {
+            reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
+        {
+            throw new Common.UserInputException($"{path}: not a readable Parquet file ({e.Message})");
+        }
+        try
+        {
+            var fields = reader.Schema.GetDataFields();
+            yield return (1, fields.Select(f => f.Name).ToArray());
+            long line = 1;
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                string[][] columns;
+                using (var group = reader.OpenRowGroupReader(g))
+                    columns = fields.Select(f => Text(path, group, f)).ToArray();
+                for (int r = 0; r < columns[0].Length; r++)
+                    yield return (++line, columns.Select(c => c[r]).ToArray());
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static string[] Text(string path, ParquetRowGroupReader group, DataField field)
+    {
+        var n = (int)group.RowCount;
+        string[] As<T>(Func<T, string> text) where T : struct
+        {
+            var values = new T[n];
+            group.ReadAsync<T>(field, values, null, default).GetAwaiter().GetResult();
+            return values.Select(text).ToArray();
+        }
+        var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) // Parquet.Net reports string columns as either
+        {
+            var values = new string?[n];
+            group.ReadAsync(field, values.AsMemory(), null, default).GetAwaiter().GetResult();
+            return values.Select(v => v ?? "").ToArray();
+        }
+        if (field.IsNullable) throw new Common.UserInputException($"{path}: column {field.Name} is a nullable {type.Name}; only the layouts mantis writes are read");
+        if (type == typeof(double)) return As<double>(v => v.ToString("R", CultureInfo.InvariantCulture));
+        if (type == typeof(float)) return As<float>(v => v.ToString("R", CultureInfo.InvariantCulture));
+        if (type == typeof(long)) return As<long>(v => v.ToString(CultureInfo.InvariantCulture));
+        if (type == typeof(int)) return As<int>(v => v.ToString(CultureInfo.InvariantCulture));
+        throw new Common.UserInputException($"{path}: column {field.Name} has type {type.Name}, which is not read");
+    }
 
     public static void Write(string path, IReadOnlyList<string> header, IReadOnlyList<string[]> rows, IReadOnlyCollection<string> stringColumns)
     {

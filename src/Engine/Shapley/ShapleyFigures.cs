@@ -60,39 +60,15 @@ public static class ShapleyFigures
         var names = ShapleyRunner.BandNames;
         string[] wanted = ["z_spec", .. names.Select(b => $"shap_{b}"), .. names.Select(b => $"mm_{b}")];
         var columns = new Dictionary<string, double[]>();
-        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        var rows = Inference.TableFile.Read(path).ToList(); // CSV or Parquet
+        if (rows.Count == 0) throw new UserInputException($"{path}: empty file");
+        var header = rows[0].Fields;
+        foreach (var w in wanted)
         {
-            using var stream = File.OpenRead(path);
-            var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
-            var fields = reader.Schema.GetDataFields();
-            var parts = wanted.ToDictionary(w => w, _ => new List<double>());
-            for (int g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                foreach (var w in wanted)
-                {
-                    var field = fields.FirstOrDefault(f => f.Name == w) ?? throw new UserInputException($"{path}: column {w} is missing");
-                    var values = new double[group.RowCount];
-                    group.ReadAsync<double>(field, values, null, default).GetAwaiter().GetResult();
-                    parts[w].AddRange(values);
-                }
-            }
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            foreach (var w in wanted) columns[w] = parts[w].ToArray();
-        }
-        else
-        {
-            using var text = new StreamReader(path);
-            var rows = Csv.Read(text, path).ToList();
-            if (rows.Count == 0) throw new UserInputException($"{path}: empty file");
-            var header = rows[0].Fields;
-            foreach (var w in wanted)
-            {
-                int c = Array.IndexOf(header, w);
-                if (c < 0) throw new UserInputException($"{path}: column {w} is missing");
-                columns[w] = rows.Skip(1).Select(r => double.TryParse(r.Fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-                    ? v : throw new UserInputException($"{path}, line {r.Line}: {w} is not a number ('{r.Fields[c]}')")).ToArray();
-            }
+            int c = Array.IndexOf(header, w);
+            if (c < 0) throw new UserInputException($"{path}: column {w} is missing");
+            columns[w] = rows.Skip(1).Select(r => double.TryParse(r.Fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                ? v : throw new UserInputException($"{path}, line {r.Line}: {w} is not a number ('{r.Fields[c]}')")).ToArray();
         }
         int count = columns["z_spec"].Length;
         return Enumerable.Range(0, count).Select(i => (columns["z_spec"][i],
