@@ -54,6 +54,30 @@ public class ModelTests
     }
 
     [Fact]
+    public void Stochastic_depth_draws_from_the_networks_own_generator()
+    {
+        using var scope = NewDisposeScope();
+        using var net = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, DropPath = 0.5 });
+        net.train();
+        using var data = new Generator(3);
+        Tensor[] x = [randn([4, 9, 120, 120], generator: data)];
+        var ebv = zeros(4, 2);
+        Tensor WithOwn(long globalSeed)
+        {
+            random.manual_seed(globalSeed);
+            using var own = new Generator(42);
+            net.DropPathRandom.Generator = own;
+            try { return net.call(x, ebv); }
+            finally { net.DropPathRandom.Generator = null; }
+        }
+        Assert.True(WithOwn(1).eq(WithOwn(2)).all().item<bool>()); // the same masks whatever the global generator holds
+        random.manual_seed(1);
+        var c = net.call(x, ebv);
+        random.manual_seed(2);
+        Assert.False(c.allclose(net.call(x, ebv))); // without one, the masks follow the global generator
+    }
+
+    [Fact]
     public void Forward_shapes()
     {
         using var scope = NewDisposeScope();

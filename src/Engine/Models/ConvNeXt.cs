@@ -70,6 +70,16 @@ public sealed class ConvNeXtMlp : Module<Tensor, Tensor>
 }
 
 /// <summary>
+/// Where a network's stochastic-depth masks draw from: a generator the trainer seeds per epoch, so the masks do not
+/// depend on any other user of libtorch's process-wide generator (another job, a test running meanwhile). Null: the
+/// global generator.
+/// </summary>
+public sealed class DropPathRandom
+{
+    public Generator? Generator { get; set; }
+}
+
+/// <summary>
 /// A ConvNeXt block: depthwise 7×7 → LayerNorm → MLP ×4 with GELU → layer scale (gamma) → stochastic depth, plus
 /// the residual. Field names are timm's (conv_dw, norm, mlp.fc1, mlp.fc2, gamma).
 /// </summary>
@@ -81,9 +91,11 @@ public sealed class ConvNeXtBlock : Module<Tensor, Tensor>
     private readonly Parameter gamma;
     private readonly double _dropPath;
     private readonly bool _convMlp;
+    private readonly DropPathRandom? _random;
 
-    public ConvNeXtBlock(long dim, double dropPath, bool convMlp, double layerScaleInit = 1e-6) : base("ConvNeXtBlock")
+    public ConvNeXtBlock(long dim, double dropPath, bool convMlp, DropPathRandom? random = null, double layerScaleInit = 1e-6) : base("ConvNeXtBlock")
     {
+        _random = random;
         conv_dw = Conv2d(dim, dim, 7, padding: 3, groups: dim);
         norm = convMlp ? new LayerNorm2d(dim) : LayerNorm(dim, 1e-6);
         mlp = new ConvNeXtMlp(dim, convMlp);
@@ -109,7 +121,7 @@ public sealed class ConvNeXtBlock : Module<Tensor, Tensor>
         if (training && _dropPath > 0)
         {
             double keep = 1 - _dropPath;
-            var mask = empty([y.shape[0], 1, 1, 1], dtype: y.dtype, device: y.device).bernoulli_(keep).div_(keep);
+            var mask = empty([y.shape[0], 1, 1, 1], dtype: y.dtype, device: y.device).bernoulli_(keep, _random?.Generator).div_(keep);
             y = y * mask;
         }
         return (x + y).MoveToOuterDisposeScope();
@@ -122,10 +134,11 @@ public sealed class ConvNeXtStage : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> downsample;
     private readonly Sequential blocks;
 
-    public ConvNeXtStage(long inDim, long outDim, int depth, double[] dropPaths, bool convMlp, bool downsampleFirst) : base("ConvNeXtStage")
+    public ConvNeXtStage(long inDim, long outDim, int depth, double[] dropPaths, bool convMlp, bool downsampleFirst, DropPathRandom? random = null)
+        : base("ConvNeXtStage")
     {
         downsample = downsampleFirst ? Sequential(new LayerNorm2d(inDim), Conv2d(inDim, outDim, 2, stride: 2)) : Identity();
-        blocks = Sequential(Enumerable.Range(0, depth).Select(i => (Module<Tensor, Tensor>)new ConvNeXtBlock(outDim, dropPaths[i], convMlp)).ToArray());
+        blocks = Sequential(Enumerable.Range(0, depth).Select(i => (Module<Tensor, Tensor>)new ConvNeXtBlock(outDim, dropPaths[i], convMlp, random)).ToArray());
         RegisterComponents();
     }
 
@@ -164,7 +177,8 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
     private readonly Sequential stages;
     private readonly ConvNeXtHead head;
 
-    public ConvNeXt(ConvNeXtSpec spec, long inChannels, int classes = 0, double dropPathRate = 0.0, int stemPatch = 4) : base("ConvNeXt")
+    public ConvNeXt(ConvNeXtSpec spec, long inChannels, int classes = 0, double dropPathRate = 0.0, int stemPatch = 4, DropPathRandom? dropPathRandom = null)
+        : base("ConvNeXt")
     {
         Spec = spec;
         stem = Sequential(Conv2d(inChannels, spec.Dims[0], stemPatch, stride: stemPatch), new LayerNorm2d(spec.Dims[0]));
@@ -174,7 +188,7 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
         for (int s = 0; s < 4; s++)
         {
             long inDim = s == 0 ? spec.Dims[0] : spec.Dims[s - 1];
-            list.Add(new ConvNeXtStage(inDim, spec.Dims[s], spec.Depths[s], rates[at..(at + spec.Depths[s])], spec.ConvMlp, s > 0));
+            list.Add(new ConvNeXtStage(inDim, spec.Dims[s], spec.Depths[s], rates[at..(at + spec.Depths[s])], spec.ConvMlp, s > 0, dropPathRandom));
             at += spec.Depths[s];
         }
         stages = Sequential(list.ToArray());

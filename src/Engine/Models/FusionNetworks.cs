@@ -56,6 +56,9 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
 {
     public required NetworkConfig Config { get; init; }
 
+    /// <summary>The stochastic-depth random source of every block (the trainer sets it per epoch).</summary>
+    public DropPathRandom DropPathRandom { get; } = new();
+
     public static PhotoZNetwork Create(NetworkConfig config)
     {
         BandSets.Surveys(config.Bands); // validate
@@ -81,7 +84,7 @@ public sealed class EarlyFusionNet : PhotoZNetwork
         _allBands = channels.Length == BandCatalog.BandCount;
         _channels = tensor(channels);
         var spec = ConvNeXtSpec.Parse(config.Backbone);
-        backbone = new ConvNeXt(spec, channels.Length, dropPathRate: config.DropPath);
+        backbone = new ConvNeXt(spec, channels.Length, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
         head = Head(spec.Features, config);
         RegisterComponents();
     }
@@ -124,10 +127,10 @@ public sealed class LateFusionNet : PhotoZNetwork
         var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
         long features = 0;
         // 22×22 inputs cannot take the 4×4 patchify stem and three 2× downsamplings: their encoders use a 1×1 stem.
-        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1); features += small.Features; }
-        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath);
+        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
+        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
         features += big.Features;
-        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1); features += small.Features; }
+        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
         head = Head(features, config);
         RegisterComponents();
     }

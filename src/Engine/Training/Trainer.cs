@@ -187,6 +187,23 @@ public static class Trainer
         model.train();
         long epochSeed = SeedFor(o.Seed, epoch);
         random.manual_seed(epochSeed);
+        // Stochastic depth draws from the network's own generator, seeded alike (the same stream as the global one
+        // after manual_seed), so another user of the global generator in this process cannot shift the masks.
+        using var dropPath = new Generator((ulong)epochSeed, device);
+        model.DropPathRandom.Generator = dropPath;
+        try
+        {
+            return TrainBatches(model, optimizer, set, o, epoch, device, epochSeed, progress, distributed, cancel);
+        }
+        finally
+        {
+            model.DropPathRandom.Generator = null;
+        }
+    }
+
+    private static double TrainBatches(PhotoZNetwork model, NAdam optimizer, ShardSet set, TrainOptions o, int epoch, Device device, long epochSeed,
+        IProgressReporter progress, (MpiSession Mpi, GradientAllreduce Allreduce)? distributed, CancellationToken cancel)
+    {
         ISampler sampler = new ClassBalancedSampler(set, Splits.Train, (ulong)epochSeed);
         var policy = AugmentPolicy.Training((ulong)epochSeed ^ 0xA5A5);
         if (distributed is { } d)
