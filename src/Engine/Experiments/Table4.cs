@@ -100,7 +100,8 @@ public static class Table4
         sb.AppendLine();
         sb.AppendLine("Limits: a small network trained for minutes on a few thousand simulated galaxies — the paper trained ConvNeXt-Large " +
             "on 4.4 million real galaxies for days on 16 GPUs. Differences smaller than about two standard errors are noise. The tabular " +
-            "baseline uses fixed 3″ apertures (no source extraction yet) and a Gaussian PDF. The mock universe's realism limits are in docs/simulator.md.");
+            "baseline measures each band with the paper's target rule (Kron flux of the detection nearest the centre within 5 px, else the " +
+            "static aperture; docs/shapley.md) and gives a Gaussian PDF. The mock universe's realism limits are in docs/simulator.md.");
         return sb.ToString();
     }
 }
