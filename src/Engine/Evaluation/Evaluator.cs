@@ -119,18 +119,19 @@ public static class Evaluator
     private static void Plot(string dir, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals,
         List<(string Column, Dictionary<string, object> Bins, string File)> binned)
     {
-        // z_mean vs z_spec with 90% intervals on a random subset (paper Fig. 8).
+        // z_mean vs z_spec: the density of every galaxy, and 90% intervals on a random subset (paper Fig. 8).
         var rng = new SplitMix64(7);
-        var subset = Enumerable.Range(0, g.Count).OrderBy(_ => rng.NextUInt64()).Take(400).ToArray();
-        var plot = Figures.New("Photometric vs spectroscopic redshift (90% intervals, random subset)", "z_spec", "z_mean");
+        var subset = Enumerable.Range(0, g.Count).OrderBy(_ => rng.NextUInt64()).Take(150).ToArray();
+        var plot = Figures.New($"Photometric vs spectroscopic redshift: density of all {g.Count}, 90% intervals of {subset.Length} at random", "z_spec", "z_mean");
+        Figures.Density(plot, g.Select(x => x.ZSpec).ToArray(), g.Select(x => x.ZMean).ToArray(), 0, RedshiftGrid.ZMax, 48);
         foreach (int i in subset)
         {
             var line = plot.Add.Line(g[i].ZSpec, intervals[i].Lo90, g[i].ZSpec, intervals[i].Hi90);
             line.LineWidth = 1;
-            line.LineColor = ScottPlot.Colors.Gray.WithAlpha(0.4);
+            line.LineColor = ScottPlot.Colors.Black.WithAlpha(0.35);
         }
-        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean", 4);
-        Figures.Line(plot, [0, 1.6], [0, 1.6], "1:1", 1);
+        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean (subset)", 5, ScottPlot.Colors.OrangeRed);
+        Figures.Line(plot, [0, RedshiftGrid.ZMax], [0, RedshiftGrid.ZMax], "1:1", 1);
         Figures.Save(plot, Path.Combine(dir, "zphot_vs_zspec.png"));
 
         if (g[0].Pdf is not null)

@@ -25,11 +25,12 @@ public static class Figures
         s.LineWidth = width;
     }
 
-    public static void Points(Plot plot, double[] xs, double[] ys, string label, float size = 4)
+    public static void Points(Plot plot, double[] xs, double[] ys, string label, float size = 4, Color? color = null)
     {
         var s = plot.Add.ScatterPoints(xs, ys);
         s.LegendText = label;
         s.MarkerSize = size;
+        if (color is { } c) s.Color = c;
     }
 
     public static void Save(Plot plot, string path, int width = Width, int height = Height)
@@ -37,6 +38,32 @@ public static class Figures
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.ShowLegend();
         plot.SavePng(path, width, height);
+    }
+
+    /// <summary>
+    /// A 2-D density of (x, y) points over [min, max]², drawn as a heatmap of log10(1 + count) beneath what follows;
+    /// empty cells are transparent. Returns the largest cell count.
+    /// </summary>
+    public static int Density(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, double min, double max, int bins)
+    {
+        var counts = new int[bins, bins];
+        int peak = 0;
+        for (int i = 0; i < xs.Count; i++)
+        {
+            int cx = (int)Math.Floor((xs[i] - min) / (max - min) * bins), cy = (int)Math.Floor((ys[i] - min) / (max - min) * bins);
+            if (cx < 0 || cx >= bins || cy < 0 || cy >= bins) continue;
+            peak = Math.Max(peak, ++counts[cy, cx]);
+        }
+        var intensity = new double[bins, bins];
+        for (int r = 0; r < bins; r++)
+            for (int c = 0; c < bins; c++)
+                intensity[bins - 1 - r, c] = counts[r, c] == 0 ? double.NaN : Math.Log10(1 + counts[r, c]); // row 0 is drawn at the top
+        var map = plot.Add.Heatmap(intensity);
+        map.Extent = new CoordinateRect(min, max, min, max);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.NaNCellColor = Colors.Transparent;
+        plot.Add.ColorBar(map).Label = "log10(1 + galaxies per cell)";
+        return peak;
     }
 
     /// <summary>Histogram as a step line: (bin centres, counts).</summary>
