@@ -62,11 +62,16 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
             "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
         Assert.True(local.Code == 0, local.Err);
         Assert.True(System.IO.File.Exists(tmp.File("local_000000.png")));
-        var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--device", "cpu", "-q");
+        var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--snr", "r", "--device", "cpu", "-q");
         Assert.True(score.Code == 0, score.Err);
         var a = Row(tmp.File("local.csv"), g.Id);
         var b = Row(tmp.File("score.csv"), g.Id);
         for (int c = 2; c <= 8; c++) Assert.True(Math.Abs(double.Parse(a[c], CultureInfo.InvariantCulture) - double.Parse(b[c], CultureInfo.InvariantCulture)) <= 1e-5, $"column {c}: {a[c]} vs {b[c]}");
+        // The target's S/N in r: measured on the cutouts as score measures it on the shards.
+        Assert.EndsWith(",calibrated,snr_r", System.IO.File.ReadLines(tmp.File("local.csv")).First());
+        Assert.EndsWith(",snr_r", System.IO.File.ReadLines(tmp.File("score.csv")).First());
+        Assert.Equal(double.Parse(b[^1], CultureInfo.InvariantCulture), double.Parse(a[^1], CultureInfo.InvariantCulture), 3);
+        Assert.True(double.Parse(a[^1], CultureInfo.InvariantCulture) > 0);
 
         // The same position through the (fake) services, with faults on the way: retried, never cached half-written.
         f.Server.Faults.Enqueue(("ps1filenames", FakeCutoutServer.Fault.Error500));
@@ -161,6 +166,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.Equal("../../etc/passwd", (string?)json["name"]); // a label, nothing else
         foreach (var (key, col) in new[] { ("z_mean", 2), ("z_mode", 3), ("z_std", 4), ("z_lo68", 5), ("z_hi68", 6), ("z_lo90", 7), ("z_hi90", 8) })
             Assert.True(Math.Abs((double)json[key]! - double.Parse(cli[col], CultureInfo.InvariantCulture)) <= 1e-5, key);
+        Assert.Equal(double.Parse(cli[^1], CultureInfo.InvariantCulture), (double)json["snr_r"]!, 3);
         Assert.Equal(400, json["bins"]!.AsArray().Count);
         Assert.Equal(1.0, json["pdf"]!.AsArray().Sum(v => (double)v!), 4);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync((string)json["cutouts"]!)).StatusCode);

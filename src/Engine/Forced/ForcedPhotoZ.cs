@@ -15,8 +15,9 @@ using static TorchSharp.torch;
 namespace MantisShrimp.Engine.Forced;
 
 /// <summary>One forced photo-z: the position, the dust used, the (recalibrated) class probabilities and their summary.</summary>
+/// <param name="SnrR">The target's measured S/N in PS1 r (source extraction, the paper's target rule): is anything there at all?</param>
 public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities, PdfSummary Summary,
-    CutoutSample Sample, bool Calibrated);
+    CutoutSample Sample, bool Calibrated, double SnrR);
 
 /// <summary>E(B−V) at a position: from the two HEALPix maps, or fixed values given by the user.</summary>
 public sealed class DustSource
@@ -98,13 +99,15 @@ public sealed class ForcedPhotoZ : IDisposable
         var (csfd, planck) = _dust.At(ra, dec);
         var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
+        // The S/N (≈ 4 ms of source extraction) is measured here, while the batch runs, not on the network's thread.
+        double snrR = Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
         var probabilities = await done.Task.WaitAsync(cancel);
         if (calibrate)
         {
             var features = CalibrationFeatures.FromSample(sample.Pixels, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate);
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR);
     }
 
     private void Loop()

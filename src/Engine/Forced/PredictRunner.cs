@@ -11,13 +11,13 @@ namespace MantisShrimp.Engine.Forced;
 public sealed record NamedPosition(string Name, double Ra, double Dec);
 
 /// <summary>
-/// <c>mantis predict</c>: one position or a positions file → the scoring columns (z_spec empty) plus ra, dec and the
-/// E(B−V) used; resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
+/// <c>mantis predict</c>: one position or a positions file → the scoring columns (z_spec empty) plus ra, dec, the
+/// E(B−V) used, whether the PDF was recalibrated and the target's measured S/N in PS1 r (<c>snr_r</c>); resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
 /// (name, ra, dec, reason) instead of stopping the run.
 /// </summary>
 public static class PredictRunner
 {
-    public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated"];
+    public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r"];
 
     /// <summary>Reads name/ra/dec (or NAME/RA/DEC, id/ra/dec) columns; a bad row is an error naming file, line and field.</summary>
     public static List<NamedPosition> ReadPositions(string path)
@@ -122,7 +122,7 @@ public static class PredictRunner
         var s = r.Summary;
         var fields = new List<string> { r.Name, "", F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
         if (writePdf) fields.AddRange(r.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0"]);
+        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0", r.SnrR.ToString("0.###", CultureInfo.InvariantCulture)]);
         return Csv.Line(fields);
     }
 

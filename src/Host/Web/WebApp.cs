@@ -27,7 +27,7 @@ public sealed record PredictRequest(
     [property: JsonPropertyName("CALIBRATE")] bool? Calibrate);
 
 public sealed record PredictResponse(string name, double ra, double dec, double z_mean, double z_mode, double z_std, double z_lo68, double z_hi68,
-    double z_lo90, double z_hi90, double[] bins, float[] pdf, float ebv_csfd, float ebv_planck, bool calibrated, string cutouts);
+    double z_lo90, double z_hi90, double[] bins, float[] pdf, float ebv_csfd, float ebv_planck, bool calibrated, string cutouts, double? snr_r);
 
 /// <summary>
 /// <c>mantis serve</c> (ASP.NET Core minimal API): <c>POST /predict</c>, <c>GET /</c> (page), <c>GET /health</c>,
@@ -86,7 +86,7 @@ public static class WebApp
                 while (cutouts.Count > 1000) cutouts.TryRemove(cutouts.Keys.First(), out _);
                 var s = r.Summary;
                 return Results.Json(new PredictResponse(name, ra, dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90, Bins, r.Probabilities,
-                    r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png"));
+                    r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null));
             }
             catch (UserInputException e) { return Results.BadRequest(new { error = e.Message }); }
             catch (UpstreamException e) { return Results.Json(new { error = e.Message }, statusCode: e.TimedOut ? 504 : 502); }
@@ -126,7 +126,7 @@ public static class WebApp
         "properties":{"NAME":{"type":"string","description":"a label; never used as a path"},"RA":{"type":"number","minimum":0,"exclusiveMaximum":360},"DEC":{"type":"number","minimum":-30,"maximum":90},"CALIBRATE":{"type":"boolean"}}}}}},
         "responses":{"200":{"description":"PDF and summary","content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"},"ra":{"type":"number"},"dec":{"type":"number"},
           "z_mean":{"type":"number"},"z_mode":{"type":"number"},"z_std":{"type":"number"},"z_lo68":{"type":"number"},"z_hi68":{"type":"number"},"z_lo90":{"type":"number"},"z_hi90":{"type":"number"},
-          "bins":{"type":"array","items":{"type":"number"}},"pdf":{"type":"array","items":{"type":"number"}},"ebv_csfd":{"type":"number"},"ebv_planck":{"type":"number"},"calibrated":{"type":"boolean"},"cutouts":{"type":"string"}}}}}},
+          "bins":{"type":"array","items":{"type":"number"}},"pdf":{"type":"array","items":{"type":"number"}},"ebv_csfd":{"type":"number"},"ebv_planck":{"type":"number"},"calibrated":{"type":"boolean"},"cutouts":{"type":"string"},"snr_r":{"type":"number","nullable":true,"description":"the target's measured S/N in PS1 r (Kron or static-aperture flux over its background-limited error)"}}}}}},
           "400":{"description":"bad input, with a reason"},"413":{"description":"body too large"},"429":{"description":"rate limited"},"502":{"description":"cutout service failed"},"504":{"description":"cutout service timed out"}}}},
       "/health":{"get":{"responses":{"200":{"description":"ok"}}}}}}
     """;
