@@ -120,7 +120,7 @@ internal static class EvaluateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score (with --pdf for PIT and CDE metrics).", Required = true };
+        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score, CSV or Parquet (with --pdf for PIT and CDE metrics).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000).", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed(1);
