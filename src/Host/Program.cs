@@ -54,6 +54,8 @@ public static class Program
         root.Subcommands.Add(ShapleyCommand.Create(context));
         root.Subcommands.Add(ShapleyPlotCommand.Create(context));
         root.Subcommands.Add(BaselinesCommand.Create(context));
+        root.Subcommands.Add(ImportWeightsCommand.Create(context));
+        root.Subcommands.Add(ExportWeightsCommand.Create(context));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

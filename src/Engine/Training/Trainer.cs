@@ -42,9 +42,16 @@ public sealed record TrainOptions
     /// <summary>ReduceLROnPlateau on the validation loss (paper: ×0.5 after 6 epochs without improvement).</summary>
     public int Patience { get; init; } = 6;
     public double Factor { get; init; } = 0.5;
+    /// <summary>
+    /// A PyTorch state dict to start from (<see cref="PyTorchWeights"/>): this network's layout, or a timm ConvNeXt
+    /// (e.g. ImageNet-pretrained, as the paper started) whose stem is adapted to the bands. Used when the run starts, not on resume.
+    /// </summary>
+    public string? InitWeights { get; init; }
+    /// <summary>Late fusion: the encoder a timm backbone in <see cref="InitWeights"/> goes into (galex, ps1, unwise; default ps1).</summary>
+    public string? InitEncoder { get; init; }
 
     internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs,
-        Distributed ? MpiSession.Current.Size : 1);
+        Distributed ? MpiSession.Current.Size : 1, InitWeights is null ? null : Path.GetFullPath(InitWeights) + (InitEncoder is null ? "" : "#" + InitEncoder));
 }
 
 /// <summary>
@@ -92,6 +99,14 @@ public static class Trainer
         {
             random.manual_seed(SeedFor(o.Seed, 0));
             model = PhotoZNetwork.Create(o.Network);
+            if (o.InitWeights is not null)
+            {
+                var weights = PyTorchWeights.Read(o.InitWeights);
+                var import = PyTorchWeights.Import(model, weights, o.InitWeights, o.InitEncoder);
+                foreach (var t in weights.Values) t.Dispose();
+                progress.Message($"started from {o.InitWeights} ({import.Layout}: {import.Copied} tensors{(import.Adapted.Count > 0 ? ", " + string.Join("; ", import.Adapted) : "")}; " +
+                    $"{import.KeptInitial.Count} kept their initialisation, {import.Ignored.Count} in the file not used)");
+            }
             model.to(device);
             optimizer = NewOptimizer(model, o);
             state = new TrainingState { Network = o.Network, Options = o.Record, LearningRate = o.LearningRate };

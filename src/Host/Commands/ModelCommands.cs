@@ -14,18 +14,18 @@ internal static class TrainCommand
     public static Command Create(CommandContext ctx)
     {
         var data = new Option<string>("--data") { Description = "Shard set (ingest output).", Required = true };
-        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
-        var backbone = new Option<string>("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "convnext-atto" };
-        var small = new Option<string?>("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
-        var bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.AcceptOnlyFromAmong(BandSets.Names);
+        var network = new NetworkOptions();
         var epochs = new Option<int>("--epochs") { Description = "Epochs (a resumed run continues to this many).", DefaultValueFactory = _ => 10 };
         var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 };
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 };
         var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
         var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay (NAdam adds it to the gradient; not decoupled).", DefaultValueFactory = _ => 1e-5 };
-        var headWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
-        var dropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate).", DefaultValueFactory = _ => 0.1 };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over the ranks of mpiexec -n N: --batch-size per rank, gradients averaged with Allreduce, rank 0 writes." };
+        var initWeights = new Option<string?>("--init-weights")
+        {
+            Description = "Start from a PyTorch state dict (.pth/.pt/.bin or .safetensors): this network's layout, or a timm ConvNeXt (e.g. ImageNet-pretrained) whose stem is adapted to the bands. Not used on resume.",
+        };
+        var initEncoder = new Option<string?>("--init-encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). Results depend on the count: pin it to reproduce or resume a run on a machine with another core count.", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
@@ -33,19 +33,19 @@ internal static class TrainCommand
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
         {
-            data, arch, backbone, small, bands, epochs, batches, batchSize, lr, wd, headWidth, dropPath, threads, distributed, seed, output, device, quiet,
+            data, epochs, batches, batchSize, lr, wd, initWeights, initEncoder, threads, distributed, seed, output, device, quiet,
         };
+        int at = 1; // after --data, as before
+        foreach (var o in network.All) cmd.Options.Insert(at++, o);
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             var options = new TrainOptions
             {
                 Data = r.GetValue(data)!,
                 Out = r.GetValue(output)!,
-                Network = new NetworkConfig
-                {
-                    Arch = r.GetValue(arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, SmallBackbone = r.GetValue(small),
-                    Bands = r.GetValue(bands)!, HeadWidth = r.GetValue(headWidth), DropPath = Math.Clamp(r.GetValue(dropPath), 0, 0.9),
-                },
+                Network = network.Config(r),
+                InitWeights = r.GetValue(initWeights),
+                InitEncoder = r.GetValue(initEncoder),
                 Epochs = r.GetValue(epochs),
                 BatchesPerEpoch = Math.Max(1, r.GetValue(batches)),
                 BatchSize = Math.Max(1, r.GetValue(batchSize)),

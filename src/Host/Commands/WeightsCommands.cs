@@ -1,0 +1,58 @@
+using System.CommandLine;
+using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Training;
+
+namespace MantisShrimp.Host.Commands;
+
+/// <summary><c>mantis import-weights</c>: a PyTorch state dict → a checkpoint the other commands take.</summary>
+internal static class ImportWeightsCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var weights = new Option<string>("--weights") { Description = "PyTorch state dict: .pth/.pt/.bin (torch.save of a state_dict) or .safetensors; this network's layout or a timm ConvNeXt.", Required = true };
+        var network = new NetworkOptions();
+        var encoder = new Option<string?>("--encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
+        var seed = SharedOptions.Seed();
+        var output = new Option<string>("--out") { Description = "Checkpoint to write (for score, predict, serve, shapley, calibrate).", Required = true };
+        var cmd = new Command("import-weights", "Build a network from a PyTorch state dict (ours, or a timm ConvNeXt with its stem adapted to the bands) and save it as a checkpoint.")
+        {
+            weights, encoder, seed, output,
+        };
+        int at = 1;
+        foreach (var o in network.All) cmd.Options.Insert(at++, o);
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            var import = PyTorchWeights.ToCheckpoint(network.Config(r), r.GetValue(weights)!, r.GetValue(encoder), r.GetValue(seed), r.GetValue(output)!);
+            ctx.Out.WriteLine($"{import.Layout}: {import.Copied} tensors copied");
+            foreach (var a in import.Adapted) ctx.Out.WriteLine($"  adapted {a}");
+            if (import.Ignored.Count > 0) ctx.Out.WriteLine($"  not used from the file: {string.Join(", ", import.Ignored)}");
+            if (import.KeptInitial.Count > 0) ctx.Out.WriteLine($"  kept their seeded initialisation: {string.Join(", ", import.KeptInitial)}");
+            ctx.Out.WriteLine($"→ {r.GetValue(output)}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+/// <summary><c>mantis export-weights</c>: a checkpoint's network as a PyTorch state dict (our module names).</summary>
+internal static class ExportWeightsCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
+        var output = new Option<string>("--out") { Description = "State dict to write: .pth (a torch.load-able pickle) or .safetensors.", Required = true };
+        var cmd = new Command("export-weights", "Write a checkpoint's network as a PyTorch state dict (.pth or .safetensors), module names as in PhotoZNetwork (timm's inside each ConvNeXt).")
+        {
+            model, output,
+        };
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            var (state, net) = Checkpoint.Load(r.GetValue(model)!);
+            using (net)
+                PyTorchWeights.Write(net, r.GetValue(output)!);
+            ctx.Out.WriteLine($"{state.Network.Arch} fusion, {state.Network.Backbone}, bands {state.Network.Bands} → {r.GetValue(output)}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
