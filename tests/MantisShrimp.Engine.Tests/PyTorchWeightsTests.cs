@@ -123,5 +123,13 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
             foreach (var (key, value) in Values(trained)) Assert.Equal(expected[key], value);
         }
         Assert.EndsWith("start.pth", state.Options.InitWeights);
+        // A resume may leave the option out; another file is refused.
+        var resume = new TrainOptions
+        {
+            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 2, BatchesPerEpoch = 1, BatchSize = 2, LearningRate = 0, WeightDecay = 0, Seed = 1,
+            Device = "cpu", Threads = 1, Network = Demo(),
+        };
+        Assert.Equal(2, Trainer.Run(resume).Epoch);
+        Assert.Throws<UserInputException>(() => Trainer.Run(resume with { Epochs = 3, InitWeights = tmp.File("other.pth") }));
     }
 }

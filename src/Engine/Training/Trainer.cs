@@ -85,7 +85,8 @@ public static class Trainer
         if (File.Exists(last))
         {
             state = Checkpoint.ReadState(last);
-            var expected = o.Record with { Epochs = state.Options.Epochs };
+            // A resume may leave --init-weights out (the weights come from the checkpoint); a different file is refused.
+            var expected = o.Record with { Epochs = state.Options.Epochs, InitWeights = o.InitWeights is null ? state.Options.InitWeights : o.Record.InitWeights };
             if (state.Options != expected || state.Network != o.Network)
                 throw new UserInputException($"{o.Out} holds a run with other settings ({state.Options}, {state.Network}); choose another --out.");
             model = PhotoZNetwork.Create(state.Network);
