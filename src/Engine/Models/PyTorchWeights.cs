@@ -82,6 +82,7 @@ public static class PyTorchWeights
         var ignored = new List<string>();
         var copied = new HashSet<string>();
         using (no_grad())
+        using (NewDisposeScope()) // converted and adapted copies; the network's tensors are written in place
         {
             foreach (var (key, value) in source)
             {
