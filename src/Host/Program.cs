@@ -23,10 +23,16 @@ public static class Program
         {
             Console.Error.WriteLine($"rank {mpi.Rank} of {mpi.Size} failed (exit {code}): aborting the MPI job so the other ranks do not wait forever");
             Console.Error.Flush();
+            // MPICH's launcher tears the job down on MPI_Abort without draining the ranks' output: under load the
+            // error above was lost in 16 of 30 tries (and every rank's once in a CI-script run here). A moment lets it be forwarded.
+            Thread.Sleep(AbortGraceMilliseconds);
             mpi.Abort(code);
         }
         return code;
     }
+
+    /// <summary>How long a failed rank waits before MPI_Abort, so that its error message reaches mpiexec.</summary>
+    public const int AbortGraceMilliseconds = 1000;
 
     /// <summary>Runs a command line with the given output writers (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
