@@ -86,6 +86,41 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
         Assert.Throws<UserInputException>(() => PyTorchWeights.Import(late, sd, "timm.pth", "nowhere"));
     }
 
+    /// <summary>data/make_timm_fixture.py's value(t, i): element i of the file's t-th tensor.</summary>
+    private static float FixtureValue(int t, int i) => (float)((((t * 131L + i * 7L) % 1000) - 500) / 1024.0 / 64.0);
+
+    [Fact]
+    public void A_state_dict_written_by_python_in_torch_saves_format_imports()
+    {
+        // Written by Python's pickle in torch.save's zip format (no PyTorch involved; data/make_timm_fixture.py), with
+        // timm's ConvNeXt names and an OrderedDict carrying _metadata as Module.state_dict() returns it.
+        string file = Path.Combine(AppContext.BaseDirectory, "data", "timm_convnext_demo.pth");
+        var sd = PyTorchWeights.Read(file);
+        Assert.Equal(65, sd.Count);
+        Assert.Equal(new long[] { 16, 3, 4, 4 }, sd["stem.0.weight"].shape);
+        Assert.Equal(new long[] { 10, 128 }, sd["head.fc.weight"].shape);
+        // t, the script's tensor index, is the key's position in timm's (= PyTorch's state_dict) order, which ours follows.
+        using var reference = new ConvNeXt(ConvNeXtSpec.Demo, 3, classes: 10);
+        var keys = reference.state_dict().Keys.ToList();
+        Assert.Equal(keys.Order(), sd.Keys.Order());
+        using var net = Seeded(Demo(), 2);
+        var import = PyTorchWeights.Import(net, sd, file);
+        Assert.Equal("timm ConvNeXt → backbone", import.Layout);
+        Assert.Equal(63, import.Copied);
+        var after = Values(net);
+        int t = keys.IndexOf("stages.2.blocks.1.mlp.fc1.weight");
+        var fc1 = after["backbone.stages.2.blocks.1.mlp.fc1.weight"];
+        Assert.Equal(256 * 64, fc1.Length);
+        for (int i = 0; i < fc1.Length; i += 97) Assert.Equal(FixtureValue(t, i), fc1[i]);
+        // Stem: 3 → 9 channels, channel c from RGB kernel c mod 3, scaled by 3/9 (element [o, c, y, x]).
+        int s = keys.IndexOf("stem.0.weight");
+        var stem = after["backbone.stem.0.weight"];
+        for (int o = 0; o < 16; o++)
+            for (int c = 0; c < 9; c++)
+                for (int k = 0; k < 16; k++)
+                    Assert.Equal(FixtureValue(s, (o * 3 + c % 3) * 16 + k) / 3.0, stem[(o * 9 + c) * 16 + k], 6);
+    }
+
     [Fact]
     public void Other_layouts_and_sizes_are_refused_naming_the_key()
     {
