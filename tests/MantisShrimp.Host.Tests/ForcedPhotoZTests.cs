@@ -210,12 +210,8 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         {
             PanStarrsBase = f.Server.Ps1Url, LegacySurveyBase = f.Server.LegacyUrl, Retries = 1, BackoffBase = TimeSpan.FromMilliseconds(50), CacheDirectory = tmp.File("cache"),
         };
-        using var httpClients = new Engine.Cutouts.ResilientHttp(options);
-        using var service = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU,
-            new Engine.Cutouts.RemoteCutoutSource(httpClients, new Engine.Cutouts.CutoutCache(options.CacheDirectory!)), Engine.Forced.DustSource.Fixed(0.02f, 0.02f));
-        await using var app = Web.WebApp.Build(service, "http://127.0.0.1:0");
-        await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        await using var remote = await RemoteApp.Start(network, options);
+        var (http, app) = (remote.Http, remote.App);
         var g = f.Accepted[2];
         f.Server.AlwaysFail = true;
         try
@@ -231,12 +227,8 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
 
         // A service that does not answer in time: 504 with a reason, not a hang.
         var slow = options with { Retries = 0, AttemptTimeout = TimeSpan.FromMilliseconds(500), CacheDirectory = tmp.File("cache2") };
-        using var slowClients = new Engine.Cutouts.ResilientHttp(slow);
-        using var service2 = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU,
-            new Engine.Cutouts.RemoteCutoutSource(slowClients, new Engine.Cutouts.CutoutCache(slow.CacheDirectory!)), Engine.Forced.DustSource.Fixed(0.02f, 0.02f));
-        await using var app2 = Web.WebApp.Build(service2, "http://127.0.0.1:0");
-        await app2.StartAsync();
-        using var http2 = new HttpClient { BaseAddress = new Uri(app2.Urls.First()) };
+        await using var slowRemote = await RemoteApp.Start(network, slow);
+        var (http2, app2) = (slowRemote.Http, slowRemote.App);
         f.Server.Faults.Enqueue(("ps1filenames", FakeCutoutServer.Fault.Slow));
         var late = await http2.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "x", ["RA"] = g.Ra, ["DEC"] = g.Dec });
         Assert.Equal(HttpStatusCode.GatewayTimeout, late.StatusCode);
@@ -263,5 +255,34 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var files = await second.FilesAsync(Engine.Cutouts.SkyPosition.Checked(g.Ra, g.Dec), "x", default);
         Assert.Equal(7, files.Count);
         Assert.All(files.Values, v => Assert.StartsWith(g.Id + ".", Path.GetFileName(v)));
+    }
+}
+
+/// <summary>The web app over the (fake) remote cutout services with the given client settings, and what it holds.</summary>
+internal sealed class RemoteApp : IAsyncDisposable
+{
+    private Engine.Cutouts.ResilientHttp _clients = null!;
+    private Engine.Forced.ForcedPhotoZ _service = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+    public Microsoft.AspNetCore.Builder.WebApplication App { get; private set; } = null!;
+
+    public static async Task<RemoteApp> Start(Engine.Models.PhotoZNetwork network, Engine.Cutouts.CutoutServiceOptions settings)
+    {
+        var r = new RemoteApp { _clients = new Engine.Cutouts.ResilientHttp(settings) };
+        r._service = new Engine.Forced.ForcedPhotoZ(network, TorchSharp.torch.CPU,
+            new Engine.Cutouts.RemoteCutoutSource(r._clients, new Engine.Cutouts.CutoutCache(settings.CacheDirectory!)), Engine.Forced.DustSource.Fixed(0.02f, 0.02f));
+        r.App = Web.WebApp.Build(r._service, "http://127.0.0.1:0");
+        await r.App.StartAsync();
+        r.Http = new HttpClient { BaseAddress = new Uri(r.App.Urls.First()) };
+        return r;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        _service.Dispose();
+        _clients.Dispose();
     }
 }

@@ -119,14 +119,15 @@ public static class Scorer
         {
             writer?.Write(Csv.Line(header));
             writer?.Write('\n');
-            // Source extraction is the slow part of S/N: a chunk of galaxies at a time, in parallel.
-            foreach (var chunk in predictions.Chunk(snrBands.Count > 0 ? 256 : 1))
-            {
-                var snr = new string[chunk.Length][];
-                if (snrBands.Count > 0)
+            if (snrBands.Count == 0)
+                foreach (var p in predictions) WriteRow(p, [], writer, table, task);
+            else // source extraction is the slow part of S/N: a chunk of galaxies at a time, in parallel
+                foreach (var chunk in predictions.Chunk(256))
+                {
+                    var snr = new string[chunk.Length][];
                     Parallel.For(0, chunk.Length, i => snr[i] = SignalToNoise(set, chunk[i].Record, snrBands));
-                for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i] ?? [], writer, table, task);
-            }
+                    for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
+                }
         }
         File.Move(tmp, outPath, true);
         return rows;

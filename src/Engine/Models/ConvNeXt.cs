@@ -77,6 +77,22 @@ public sealed class ConvNeXtMlp : Module<Tensor, Tensor>
 public sealed class DropPathRandom
 {
     public Generator? Generator { get; set; }
+
+    /// <summary>Draws from <paramref name="generator"/> until the result is disposed, which frees it and returns to the global generator.</summary>
+    public IDisposable Use(Generator generator)
+    {
+        Generator = generator;
+        return new Lease(this, generator);
+    }
+
+    private sealed class Lease(DropPathRandom owner, Generator generator) : IDisposable
+    {
+        public void Dispose()
+        {
+            owner.Generator = null;
+            generator.Dispose();
+        }
+    }
 }
 
 /// <summary>

@@ -117,6 +117,23 @@ public static class PyTorchWeights
         return new WeightImport(whole ? "network" : $"timm ConvNeXt → {prefix.TrimEnd('.')}", copied.Count, adapted, ignored, kept);
     }
 
+    /// <summary>Reads <paramref name="file"/> and imports it into <paramref name="net"/> (<see cref="Import"/>); the file's tensors are freed.</summary>
+    public static WeightImport Load(PhotoZNetwork net, string file, string? encoder = null)
+    {
+        var source = Read(file);
+        try
+        {
+            return Import(net, source, file, encoder);
+        }
+        finally
+        {
+            foreach (var t in source.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>How a network's starting weights are recorded in its checkpoint's settings: the file's full path, #encoder.</summary>
+    public static string Origin(string file, string? encoder) => Path.GetFullPath(file) + (encoder is null ? "" : "#" + encoder);
+
     /// <summary>
     /// <c>mantis import-weights</c>: a network of <paramref name="config"/> (seeded initialisation for whatever the file
     /// does not hold) with the file's weights, saved as a checkpoint that score, predict, serve and shapley take.
@@ -125,18 +142,10 @@ public static class PyTorchWeights
     {
         random.manual_seed((long)(seed & 0x3FFFFFFFFFFFFFFF));
         using var net = PhotoZNetwork.Create(config);
-        var source = Read(weights);
-        try
-        {
-            var import = Import(net, source, weights, encoder);
-            var record = new Training.TrainOptionsRecord("", 0, 0, 0, 0, seed, 0, 1, Path.GetFullPath(weights) + (encoder is null ? "" : "#" + encoder));
-            Training.Checkpoint.Save(checkpoint, new Training.TrainingState { Network = config, Options = record }, net, null);
-            return import;
-        }
-        finally
-        {
-            foreach (var t in source.Values) t.Dispose();
-        }
+        var import = Load(net, weights, encoder);
+        var record = new Training.TrainOptionsRecord("", 0, 0, 0, 0, seed, 0, 1, Origin(weights, encoder));
+        Training.Checkpoint.Save(checkpoint, new Training.TrainingState { Network = config, Options = record }, net, null);
+        return import;
     }
 
     /// <summary>

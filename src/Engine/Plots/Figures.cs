@@ -42,17 +42,16 @@ public static class Figures
 
     /// <summary>
     /// A 2-D density of (x, y) points over [min, max]², drawn as a heatmap of log10(1 + count) beneath what follows;
-    /// empty cells are transparent. Returns the largest cell count.
+    /// empty cells are transparent.
     /// </summary>
-    public static int Density(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, double min, double max, int bins)
+    public static void Density(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, double min, double max, int bins)
     {
         var counts = new int[bins, bins];
-        int peak = 0;
         for (int i = 0; i < xs.Count; i++)
         {
             int cx = (int)Math.Floor((xs[i] - min) / (max - min) * bins), cy = (int)Math.Floor((ys[i] - min) / (max - min) * bins);
             if (cx < 0 || cx >= bins || cy < 0 || cy >= bins) continue;
-            peak = Math.Max(peak, ++counts[cy, cx]);
+            counts[cy, cx]++;
         }
         var intensity = new double[bins, bins];
         for (int r = 0; r < bins; r++)
@@ -63,7 +62,6 @@ public static class Figures
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.NaNCellColor = Colors.Transparent;
         plot.Add.ColorBar(map).Label = "log10(1 + galaxies per cell)";
-        return peak;
     }
 
     /// <summary>Histogram as a step line: (bin centres, counts).</summary>

@@ -51,7 +51,7 @@ public sealed record TrainOptions
     public string? InitEncoder { get; init; }
 
     internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs,
-        Distributed ? MpiSession.Current.Size : 1, InitWeights is null ? null : Path.GetFullPath(InitWeights) + (InitEncoder is null ? "" : "#" + InitEncoder));
+        Distributed ? MpiSession.Current.Size : 1, InitWeights is null ? null : PyTorchWeights.Origin(InitWeights, InitEncoder));
 }
 
 /// <summary>
@@ -102,9 +102,7 @@ public static class Trainer
             model = PhotoZNetwork.Create(o.Network);
             if (o.InitWeights is not null)
             {
-                var weights = PyTorchWeights.Read(o.InitWeights);
-                var import = PyTorchWeights.Import(model, weights, o.InitWeights, o.InitEncoder);
-                foreach (var t in weights.Values) t.Dispose();
+                var import = PyTorchWeights.Load(model, o.InitWeights, o.InitEncoder);
                 progress.Message($"started from {o.InitWeights} ({import.Layout}: {import.Copied} tensors{(import.Adapted.Count > 0 ? ", " + string.Join("; ", import.Adapted) : "")}; " +
                     $"{import.KeptInitial.Count} kept their initialisation, {import.Ignored.Count} in the file not used)");
             }
@@ -205,21 +203,7 @@ public static class Trainer
         random.manual_seed(epochSeed);
         // Stochastic depth draws from the network's own generator, seeded alike (the same stream as the global one
         // after manual_seed), so another user of the global generator in this process cannot shift the masks.
-        using var dropPath = new Generator((ulong)epochSeed, device);
-        model.DropPathRandom.Generator = dropPath;
-        try
-        {
-            return TrainBatches(model, optimizer, set, o, epoch, device, epochSeed, progress, distributed, cancel);
-        }
-        finally
-        {
-            model.DropPathRandom.Generator = null;
-        }
-    }
-
-    private static double TrainBatches(PhotoZNetwork model, NAdam optimizer, ShardSet set, TrainOptions o, int epoch, Device device, long epochSeed,
-        IProgressReporter progress, (MpiSession Mpi, GradientAllreduce Allreduce)? distributed, CancellationToken cancel)
-    {
+        using var dropPath = model.DropPathRandom.Use(new Generator((ulong)epochSeed, device));
         ISampler sampler = new ClassBalancedSampler(set, Splits.Train, (ulong)epochSeed);
         var policy = AugmentPolicy.Training((ulong)epochSeed ^ 0xA5A5);
         if (distributed is { } d)
