@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 APT_PACKAGES=(patchelf g++ gcc fitsverify mpich bc chromium fonts-liberation)
+# The trusted peers the conformance suite (tests/MantisShrimp.Conformance.Tests) compares the engine with,
+# for the system interpreter /usr/bin/python3.
+APT_PACKAGES+=(python3-numpy python3-scipy python3-astropy python3-healpy python3-sep python3-torch python3-torchvision python3-opencv)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
