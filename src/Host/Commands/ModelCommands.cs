@@ -194,16 +194,22 @@ internal static class Table4Command
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 12 };
         var batches = new Option<int>("--batches-per-epoch") { DefaultValueFactory = _ => 100 };
         var seed = SharedOptions.Seed(42);
+        var seeds = new Option<ulong[]>("--seeds")
+        {
+            Description = "Several training seeds (e.g. 42,1,2): each row as mean ± spread over them; overrides --seed.",
+            CustomParser = SharedOptions.ParseSeedList,
+        };
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("table4", "The mock-universe analogue of the paper's Table 4: early/late fusion × band sets + tabular baseline → a markdown report.")
         {
-            data, output, markdown, backbone, epochs, batches, seed, quiet,
+            data, output, markdown, backbone, epochs, batches, seed, seeds, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             string report = Engine.Experiments.Table4.Run(new Engine.Experiments.Table4Options(r.GetValue(data)!, r.GetValue(output)!, r.GetValue(markdown)!)
             {
-                Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, Epochs = r.GetValue(epochs), BatchesPerEpoch = r.GetValue(batches), Seed = r.GetValue(seed),
+                Backbone = ConvNeXtSpec.Parse(r.GetValue(backbone)!).Name, Epochs = r.GetValue(epochs), BatchesPerEpoch = r.GetValue(batches),
+                Seed = r.GetValue(seed), Seeds = r.GetValue(seeds) is { Length: > 0 } list ? list : [r.GetValue(seed)],
             }, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine(report);
             return ExitCodes.Ok;

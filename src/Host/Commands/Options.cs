@@ -20,6 +20,22 @@ internal static class SharedOptions
         Description = "Seed for every random step (results reproduce for the same seed).",
         DefaultValueFactory = _ => fallback,
     };
+
+    /// <summary>A comma-separated list of seeds ("42,1,2"); a bad entry is a parse error naming it.</summary>
+    public static ulong[] ParseSeedList(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var seeds = new List<ulong>();
+        foreach (var token in result.Tokens)
+            foreach (var part in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (ulong.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s))
+                    seeds.Add(s);
+                else
+                    result.AddError($"{result.Argument.Name}: '{part}' is not a seed (a non-negative integer)");
+            }
+        if (seeds.Distinct().Count() != seeds.Count) result.AddError("--seeds: a seed is listed twice");
+        return [.. seeds];
+    }
 }
 
 /// <summary>The options that describe a network (train, import-weights): one declaration, one NetworkConfig.</summary>
