@@ -186,15 +186,18 @@ public sealed class FitsWriter : IDisposable
         for (int e = 0; e < c.Repeat; e++)
         {
             long idx = row * c.Repeat + e;
-            double v = Convert.ToDouble(c.Values.GetValue(idx));
+            object value = c.Values.GetValue(idx)!;
+            double v = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            // Integers are taken as integers: a 64-bit value through double would lose its low bits (found by astropy).
+            long n = value switch { long l => l, int i => i, short s => s, byte b => b, sbyte sb => sb, ushort us => us, uint ui => ui, _ => (long)v };
             switch (c.TypeCode)
             {
                 case 'E': BinaryPrimitives.WriteSingleBigEndian(cell[(e * 4)..], (float)v); break;
                 case 'D': BinaryPrimitives.WriteDoubleBigEndian(cell[(e * 8)..], v); break;
-                case 'B': cell[e] = (byte)v; break;
-                case 'I': BinaryPrimitives.WriteInt16BigEndian(cell[(e * 2)..], (short)v); break;
-                case 'J': BinaryPrimitives.WriteInt32BigEndian(cell[(e * 4)..], (int)v); break;
-                case 'K': BinaryPrimitives.WriteInt64BigEndian(cell[(e * 8)..], (long)v); break;
+                case 'B': cell[e] = (byte)n; break;
+                case 'I': BinaryPrimitives.WriteInt16BigEndian(cell[(e * 2)..], (short)n); break;
+                case 'J': BinaryPrimitives.WriteInt32BigEndian(cell[(e * 4)..], (int)n); break;
+                case 'K': BinaryPrimitives.WriteInt64BigEndian(cell[(e * 8)..], n); break;
                 case 'L': cell[e] = v != 0 ? (byte)'T' : (byte)'F'; break;
                 default: throw new ArgumentException($"Column {c.Name}: type code {c.TypeCode} cannot be written.");
             }
