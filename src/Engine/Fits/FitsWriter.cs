@@ -242,6 +242,10 @@ public sealed class FitsWriter : IDisposable
             if (Structural.Contains(c.Keyword) || c.Keyword.StartsWith("TTYPE") || c.Keyword.StartsWith("TFORM")) continue;
             h.Add(c);
         }
+        // A string continued on CONTINUE cards is the OGIP long-string convention, which a header announces with LONGSTRN
+        // (fitsverify warns otherwise).
+        if (!h.Contains("LONGSTRN") && h.Cards.Any(c => c.IsString && c.Format().Skip(1).Any()))
+            h.Add(FitsCard.Of("LONGSTRN", "OGIP 1.0", "The OGIP long string convention is used"));
     }
 
     private void EnsureFirst(bool primary)

@@ -28,7 +28,8 @@ for path in sorted(glob.glob(os.path.join(out, "*.fits"))):
     fv = subprocess.run(["fitsverify", path], capture_output=True, text=True)
     m = re.search(r"Verification found (\d+) warning\(s\) and (\d+) error\(s\)", fv.stdout)
     entry["fitsverify"] = {"warnings": int(m.group(1)) if m else -1, "errors": int(m.group(2)) if m else -1,
-                           "text": fv.stdout[-3000:] if not m or m.group(1) != "0" or m.group(2) != "0" else ""}
+                           "text": fv.stdout[-3000:] if not m or m.group(1) != "0" or m.group(2) != "0" else "",
+                           "warning_lines": sorted({ln.strip() for ln in fv.stdout.splitlines() if ln.strip().startswith("*** Warning")})}
     with fits.open(path) as f:
         for i, hdu in enumerate(f):
             h = {"index": i, "kind": type(hdu).__name__}
