@@ -44,7 +44,10 @@ public sealed class FitsConformanceTests(ITestOutputHelper output)
                                     + $"{expected[i]:R}");
                     Assert.Equal(float.IsNaN(astropy[i]), float.IsNaN(image.Data[i]));
                     if (!float.IsNaN(astropy[i]))
-                        maxVsAstropy = Math.Max(maxVsAstropy, Math.Abs((double)astropy[i] - image.Data[i]) / Math.Max(1, Math.Abs(astropy[i])));
+                    {
+                        double relative = Math.Abs((double)astropy[i] - image.Data[i]) / Math.Max(1, Math.Abs(astropy[i]));
+                        maxVsAstropy = Math.Max(maxVsAstropy, relative);
+                    }
                 }
                 hdus++;
                 pixels += expected.Length;
@@ -123,8 +126,10 @@ public sealed class FitsConformanceTests(ITestOutputHelper output)
                 new FitsTableColumn("F32", 'E', 3, Enumerable.Range(0, rows * 3).Select(_ => (float)rng.NextDouble()).ToArray(), "mag"),
                 new FitsTableColumn("F64", 'D', 1, Enumerable.Range(0, rows).Select(_ => rng.NextDouble() * 1e10).ToArray()),
                 new FitsTableColumn("I32", 'J', 1, Enumerable.Range(0, rows).Select(_ => rng.Next(int.MinValue, int.MaxValue)).ToArray()),
-                new FitsTableColumn("I64", 'K', 2, Enumerable.Range(0, rows * 2).Select(_ => rng.NextInt64(long.MinValue, long.MaxValue)).ToArray()),
-                new FitsTableColumn("I16", 'I', 1, Enumerable.Range(0, rows).Select(_ => (short)rng.Next(short.MinValue, short.MaxValue)).ToArray()),
+                new FitsTableColumn("I64", 'K', 2,
+                    Enumerable.Range(0, rows * 2).Select(_ => rng.NextInt64(long.MinValue, long.MaxValue)).ToArray()),
+                new FitsTableColumn("I16", 'I', 1,
+                    Enumerable.Range(0, rows).Select(_ => (short)rng.Next(short.MinValue, short.MaxValue)).ToArray()),
                 new FitsTableColumn("U8", 'B', 1, Enumerable.Range(0, rows).Select(_ => (byte)rng.Next(0, 256)).ToArray()),
                 new FitsTableColumn("FLAG", 'L', 1, Enumerable.Range(0, rows).Select(_ => rng.Next(2) == 1).ToArray()),
                 new FitsTableColumn("NAME", 'A', 12, Enumerable.Range(0, rows).Select(i => $"src-{i}-{rng.Next(1000)}").ToArray()),
@@ -197,9 +202,11 @@ public sealed class FitsConformanceTests(ITestOutputHelper output)
                     string got = hd.GetProperty(c.Keyword).GetString()!;
                     if (c.IsString) Assert.Equal(c.Value, got);
                     else if (c.Value is "T" or "F") Assert.Equal(c.Value == "T" ? "True" : "False", got);
-                    else Assert.Equal(double.Parse(c.Value!, CultureInfo.InvariantCulture), double.Parse(got, CultureInfo.InvariantCulture));
+                    else Assert.Equal(double.Parse(c.Value!, CultureInfo.InvariantCulture),
+                        double.Parse(got, CultureInfo.InvariantCulture));
                 }
-                Assert.Contains("written by the engine for the conformance suite", r.GetProperty("history").EnumerateArray().Select(x => x.GetString()));
+                Assert.Contains("written by the engine for the conformance suite",
+                    r.GetProperty("history").EnumerateArray().Select(x => x.GetString()));
             }
             files++;
         }

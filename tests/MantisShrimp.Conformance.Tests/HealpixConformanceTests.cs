@@ -56,7 +56,8 @@ public sealed class HealpixConformanceTests(ITestOutputHelper output)
                 var angles = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(tmp.File($"{scheme}_ang_{nside}.f64"))).ToArray();
                 for (int i = 0; i < n; i++)
                 {
-                    long got = ordering == HealpixOrdering.Ring ? Healpix.Ang2PixRing(nside, theta[i], phi[i]) : Healpix.Ang2PixNest(nside, theta[i], phi[i]);
+                    long got = ordering == HealpixOrdering.Ring
+                        ? Healpix.Ang2PixRing(nside, theta[i], phi[i]) : Healpix.Ang2PixNest(nside, theta[i], phi[i]);
                     if (got != want[i])
                         Assert.Fail($"NSIDE {nside} {ordering}: (θ, φ) = ({theta[i]:R}, {phi[i]:R}) → {got}, healpy {want[i]}");
                     long p = pixels[i] % Healpix.Pixels(nside);
@@ -70,7 +71,8 @@ public sealed class HealpixConformanceTests(ITestOutputHelper output)
             }
         }
         PythonPeer.Report(output, "HEALPix vs healpy",
-            $"{lookups / 2} ang2pix identical and {lookups / 2} pix2ang within {maxAngle:G3} rad, NSIDE {string.Join("/", Nsides)}, RING and NESTED");
+            $"{lookups / 2} ang2pix identical and {lookups / 2} pix2ang within {maxAngle:G3} rad, "
+            + $"NSIDE {string.Join("/", Nsides)}, RING and NESTED");
     }
 
     [Fact]
@@ -117,7 +119,8 @@ public sealed class HealpixConformanceTests(ITestOutputHelper output)
                     if (BitConverter.SingleToInt32Bits(got) != BitConverter.SingleToInt32Bits(viaAstropy[i])) astropyDiffer++;
                 }
                 if (BitConverter.SingleToInt32Bits(got) != BitConverter.SingleToInt32Bits(want[i]))
-                    Assert.Fail($"{Path.GetFileName(file)} (COORDSYS {m.GetProperty("coordsys")}): at ICRS ({radec[2 * i]:R}, {radec[2 * i + 1]:R}) "
+                    Assert.Fail($"{Path.GetFileName(file)} (COORDSYS {m.GetProperty("coordsys")}): "
+                                + $"at ICRS ({radec[2 * i]:R}, {radec[2 * i + 1]:R}) "
                                 + $"the engine reads {got:R}, healpy {want[i]:R}");
             }
             maps++;
@@ -127,10 +130,12 @@ public sealed class HealpixConformanceTests(ITestOutputHelper output)
         // astropy's Galactic (through FK5/FK4) is ≈ 0.02″ from the Hipparcos one: only look-ups that close to a pixel edge may differ.
         double galacticArcsec = fig.GetProperty("astropy_galactic_vs_hipparcos_arcsec").GetDouble();
         Assert.True(galacticArcsec < 0.05, $"astropy's Galactic is {galacticArcsec}″ from the Hipparcos definition");
-        Assert.True(astropyDiffer <= astropyCompared / 1000, $"{astropyDiffer} of {astropyCompared} Galactic look-ups differ from astropy's l, b");
+        Assert.True(astropyDiffer <= astropyCompared / 1000,
+            $"{astropyDiffer} of {astropyCompared} Galactic look-ups differ from astropy's l, b");
         PythonPeer.Report(output, "dust-map look-ups vs healpy",
             $"{lookups} look-ups on {maps} maps (COORDSYS G, GALACTIC, C, E; RING and NESTED) bit-exact; unknown COORDSYS refused; "
-            + $"ecliptic by the IAU 1976 obliquity is {fig.GetProperty("healpy_rotator_vs_iau1976_arcsec").GetDouble():G3}″ from healpy's Rotator "
+            + "ecliptic by the IAU 1976 obliquity is "
+            + $"{fig.GetProperty("healpy_rotator_vs_iau1976_arcsec").GetDouble():G3}″ from healpy's Rotator "
             + $"and {fig.GetProperty("astropy_ecliptic_vs_iau1976_arcsec").GetDouble():G3}″ from astropy's BarycentricMeanEcliptic; "
             + $"Galactic (Hipparcos A_G) is {galacticArcsec:G3}″ from astropy's, {astropyDiffer} of {astropyCompared} Galactic look-ups "
             + "differ when healpy is given astropy's l, b");

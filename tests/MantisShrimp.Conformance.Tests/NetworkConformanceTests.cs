@@ -86,9 +86,11 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
     private static void AssertDetached(JsonElement r, string what)
     {
         var failures = r.GetProperty("numpy_failures").EnumerateArray().Select(e => e.GetString()).ToList();
-        Assert.True(failures.Count == 0, $"{what}: torch.load(...)[k].numpy() fails for {failures.Count} keys, e.g. {failures.FirstOrDefault()}");
+        Assert.True(failures.Count == 0,
+            $"{what}: torch.load(...)[k].numpy() fails for {failures.Count} keys, e.g. {failures.FirstOrDefault()}");
         var grad = r.GetProperty("requires_grad").EnumerateArray().Select(e => e.GetString()).ToList();
-        Assert.True(grad.Count == 0, $"{what}: {grad.Count} tensors have requires_grad=True (first {grad.FirstOrDefault()}); a state_dict() is detached");
+        Assert.True(grad.Count == 0,
+            $"{what}: {grad.Count} tensors have requires_grad=True (first {grad.FirstOrDefault()}); a state_dict() is detached");
     }
 
     [Theory]
@@ -112,7 +114,8 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
         double max = MaxDiff(engine, tmp.File("peer-pdf.f32"));
         Assert.True(max <= PdfTolerance, $"max |Δp| {max}");
         PythonPeer.Report(output, $"{arch}-fusion PDFs vs plain PyTorch (export-weights)",
-            $"{Batch}×{Engine.RedshiftGrid.Classes} probabilities (largest {engine.Max():G3}), max |Δp| {max:G3} (tolerance {PdfTolerance}); "
+            $"{Batch}×{Engine.RedshiftGrid.Classes} probabilities (largest {engine.Max():G3}), "
+            + $"max |Δp| {max:G3} (tolerance {PdfTolerance}); "
             + $"{r.GetProperty("keys").GetInt32()} tensors load strictly, all detached (numpy() works)");
     }
 

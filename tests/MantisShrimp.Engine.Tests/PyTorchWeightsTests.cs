@@ -49,6 +49,20 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
     }
 
     [Fact]
+    public void The_pre_zip_pickle_format_is_refused_saying_so()
+    {
+        // torch.save(..., _use_new_zipfile_serialization=False) and PyTorch < 1.6 write a bare pickle (protocol 2: 0x80 0x02);
+        // the conformance suite checks a file real PyTorch wrote.
+        using var tmp = new TempDir();
+        File.WriteAllBytes(tmp.File("old.pth"), [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]);
+        var e = Assert.Throws<UserInputException>(() => PyTorchWeights.Read(tmp.File("old.pth")));
+        Assert.Contains("legacy (pre-1.6, non-zip)", e.Message);
+        File.WriteAllText(tmp.File("text.pth"), "not weights");
+        var other = Assert.Throws<UserInputException>(() => PyTorchWeights.Read(tmp.File("text.pth")));
+        Assert.Contains("not a PyTorch state dict", other.Message);
+    }
+
+    [Fact]
     public void A_timm_convnext_goes_into_the_backbone_with_its_stem_adapted_to_the_bands()
     {
         using var tmp = new TempDir();

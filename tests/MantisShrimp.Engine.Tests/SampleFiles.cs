@@ -31,7 +31,8 @@ public static class SampleFiles
                     for (int y = 0; y < n; y++)
                         for (int x = 0; x < n; x++) vals.Add(value(b.Band, x, y));
                 File.WriteAllBytes(Path.Combine(dir, $"{id}.{suffix}.fits"), Image(-32, [n, n, planes.Length], vals,
-                    [StrCard("BANDS", string.Concat(planes.Select(p => p.CubeBandCode))), .. Wcs(ra, dec, n, survey.PixelScaleArcsec * scaleFactor, withWcs)]));
+                    [StrCard("BANDS", string.Concat(planes.Select(p => p.CubeBandCode))),
+                        .. Wcs(ra, dec, n, survey.PixelScaleArcsec * scaleFactor, withWcs)]));
             }
             else
             {

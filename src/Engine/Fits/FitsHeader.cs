@@ -150,7 +150,8 @@ public sealed class FitsHeader
                 // Whole blocks of zeros or blanks after the last HDU (some writers leave one; astropy reads such files):
                 // the end of the file, provided nothing but padding follows.
                 if (RestIsPadding(stream)) return null;
-                throw new FitsFormatException(file, $"HDU {hduIndex}: a padding block after the previous HDU's data is followed by more bytes");
+                throw new FitsFormatException(file,
+                    $"HDU {hduIndex}: a padding block after the previous HDU's data is followed by more bytes");
             }
             for (int c = 0; c < CardsPerBlock; c++, cardNumber++)
             {
@@ -256,7 +257,7 @@ public sealed class FitsHeader
 
     private static bool IsPadding(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0, (byte)' ') < 0;
 
-    /// <summary>Whether everything from the stream's position to its end is zero or blank bytes (the position is left at the end).</summary>
+    /// <summary>Whether everything from the stream's position to its end is zero or blank bytes (leaves the position at the end).</summary>
     private static bool RestIsPadding(Stream stream)
     {
         var buffer = new byte[BlockSize];

@@ -189,7 +189,10 @@ public sealed class FitsWriter : IDisposable
             object value = c.Values.GetValue(idx)!;
             double v = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
             // Integers are taken as integers: a 64-bit value through double would lose its low bits (found by astropy).
-            long n = value switch { long l => l, int i => i, short s => s, byte b => b, sbyte sb => sb, ushort us => us, uint ui => ui, _ => (long)v };
+            long n = value switch
+            {
+                long l => l, int i => i, short s => s, byte b => b, sbyte sb => sb, ushort us => us, uint ui => ui, _ => (long)v,
+            };
             switch (c.TypeCode)
             {
                 case 'E': BinaryPrimitives.WriteSingleBigEndian(cell[(e * 4)..], (float)v); break;

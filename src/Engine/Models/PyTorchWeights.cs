@@ -73,7 +73,9 @@ public static class PyTorchWeights
     /// <summary>The start of a zip archive: torch.save's format since PyTorch 1.6, the only pickle layout read.</summary>
     private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
 
-    /// <summary>The first byte of a bare pickle (protocol 2+), how the pre-1.6 format (and <c>_use_new_zipfile_serialization=False</c>) begins.</summary>
+    /// <summary>
+    /// The first byte of a bare pickle (protocol 2+): how the pre-1.6 format (and <c>_use_new_zipfile_serialization=False</c>) begins.
+    /// </summary>
     private const byte PickleProtocolOpcode = 0x80;
 
     private static void RefuseLegacyPickle(string path)
@@ -85,7 +87,8 @@ public static class PyTorchWeights
         if (got > 0 && head[0] == PickleProtocolOpcode)
             throw new UserInputException($"{path}: a state dict in PyTorch's legacy (pre-1.6, non-zip) serialisation, which is not read; "
                 + "re-save it in the zip format: torch.save(torch.load(path), new_path) with PyTorch ≥ 1.6, or as .safetensors");
-        throw new UserInputException($"{path}: not a PyTorch state dict (torch.save writes a zip archive; this file does not start with one)");
+        throw new UserInputException(
+            $"{path}: not a PyTorch state dict (torch.save writes a zip archive; this file does not start with one)");
     }
 
     /// <summary>
