@@ -174,6 +174,27 @@ public class FitsReaderTests
     }
 
     [Fact]
+    public void Trailing_zero_blocks_after_the_last_hdu_are_accepted()
+    {
+        // astropy reads a file with an all-zero 2880-byte block after the last HDU (peer-checked in the conformance suite).
+        var bytes = Image(-32, [10, 10], Enumerable.Repeat(3.0, 100));
+        foreach (int blocks in new[] { 1, 2 })
+        {
+            var img = ReadImage([.. bytes, .. new byte[2880 * blocks]]);
+            Assert.All(img.Data, v => Assert.Equal(3f, v));
+        }
+    }
+
+    [Fact]
+    public void A_zero_block_followed_by_other_bytes_is_an_error()
+    {
+        var bytes = Image(-32, [10, 10], Enumerable.Repeat(3.0, 100));
+        var junk = new byte[2880 * 2];
+        junk[2880 + 5] = 42;
+        Assert.Contains("padding block", Bad([.. bytes, .. junk]).Message);
+    }
+
+    [Fact]
     public void Missing_end_card_is_an_error()
     {
         var bytes = new FitsBytes().Add(Card("SIMPLE", "T")).Int("BITPIX", -32).Int("NAXIS", 2).Int("NAXIS1", 2).Int("NAXIS2", 2)

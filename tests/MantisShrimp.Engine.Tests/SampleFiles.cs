@@ -17,7 +17,7 @@ public static class SampleFiles
             : 0.001f * ((x * 5 + y * 3 + seed + (int)band) % 50);
 
     public static void Write(string dir, string id, double ra, double dec, int seed = 0, int ps1Size = 170,
-        Func<Band, int, int, float>? value = null, bool withWcs = true)
+        Func<Band, int, int, float>? value = null, bool withWcs = true, double scaleFactor = 1.0)
     {
         value ??= (b, x, y) => Value(b, x, y, seed);
         foreach (var survey in BandCatalog.AllSurveys)
@@ -31,7 +31,8 @@ public static class SampleFiles
                     for (int y = 0; y < n; y++)
                         for (int x = 0; x < n; x++) vals.Add(value(b.Band, x, y));
                 File.WriteAllBytes(Path.Combine(dir, $"{id}.{suffix}.fits"), Image(-32, [n, n, planes.Length], vals,
-                    [StrCard("BANDS", string.Concat(planes.Select(p => p.CubeBandCode))), .. Wcs(ra, dec, n, survey.PixelScaleArcsec, withWcs)]));
+                    [StrCard("BANDS", string.Concat(planes.Select(p => p.CubeBandCode))),
+                        .. Wcs(ra, dec, n, survey.PixelScaleArcsec * scaleFactor, withWcs)]));
             }
             else
             {
@@ -43,7 +44,7 @@ public static class SampleFiles
                         for (int x = 0; x < n; x++) stored.Add(float.IsNaN(value(b.Band, x, y)) ? -32768 : (value(b.Band, x, y) - 10.0) / 0.25);
                     File.WriteAllBytes(Path.Combine(dir, $"{id}.{b.Name}.fits"), Image(16, [n, n], stored,
                         [Card("BSCALE", "0.25"), Card("BZERO", "10.0"), Card("BLANK", "-32768"), Card("EXPTIME", "600."),
-                            .. Wcs(ra, dec, n, survey.PixelScaleArcsec, withWcs)]));
+                            .. Wcs(ra, dec, n, survey.PixelScaleArcsec * scaleFactor, withWcs)]));
                 }
             }
         }

@@ -9,8 +9,8 @@ namespace MantisShrimp.Engine.Data;
 /// Loads the 9 bands of one source from a folder of cutouts in the reference naming
 /// (<c>{name}.Galex.fits</c>, <c>{name}.{g,r,i,z,y}.fits</c>, <c>{name}.Unwise.fits</c>) and applies the
 /// ingest rules: cutouts larger than native are centre-cropped, smaller ones rejected; PS1 needs EXPTIME;
-/// more than 1% NaN in any PS1 band rejects the sample (paper §3.2); a WCS centre far from the catalog
-/// position rejects it (a mismatched file).
+/// more than 1% NaN in any PS1 band rejects the sample (paper §3.2); a missing or malformed WCS, a pixel scale not the
+/// survey's, or a WCS centre far from the catalog position rejects it (a mismatched file).
 /// </summary>
 public sealed class CutoutLoader(string directory)
 {
@@ -110,13 +110,19 @@ public sealed class CutoutLoader(string directory)
         if (image.Width < n || image.Height < n)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cutout is {image.Width}×{image.Height}, smaller than {n}×{n}");
         var flags = image.Width > n || image.Height > n ? SampleFlags.Cropped : SampleFlags.None;
-        CheckCentre(path, image, survey, ra, dec);
+        CheckWcs(path, image, survey, ra, dec);
         return (image, flags);
     }
 
-    private static void CheckCentre(string path, FitsImage image, SurveyInfo survey, double ra, double dec)
+    /// <summary>Largest accepted relative deviation of a cutout's pixel scale (either axis) from its survey's.</summary>
+    public const double MaxPixelScaleDeviation = 0.01;
+
+    /// <summary>
+    /// The cutout must carry a TAN WCS (a file without one cannot be checked against the catalog, so it is refused), at
+    /// the survey's pixel scale within <see cref="MaxPixelScaleDeviation"/>, centred on the catalog position.
+    /// </summary>
+    private static void CheckWcs(string path, FitsImage image, SurveyInfo survey, double ra, double dec)
     {
-        if (!image.Header.Contains("CTYPE1")) return; // no WCS to check against
         TanWcs wcs;
         try
         {
@@ -126,6 +132,12 @@ public sealed class CutoutLoader(string directory)
         {
             throw new SampleRejectedException($"FITS error: {Path.GetFileName(path)}: {e.Problem}", e);
         }
+        var (sx, sy) = wcs.PixelScaleArcsec;
+        foreach (var (axis, scale) in new[] { (1, sx), (2, sy) })
+            if (!(Math.Abs(scale / survey.PixelScaleArcsec - 1) <= MaxPixelScaleDeviation))
+                throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(path)}: pixel scale {scale:G6}″ along axis {axis} (CD{axis}_{axis}/CDELT{axis} and the rest of "
+                    + $"the WCS matrix) is not {survey.Name}'s {survey.PixelScaleArcsec}″ (±{MaxPixelScaleDeviation:P0})"));
         var (cra, cdec) = wcs.CenterOf(image.Width, image.Height);
         double sep = TanWcs.SeparationArcsec(ra, dec, cra, cdec);
         double limit = Math.Max(MaxCentreOffsetArcsec, MaxCentreOffsetPixels * survey.PixelScaleArcsec);

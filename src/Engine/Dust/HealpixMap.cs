@@ -3,34 +3,80 @@ using MantisShrimp.Engine.Sky;
 
 namespace MantisShrimp.Engine.Dust;
 
+/// <summary>The sky coordinates a HEALPix map is pixelised in (FITS keyword COORDSYS, as healpy writes it).</summary>
+public enum HealpixFrame
+{
+    /// <summary>COORDSYS 'G' or 'GALACTIC' (the published dust maps), and the default when COORDSYS is absent.</summary>
+    Galactic,
+
+    /// <summary>COORDSYS 'C', 'Q', 'EQUATORIAL' or 'CELESTIAL': ICRS right ascension and declination.</summary>
+    Equatorial,
+
+    /// <summary>COORDSYS 'E' or 'ECLIPTIC': the J2000 mean ecliptic (<see cref="Sky.Ecliptic"/>).</summary>
+    Ecliptic,
+}
+
 /// <summary>
-/// A full-sky HEALPix map in Galactic coordinates read from (or written to) a FITS BINTABLE, the layout of the
-/// published dust maps: ORDERING = RING | NESTED, NSIDE, one float column (any repeat count per row).
+/// A full-sky HEALPix map read from (or written to) a FITS BINTABLE, the layout of the published dust maps:
+/// ORDERING = RING | NESTED, NSIDE, COORDSYS, one float column (any repeat count per row).
 /// </summary>
 public sealed class HealpixMap
 {
-    public HealpixMap(int nside, HealpixOrdering ordering, float[] values)
+    public HealpixMap(int nside, HealpixOrdering ordering, float[] values, HealpixFrame frame = HealpixFrame.Galactic)
     {
         if (!Healpix.IsValidNside(nside)) throw new ArgumentException($"NSIDE {nside} is not a power of two.");
         if (values.Length != Healpix.Pixels(nside)) throw new ArgumentException($"A map of NSIDE {nside} has {Healpix.Pixels(nside)} pixels, got {values.Length}.");
         Nside = nside;
         Ordering = ordering;
         Values = values;
+        Frame = frame;
     }
+
+    public HealpixFrame Frame { get; }
 
     public int Nside { get; }
     public HealpixOrdering Ordering { get; }
     public float[] Values { get; }
 
-    /// <summary>Value of the pixel containing Galactic (l, b) — nearest pixel, no interpolation.</summary>
-    public double AtGalactic(double lDeg, double bDeg) => Values[Healpix.LonLatToPixel(Nside, Ordering, lDeg, bDeg)];
+    /// <summary>Value of the pixel containing (lon, lat) in the map's own frame — nearest pixel, no interpolation.</summary>
+    public double AtNative(double lonDeg, double latDeg) => Values[Healpix.LonLatToPixel(Nside, Ordering, lonDeg, latDeg)];
 
-    /// <summary>Value at an ICRS position.</summary>
+    /// <summary>Value at Galactic (l, b), converted to the map's frame.</summary>
+    public double AtGalactic(double lDeg, double bDeg)
+    {
+        if (Frame == HealpixFrame.Galactic) return AtNative(lDeg, bDeg);
+        var (ra, dec) = Galactic.ToIcrs(lDeg, bDeg);
+        return AtIcrs(ra, dec);
+    }
+
+    /// <summary>Value at an ICRS position, converted to the map's frame.</summary>
     public double AtIcrs(double raDeg, double decDeg)
     {
-        var (l, b) = Galactic.FromIcrs(raDeg, decDeg);
-        return AtGalactic(l, b);
+        var (lon, lat) = Frame switch
+        {
+            HealpixFrame.Galactic => Galactic.FromIcrs(raDeg, decDeg),
+            HealpixFrame.Ecliptic => Ecliptic.FromIcrs(raDeg, decDeg),
+            _ => (raDeg, decDeg),
+        };
+        return AtNative(lon, lat);
     }
+
+    /// <summary>COORDSYS as healpy and the Planck releases spell it; an absent keyword means Galactic (the dust maps' frame).</summary>
+    public static HealpixFrame ParseFrame(string? coordsys, string path) => (coordsys ?? "G").Trim().ToUpperInvariant() switch
+    {
+        "G" or "GALACTIC" => HealpixFrame.Galactic,
+        "C" or "Q" or "EQUATORIAL" or "CELESTIAL" => HealpixFrame.Equatorial,
+        "E" or "ECLIPTIC" => HealpixFrame.Ecliptic,
+        var other => throw new FitsFormatException(path,
+            $"HEALPix COORDSYS keyword is '{other}' (expected G/GALACTIC, C/EQUATORIAL or E/ECLIPTIC)"),
+    };
+
+    private static string CoordsysCode(HealpixFrame f) => f switch
+    {
+        HealpixFrame.Galactic => "G",
+        HealpixFrame.Equatorial => "C",
+        _ => "E",
+    };
 
     /// <summary>
     /// Reads column <paramref name="column"/> of the BINTABLE named <paramref name="extension"/> (or the first
@@ -48,13 +94,14 @@ public sealed class HealpixMap
             "NESTED" or "NEST" => HealpixOrdering.Nested,
             _ => throw new FitsFormatException(path, $"HEALPix ORDERING keyword is '{ordering}' (expected RING or NESTED)"),
         };
+        var frame = ParseFrame(table.Header.GetStringOrNull("COORDSYS") ?? f.Hdus[0].Header.GetStringOrNull("COORDSYS"), path);
         var values = table.ReadSingles(column);
         int nside = (int)Math.Round(Math.Sqrt(values.Length / 12.0));
         if (table.Header.TryGetLong("NSIDE", out long declared) && declared != nside)
             throw new FitsFormatException(path, $"NSIDE = {declared} but column {column} holds {values.Length} pixels (NSIDE {nside})");
         if (!Healpix.IsValidNside(nside) || Healpix.Pixels(nside) != values.Length)
             throw new FitsFormatException(path, $"column {column} holds {values.Length} values, not a HEALPix map");
-        return new HealpixMap(nside, order, values);
+        return new HealpixMap(nside, order, values, frame);
     }
 
     /// <summary>Writes the map as a BINTABLE (1024 values per row, as healpy does) with the HEALPix keywords.</summary>
@@ -69,7 +116,7 @@ public sealed class HealpixMap
             FitsCard.Of("FIRSTPIX", 0L),
             FitsCard.Of("LASTPIX", Values.LongLength - 1),
             FitsCard.Of("INDXSCHM", "IMPLICIT"),
-            FitsCard.Of("COORDSYS", "G", "Galactic coordinates"),
+            FitsCard.Of("COORDSYS", CoordsysCode(Frame), $"{Frame} coordinates"),
         };
         if (extraCards is not null) cards.AddRange(extraCards);
         FitsWriter.WriteFile(path, w => w.WriteTable([new FitsTableColumn(column, 'E', repeat, Values)], cards, extension));
@@ -97,10 +144,6 @@ public sealed class DustMaps(HealpixMap csfd, HealpixMap planck)
         return new DustMaps(HealpixMap.Load(c, CsfdColumn), HealpixMap.Load(p, PlanckColumn, PlanckExtension));
     }
 
-    /// <summary>E(B−V) from both maps at an ICRS position (nearest pixel in Galactic coordinates).</summary>
-    public (double Csfd, double Planck) At(double raDeg, double decDeg)
-    {
-        var (l, b) = Sky.Galactic.FromIcrs(raDeg, decDeg);
-        return (Csfd.AtGalactic(l, b), Planck.AtGalactic(l, b));
-    }
+    /// <summary>E(B−V) from both maps at an ICRS position (nearest pixel in each map's frame, Galactic for the published maps).</summary>
+    public (double Csfd, double Planck) At(double raDeg, double decDeg) => (Csfd.AtIcrs(raDeg, decDeg), Planck.AtIcrs(raDeg, decDeg));
 }

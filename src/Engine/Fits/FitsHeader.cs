@@ -140,10 +140,18 @@ public sealed class FitsHeader
                 if (cardNumber == 0 && !first)
                 {
                     // Trailing bytes after the last HDU that are not a full block: tolerated only if blank/zero padding.
-                    if (block.AsSpan(0, got).IndexOfAnyExcept((byte)0, (byte)' ') < 0) return null;
+                    if (IsPadding(block.AsSpan(0, got))) return null;
                     throw new FitsFormatException(file, $"HDU {hduIndex}: {got} trailing bytes that are not a header block (truncated file?)");
                 }
                 throw new FitsFormatException(file, $"HDU {hduIndex}: header ends without an END card (file truncated after {cardNumber} cards)");
+            }
+            if (cardNumber == 0 && !first && IsPadding(block))
+            {
+                // Whole blocks of zeros or blanks after the last HDU (some writers leave one; astropy reads such files):
+                // the end of the file, provided nothing but padding follows.
+                if (RestIsPadding(stream)) return null;
+                throw new FitsFormatException(file,
+                    $"HDU {hduIndex}: a padding block after the previous HDU's data is followed by more bytes");
             }
             for (int c = 0; c < CardsPerBlock; c++, cardNumber++)
             {
@@ -160,8 +168,6 @@ public sealed class FitsHeader
                     string expect = first ? "SIMPLE" : "XTENSION";
                     if (!line.StartsWith(expect.PadRight(8) + "=", StringComparison.Ordinal))
                     {
-                        if (!first && line.Trim().Length == 0 || !first && line.All(ch => ch == '\0'))
-                            return null; // blank padding after the last HDU
                         throw new FitsFormatException(file, first
                             ? "not a FITS file (does not start with a SIMPLE card)"
                             : $"HDU {hduIndex}: expected an XTENSION card, found '{line.TrimEnd()}'");
@@ -247,6 +253,18 @@ public sealed class FitsHeader
         string value = (s2 >= 0 ? rest[i..s2] : rest[i..]).Trim();
         string? c2 = s2 >= 0 ? rest[(s2 + 1)..].Trim() : null;
         return ((value.Length == 0 ? null : value, false), c2);
+    }
+
+    private static bool IsPadding(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0, (byte)' ') < 0;
+
+    /// <summary>Whether everything from the stream's position to its end is zero or blank bytes (leaves the position at the end).</summary>
+    private static bool RestIsPadding(Stream stream)
+    {
+        var buffer = new byte[BlockSize];
+        int got;
+        while ((got = ReadFully(stream, buffer)) > 0)
+            if (!IsPadding(buffer.AsSpan(0, got))) return false;
+        return true;
     }
 
     internal static int ReadFully(Stream s, Span<byte> buffer)

@@ -186,15 +186,21 @@ public sealed class FitsWriter : IDisposable
         for (int e = 0; e < c.Repeat; e++)
         {
             long idx = row * c.Repeat + e;
-            double v = Convert.ToDouble(c.Values.GetValue(idx));
+            object value = c.Values.GetValue(idx)!;
+            double v = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            // Integers are taken as integers: a 64-bit value through double would lose its low bits (found by astropy).
+            long n = value switch
+            {
+                long l => l, int i => i, short s => s, byte b => b, sbyte sb => sb, ushort us => us, uint ui => ui, _ => (long)v,
+            };
             switch (c.TypeCode)
             {
                 case 'E': BinaryPrimitives.WriteSingleBigEndian(cell[(e * 4)..], (float)v); break;
                 case 'D': BinaryPrimitives.WriteDoubleBigEndian(cell[(e * 8)..], v); break;
-                case 'B': cell[e] = (byte)v; break;
-                case 'I': BinaryPrimitives.WriteInt16BigEndian(cell[(e * 2)..], (short)v); break;
-                case 'J': BinaryPrimitives.WriteInt32BigEndian(cell[(e * 4)..], (int)v); break;
-                case 'K': BinaryPrimitives.WriteInt64BigEndian(cell[(e * 8)..], (long)v); break;
+                case 'B': cell[e] = (byte)n; break;
+                case 'I': BinaryPrimitives.WriteInt16BigEndian(cell[(e * 2)..], (short)n); break;
+                case 'J': BinaryPrimitives.WriteInt32BigEndian(cell[(e * 4)..], (int)n); break;
+                case 'K': BinaryPrimitives.WriteInt64BigEndian(cell[(e * 8)..], n); break;
                 case 'L': cell[e] = v != 0 ? (byte)'T' : (byte)'F'; break;
                 default: throw new ArgumentException($"Column {c.Name}: type code {c.TypeCode} cannot be written.");
             }
@@ -239,6 +245,10 @@ public sealed class FitsWriter : IDisposable
             if (Structural.Contains(c.Keyword) || c.Keyword.StartsWith("TTYPE") || c.Keyword.StartsWith("TFORM")) continue;
             h.Add(c);
         }
+        // A string continued on CONTINUE cards is the OGIP long-string convention, which a header announces with LONGSTRN
+        // (fitsverify warns otherwise).
+        if (!h.Contains("LONGSTRN") && h.Cards.Any(c => c.IsString && c.Format().Skip(1).Any()))
+            h.Add(FitsCard.Of("LONGSTRN", "OGIP 1.0", "The OGIP long string convention is used"));
     }
 
     private void EnsureFirst(bool primary)

@@ -33,6 +33,7 @@ public static class PyTorchWeights
                 raw = Safetensors.LoadStateDict(path);
             else
             {
+                RefuseLegacyPickle(path);
                 raw = new Dictionary<string, Tensor>();
                 foreach (DictionaryEntry e in PyTorchUnpickler.UnpickleStateDict(path))
                 {
@@ -49,14 +50,45 @@ public static class PyTorchWeights
         return raw.ToDictionary(kv => kv.Key.StartsWith("module.", StringComparison.Ordinal) ? kv.Key["module.".Length..] : kv.Key, kv => kv.Value);
     }
 
-    /// <summary>Writes the network's state dict with our module names: a PyTorch pickle, or safetensors when the path ends so.</summary>
+    /// <summary>
+    /// Writes the network's state dict with our module names: a PyTorch pickle, or safetensors when the path ends so. It holds
+    /// what PyTorch's <c>state_dict()</c> of the same model holds: the learned parameters, detached (PyBridge's
+    /// <c>save_py</c> pickles a parameter with requires_grad=True, and <c>torch.load(f)[k].numpy()</c> then fails), without
+    /// early fusion's band-index buffer, which the network rebuilds from its configuration.
+    /// </summary>
     public static void Write(PhotoZNetwork net, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         string tmp = path + ".tmp";
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) net.save_safetensors(tmp);
-        else net.save_py(tmp);
+        using (NewDisposeScope())
+        {
+            var state = new Dictionary<string, Tensor>();
+            foreach (var (name, parameter) in net.named_parameters()) state[name] = parameter.detach();
+            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) Safetensors.SaveStateDict(tmp, state);
+            else PyTorchPickler.PickleStateDict(tmp, state);
+        }
         File.Move(tmp, path, true);
+    }
+
+    /// <summary>The start of a zip archive: torch.save's format since PyTorch 1.6, the only pickle layout read.</summary>
+    private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
+
+    /// <summary>
+    /// The first byte of a bare pickle (protocol 2+): how the pre-1.6 format (and <c>_use_new_zipfile_serialization=False</c>) begins.
+    /// </summary>
+    private const byte PickleProtocolOpcode = 0x80;
+
+    private static void RefuseLegacyPickle(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        int got;
+        using (var f = File.OpenRead(path)) got = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (got == 4 && head.SequenceEqual(ZipMagic)) return;
+        if (got > 0 && head[0] == PickleProtocolOpcode)
+            throw new UserInputException($"{path}: a state dict in PyTorch's legacy (pre-1.6, non-zip) serialisation, which is not read; "
+                + "re-save it in the zip format: torch.save(torch.load(path), new_path) with PyTorch ≥ 1.6, or as .safetensors");
+        throw new UserInputException(
+            $"{path}: not a PyTorch state dict (torch.save writes a zip archive; this file does not start with one)");
     }
 
     /// <summary>
@@ -108,7 +140,9 @@ public static class PyTorchWeights
                 copied.Add(name);
             }
         }
-        var kept = target.Keys.Where(k => !copied.Contains(k)).ToList();
+        // Only learned parameters must come from the file (a PyTorch model has no band-index buffer; Write leaves it out).
+        var parameters = net.named_parameters().Select(p => p.name).ToHashSet();
+        var kept = target.Keys.Where(k => !copied.Contains(k) && parameters.Contains(k)).ToList();
         if (whole && kept.Count > 0)
             throw new UserInputException($"{file}: holds this network's layout but lacks {kept.Count} of its tensors (first: {kept[0]}) — another --arch, --backbone or --bands?");
         var missingInPart = whole ? [] : kept.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList(); // the encoder itself; the fusion head keeps its initialisation

@@ -16,8 +16,10 @@ public sealed class TanWcs
     private readonly double _inv11, _inv12, _inv21, _inv22;
     private readonly double _sinDec0, _cosDec0;
 
+    /// <param name="lonPole">LONPOLE, the native longitude of the celestial pole; null for the standard's default
+    /// (<see cref="DefaultLonPole"/>).</param>
     public TanWcs(double crval1, double crval2, double crpix1, double crpix2,
-        double cd11, double cd12, double cd21, double cd22, double lonPole = 180.0)
+        double cd11, double cd12, double cd21, double cd22, double? lonPole = null)
     {
         Crval1 = crval1;
         Crval2 = crval2;
@@ -28,7 +30,7 @@ public sealed class TanWcs
         if (det == 0 || !double.IsFinite(det))
             throw new ArgumentException("WCS linear transformation matrix is singular.");
         (_inv11, _inv12, _inv21, _inv22) = (cd22 / det, -cd12 / det, -cd21 / det, cd11 / det);
-        LonPole = lonPole;
+        LonPole = lonPole ?? DefaultLonPole(crval2);
         _sinDec0 = Math.Sin(crval2 * Deg);
         _cosDec0 = Math.Cos(crval2 * Deg);
     }
@@ -39,6 +41,16 @@ public sealed class TanWcs
     public double Crpix2 { get; }
     public double LonPole { get; }
 
+    /// <summary>
+    /// The default LONPOLE for a zenithal projection (θ0 = 90°; Calabretta &amp; Greisen 2002, §2.5): 0° when the
+    /// reference point is the celestial north pole (δ0 ≥ θ0), 180° otherwise. A tangent point on the pole with
+    /// 180° would turn every position 180° in RA (a PS1 projection cell is centred there).
+    /// </summary>
+    public static double DefaultLonPole(double crval2) => crval2 >= NativeLatitudeOfReference ? 0.0 : 180.0;
+
+    /// <summary>θ0 of zenithal projections such as TAN: the reference point is the native pole.</summary>
+    private const double NativeLatitudeOfReference = 90.0;
+
     /// <summary>Pixel scale along each axis, arcsec/pixel (the column norms of the CD matrix).</summary>
     public (double X, double Y) PixelScaleArcsec =>
         (Math.Sqrt(_cd11 * _cd11 + _cd21 * _cd21) * 3600, Math.Sqrt(_cd12 * _cd12 + _cd22 * _cd22) * 3600);
@@ -47,19 +59,30 @@ public sealed class TanWcs
     public static TanWcs Centered(double ra, double dec, int size, double scaleArcsec) =>
         new(ra, dec, (size + 1) / 2.0, (size + 1) / 2.0, -scaleArcsec / 3600, 0, 0, scaleArcsec / 3600);
 
-    /// <summary>Reads the WCS from an image header; <paramref name="file"/> names the file in errors.</summary>
+    /// <summary>The axis types read: celestial TAN without distortion terms (anything else is refused, not approximated).</summary>
+    public const string RaTan = "RA---TAN", DecTan = "DEC--TAN";
+
+    /// <summary>
+    /// Reads the WCS from an image header; <paramref name="file"/> names the file in errors. Strict on what it reads: the
+    /// axis types must be exactly <see cref="RaTan"/>/<see cref="DecTan"/> (trailing blanks aside), and a WCS keyword that is
+    /// present but not a finite number is an error naming it rather than its default.
+    /// </summary>
     public static TanWcs FromHeader(FitsHeader h, string file)
     {
         string c1 = h.GetStringOrNull("CTYPE1") ?? throw new FitsFormatException(file, "no WCS: CTYPE1 is missing");
         string c2 = h.GetStringOrNull("CTYPE2") ?? throw new FitsFormatException(file, "no WCS: CTYPE2 is missing");
-        if (!c1.EndsWith("-TAN", StringComparison.Ordinal) || !c2.EndsWith("-TAN", StringComparison.Ordinal))
-            throw new FitsFormatException(file, $"unsupported projection CTYPE1/2 = '{c1}'/'{c2}' (only TAN)");
-        if (!c1.StartsWith("RA", StringComparison.Ordinal) || !c2.StartsWith("DEC", StringComparison.Ordinal))
-            throw new FitsFormatException(file, $"unsupported axes CTYPE1/2 = '{c1}'/'{c2}' (expected RA---TAN / DEC--TAN)");
+        foreach (var (key, value, want) in new[] { ("CTYPE1", c1, RaTan), ("CTYPE2", c2, DecTan) })
+        {
+            if (value.TrimEnd() != want)
+                throw new FitsFormatException(file,
+                    $"unsupported WCS: {key} = '{value}' (only TAN without distortion terms: CTYPE1 = '{RaTan}', CTYPE2 = '{DecTan}')");
+        }
 
         double Req(string k) => h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v
             : throw new FitsFormatException(file, $"WCS keyword {k} is missing or not a finite number");
-        double Opt(string k, double fallback) => h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v : fallback;
+        double Opt(string k, double fallback) => !h.Contains(k) ? fallback
+            : h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v
+            : throw new FitsFormatException(file, $"WCS keyword {k} = '{h[k]!.Value}' is not a finite number");
 
         double crval1 = Req("CRVAL1"), crval2 = Req("CRVAL2"), crpix1 = Req("CRPIX1"), crpix2 = Req("CRPIX2");
         double cd11, cd12, cd21, cd22;
@@ -71,14 +94,13 @@ public sealed class TanWcs
         {
             double cdelt1 = Req("CDELT1"), cdelt2 = Req("CDELT2");
             double Pc(int i, int j, double fallback) =>
-                h.TryGetDouble($"PC{i}_{j}", out var v) && double.IsFinite(v) ? v
-                : h.TryGetDouble($"PC{i:000}{j:000}", out v) && double.IsFinite(v) ? v : fallback;
+                h.Contains($"PC{i}_{j}") ? Opt($"PC{i}_{j}", fallback) : Opt($"PC{i:000}{j:000}", fallback);
             bool hasPc = h.Contains("PC1_1") || h.Contains("PC1_2") || h.Contains("PC2_1") || h.Contains("PC2_2")
                          || h.Contains("PC001001") || h.Contains("PC001002") || h.Contains("PC002001") || h.Contains("PC002002");
             double pc11 = 1, pc12 = 0, pc21 = 0, pc22 = 1;
             if (hasPc)
                 (pc11, pc12, pc21, pc22) = (Pc(1, 1, 1), Pc(1, 2, 0), Pc(2, 1, 0), Pc(2, 2, 1));
-            else if (h.TryGetDouble("CROTA2", out double rot) && double.IsFinite(rot) && rot != 0)
+            else if (Opt("CROTA2", 0) is var rot && rot != 0)
             {
                 // AIPS convention: CROTA2 rotates the image; PC = [[cos, -sin·(cdelt2/cdelt1)], [sin·(cdelt1/cdelt2), cos]].
                 double c = Math.Cos(rot * Deg), s = Math.Sin(rot * Deg);
@@ -88,7 +110,7 @@ public sealed class TanWcs
         }
         try
         {
-            return new TanWcs(crval1, crval2, crpix1, crpix2, cd11, cd12, cd21, cd22, Opt("LONPOLE", 180.0));
+            return new TanWcs(crval1, crval2, crpix1, crpix2, cd11, cd12, cd21, cd22, Opt("LONPOLE", DefaultLonPole(crval2)));
         }
         catch (ArgumentException e)
         {
@@ -146,7 +168,7 @@ public sealed class TanWcs
         yield return FitsCard.Of("CD1_2", _cd12);
         yield return FitsCard.Of("CD2_1", _cd21);
         yield return FitsCard.Of("CD2_2", _cd22);
-        if (LonPole != 180.0) yield return FitsCard.Of("LONPOLE", LonPole);
+        if (LonPole != DefaultLonPole(Crval2)) yield return FitsCard.Of("LONPOLE", LonPole);
     }
 
     /// <summary>Great-circle separation in arcsec.</summary>
