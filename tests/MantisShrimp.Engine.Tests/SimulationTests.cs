@@ -129,6 +129,20 @@ public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<Simul
     }
 
     [Fact]
+    public void No_two_simulated_galaxies_share_structural_or_spectral_parameters()
+    {
+        // As `simulate --count 1200 --seed 0` (catalog values only): continuous draws repeat only if streams overlap.
+        var shapes = new HashSet<(double, double, double)>();
+        var spectra = new HashSet<(double, double)>();
+        for (int k = 0; k < 1200; k++)
+        {
+            var p = MockUniverse.Generate(k, 0, sim.Dust, PopulationMix.Default, Cosmology.Default, withImages: false).Properties;
+            Assert.True(shapes.Add((p.DiskAxisRatio, p.BulgeAxisRatio, p.PositionAngleDeg)), $"galaxy {k} repeats (disk_q, bulge_q, pa_deg)");
+            Assert.True(spectra.Add((p.Spectrum.YoungFraction, p.Spectrum.EwHalpha)), $"galaxy {k} repeats (young_fraction, ew_halpha)");
+        }
+    }
+
+    [Fact]
     public void Large_aperture_flux_matches_the_catalog_magnitude()
     {
         // Bright galaxies: flux in a 12″ radius aperture (PS1 r, i) vs the catalog's total magnitude; median ratio within 5%.
