@@ -99,7 +99,8 @@ public class CalibrationTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(PitKs(after, tz) < 0.1);
     }
 
-    /// <summary>Mean BCE of r̂ on fresh (α, 1{PIT ≤ α}) pairs: 32 α per galaxy on a fixed grid, r̂ clipped to [1e-6, 1 − 1e-6].</summary>
+    /// <summary>Mean BCE of r̂ on fresh (α, 1{PIT ≤ α}) pairs: 32 α per galaxy on a fixed grid, r̂ clipped to [1e-6, 1 − 1e-6]
+    /// (no calibration: r̂ = α).</summary>
     private static double HeldOutBce(CalPit? cal, IReadOnlyList<float[]> p, IReadOnlyList<float[]> x, IReadOnlyList<double> z)
     {
         var alphas = Enumerable.Range(0, 32).Select(k => (k + 0.5f) / 32).ToArray();
@@ -161,11 +162,12 @@ public class CalibrationTests(Xunit.Abstractions.ITestOutputHelper log)
             Z.Add(zt);
         }
         var pit = Z.Select((zz, i) => Metrics.Pit(P[i], zz)).ToList();
-        using var cal = CalPit.Fit(X.Take(300).ToList(), pit.Take(300).ToList(), Small with { Seed = 6, LearningRate = 1e-2, BatchSize = 256 });
+        var o = Small with { Seed = 6, LearningRate = 1e-2, BatchSize = 256 };
+        using var cal = CalPit.Fit(X.Take(300).ToList(), pit.Take(300).ToList(), o);
         var (tp, tx, tz) = (P.Skip(300).ToList(), X.Skip(300).ToList(), Z.Skip(300).ToList());
         double identity = HeldOutBce(null, tp, tx, tz), fitted = HeldOutBce(cal, tp, tx, tz);
-        log.WriteLine($"stage {cal.Manifest.Stage}; selection BCE "
-            + $"{string.Join(", ", cal.Manifest.SelectionLoss.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; fresh-galaxy BCE identity {identity:F4}, fitted {fitted:F4}");
+        string losses = string.Join(", ", cal.Manifest.SelectionLoss.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+        log.WriteLine($"stage {cal.Manifest.Stage}; selection BCE {losses}; fresh-galaxy BCE identity {identity:F4}, fitted {fitted:F4}");
         Assert.Equal(CalPit.Local, cal.Manifest.Stage);
         Assert.True(fitted < identity, $"{identity:F4} → {fitted:F4}");
     }

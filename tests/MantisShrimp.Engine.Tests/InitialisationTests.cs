@@ -8,7 +8,8 @@ namespace MantisShrimp.Engine.Tests;
 public class InitialisationTests
 {
     private static Dictionary<string, float[]> Weights(PhotoZNetwork net) =>
-        net.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32).ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
+        net.state_dict().Where(kv => kv.Value.dtype == ScalarType.Float32)
+            .ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
 
     private static double Std(IEnumerable<float> v)
     {
@@ -32,7 +33,8 @@ public class InitialisationTests
     [InlineData("late")]
     public void Backbones_start_as_timm_and_the_head_as_pytorch(string arch)
     {
-        using var net = PhotoZNetwork.Create(new NetworkConfig { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 64 }, initSeed: 7);
+        var config = new NetworkConfig { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 64 };
+        using var net = PhotoZNetwork.Create(config, initSeed: 7);
         var w = Weights(net);
         var headLinears = w.Keys.Where(k => k.StartsWith("head.", StringComparison.Ordinal) && k.EndsWith(".weight")).ToArray();
         Assert.Equal(2, headLinears.Length);
@@ -42,7 +44,8 @@ public class InitialisationTests
             if (key.StartsWith("head.", StringComparison.Ordinal)) continue;
             if (key.EndsWith(".gamma")) Assert.All(values, x => Assert.Equal(1e-6f, x));
             else if (key.EndsWith(".bias")) Assert.All(values, x => Assert.Equal(0f, x));
-            else if (key.Contains("norm") || key.Contains("stem.1") || key.Contains("downsample.0")) Assert.All(values, x => Assert.Equal(1f, x));
+            else if (key.Contains("norm") || key.Contains("stem.1") || key.Contains("downsample.0"))
+                Assert.All(values, x => Assert.Equal(1f, x));
             else
             {
                 // A Conv2d or Linear weight: trunc_normal_(std 0.02, a = −2, b = 2).

@@ -153,7 +153,8 @@ public sealed class CalPit : IDisposable
                 {
                     using var scope = NewDisposeScope();
                     int m = Math.Min(o.BatchSize, index.Length - start);
-                    var (loss, _) = Loss(network, inputs, pitAll, index.AsSpan(start, m), alpha.AsSpan(start, m), stage == Local ? o.FeatureNoise : 0);
+                    var (loss, _) = Loss(network, inputs, pitAll, index.AsSpan(start, m), alpha.AsSpan(start, m),
+                        stage == Local ? o.FeatureNoise : 0);
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
@@ -170,7 +171,11 @@ public sealed class CalPit : IDisposable
                         holdLoss += Loss(network, inputs, pitAll, hIndex.AsSpan(start, m), hAlpha.AsSpan(start, m)).Loss.item<float>() * m;
                     }
                 holdLoss /= hIndex.Length;
-                history.Add(new() { ["epoch"] = epochCount, ["local"] = stage == Local ? 1 : 0, ["train_bce"] = sum / Math.Max(1, batches), ["holdout_bce"] = holdLoss, ["lr"] = lr });
+                history.Add(new()
+                {
+                    ["epoch"] = epochCount, ["local"] = stage == Local ? 1 : 0, ["train_bce"] = sum / Math.Max(1, batches),
+                    ["holdout_bce"] = holdLoss, ["lr"] = lr,
+                });
                 task.Advance();
                 if (holdLoss < best - 1e-6)
                 {

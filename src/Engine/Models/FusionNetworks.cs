@@ -73,7 +73,9 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     public static PhotoZNetwork Create(NetworkConfig config, ulong? initSeed = null)
     {
         BandSets.Surveys(config.Bands); // validate
-        PhotoZNetwork net = config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config } : new LateFusionNet(config) { Config = config };
+        PhotoZNetwork net = config.Fusion == FusionKind.Early
+            ? new EarlyFusionNet(config) { Config = config }
+            : new LateFusionNet(config) { Config = config };
         if (initSeed is { } seed)
         {
             var parts = net.InitialisationParts();
