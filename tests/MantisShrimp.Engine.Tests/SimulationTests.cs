@@ -129,18 +129,35 @@ public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<Simul
     }
 
     [Fact]
+    public void No_two_simulated_galaxies_share_structural_or_spectral_parameters()
+    {
+        // As `simulate --count 1200 --seed 0` (catalog values only): continuous draws repeat only if streams overlap.
+        var shapes = new HashSet<(double, double, double)>();
+        var spectra = new HashSet<(double, double)>();
+        for (int k = 0; k < 1200; k++)
+        {
+            var p = MockUniverse.Generate(k, 0, sim.Dust, PopulationMix.Default, Cosmology.Default, withImages: false).Properties;
+            Assert.True(shapes.Add((p.DiskAxisRatio, p.BulgeAxisRatio, p.PositionAngleDeg)),
+                $"galaxy {k} repeats (disk_q, bulge_q, pa_deg)");
+            Assert.True(spectra.Add((p.Spectrum.YoungFraction, p.Spectrum.EwHalpha)), $"galaxy {k} repeats (young_fraction, ew_halpha)");
+        }
+    }
+
+    [Fact]
     public void Large_aperture_flux_matches_the_catalog_magnitude()
     {
         // Bright galaxies: flux in a 12″ radius aperture (PS1 r, i) vs the catalog's total magnitude; median ratio within 5%.
+        // 12 galaxies: about 4 in 10 bright ones have a star, neighbour or blend inside 12″ (ratios 1.1–2.5 for seed 11;
+        // the isolated ones give 0.93–1.0), so with the 4 galaxies this used to take the median could land on one.
         var ratios = new List<double>();
-        for (int k = 0; ratios.Count < 8 && k < 400; k++)
+        for (int k = 0; ratios.Count < 24 && k < 1200; k++)
         {
             var g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default, withImages: false);
             if (g.Magnitudes[(int)Band.r] > 18.5 || g.Properties.DiskReArcsec > 3 || g.Properties.BulgeReArcsec > 3) continue;
             g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default);
             foreach (var band in new[] { Band.r, Band.i }) ratios.Add(SimulationChecks.ApertureRatio(g, BandCatalog.Get(band), 12));
         }
-        Assert.True(ratios.Count >= 8, "not enough bright galaxies drawn");
+        Assert.True(ratios.Count >= 24, "not enough bright galaxies drawn");
         double median = ratios.Order().ElementAt(ratios.Count / 2);
         Assert.InRange(median, 0.95, 1.05);
     }

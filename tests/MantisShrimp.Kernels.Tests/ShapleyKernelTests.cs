@@ -62,6 +62,18 @@ public class ShapleyKernelTests
         Assert.NotEqual(CounterNormal.Sample(42, 12345), CounterNormal.Sample(43, 12345));
     }
 
+    [Theory]
+    [InlineData(0UL, 1UL)]                     // keys 0, 1, 2, …
+    [InlineData(42UL, 0x9E3779B97F4A7C15UL)]   // keys on SplitMix64's Weyl sequence 42 + k·Γ
+    public void Counter_normal_keys_never_share_bits(ulong first, ulong step)
+    {
+        // 10 000 keys × 64 pixels: 640 000 random 64-bit words collide by chance with probability ≈ 1e-8.
+        var seen = new HashSet<ulong>();
+        for (ulong k = 0; k < 10_000; k++)
+            for (ulong c = 0; c < 64; c++)
+                Assert.True(seen.Add(CounterNormal.Bits(first + k * step, c)), $"key {k}, pixel {c} repeats an earlier draw");
+    }
+
     [Fact]
     public void Composite_kernel_matches_plain_csharp()
     {

@@ -29,7 +29,7 @@ public static class NetworkBenchmark
         var device = TorchDevice.Resolve(o.Device);
         random.manual_seed((long)(o.Seed & 0x3FFFFFFF));
         var config = new NetworkConfig { Arch = o.Arch, Backbone = ConvNeXtSpec.Parse(o.Backbone).Name };
-        using var model = PhotoZNetwork.Create(config);
+        using var model = PhotoZNetwork.Create(config, o.Seed);
         model.to(device);
         var layout = InputLayouts.Create(config.Fusion, o.BatchSize);
         var inputs = layout.Segments.Select(s => randn(o.BatchSize, s.Channels, s.Height, s.Width, device: device).DetachFromDisposeScope()).ToArray();

@@ -123,7 +123,8 @@ public static class ShapleyBenchmark
             var orderings = new int[galaxies.Length][][];
             ValueTable[] sampledTables = [];
             var st = Interleaved(() => evaluator.Evaluate(galaxies), () => sampledTables = evaluator.Evaluate(galaxies,
-                (g, a) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(a, k, SplitMix64.ForStream(o.Seed, (ulong)g).NextUInt64()))));
+                (g, a) => ShapleyMath.NeededSubsets(
+                    orderings[g] = ShapleyMath.Permutations(a, k, ShapleyMath.PermutationSeed(o.Seed, g)))));
             evaluateExact = Math.Min(evaluateExact, st[0]);
             double seconds = st[1];
             double mae = 0;

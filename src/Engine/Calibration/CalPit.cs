@@ -30,6 +30,13 @@ public sealed record CalPitOptions
     public double FeatureNoise { get; init; } = 1.0;
     /// <summary>Fraction of the galaxies held out for early stopping.</summary>
     public double HoldOut { get; init; } = 0.2;
+    /// <summary>
+    /// Fraction held out, apart from the early-stopping galaxies, to choose the stage (identity, global or local): a
+    /// loss the fit never saw, so picking among the stages is not biased by early stopping having picked epochs on it.
+    /// </summary>
+    public double Selection { get; init; } = 0.2;
+    /// <summary>Null: the stage is chosen on the selection galaxies; "identity", "global" or "local" forces it.</summary>
+    public string? Stage { get; init; }
     public ulong Seed { get; init; } = 1;
     /// <summary>libtorch threads during the fit (0: all cores). Results depend on the count: pin it to reproduce a fit on another machine.</summary>
     public int Threads { get; init; }
@@ -46,6 +53,14 @@ public sealed record CalPitManifest
     public int Galaxies { get; init; }
     public int BestEpoch { get; init; }
     public double BestHoldOutLoss { get; init; }
+    /// <summary>
+    /// The stage applied: "identity" (PDFs unchanged), "global" (r̂ of α alone) or "local" (r̂ of α and the features);
+    /// chosen on the selection galaxies (<see cref="CalPit.ChooseStage"/>). Files written before the choice existed were local.
+    /// </summary>
+    public string Stage { get; init; } = CalPit.Local;
+    /// <summary>Mean selection-set BCE of each stage (identity, global, local).</summary>
+    public Dictionary<string, double> SelectionLoss { get; init; } = [];
+    public int SelectionGalaxies { get; init; }
     public List<Dictionary<string, double>> History { get; init; } = [];
 }
 
@@ -57,6 +72,10 @@ public sealed record CalPitManifest
 public sealed class CalPit : IDisposable
 {
     public const string ManifestFile = "calibration.json", WeightsFile = "calibrator.bin", HistoryFile = "history.csv";
+    public const string Identity = "identity", Global = "global", Local = "local";
+
+    /// <summary>r̂ is clipped to [ε, 1 − ε] in the selection BCE, as the normalised link's training loss.</summary>
+    private const double SelectionEpsilon = 1e-6;
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private CalPit(MonotonicNetwork network, CalPitManifest manifest)
@@ -79,18 +98,23 @@ public sealed class CalPit : IDisposable
         int n = features.Count, f = o.Network.Features;
         if (n != pit.Count) throw new ArgumentException("One PIT value per feature row.");
         if (n < 10) throw new UserInputException($"CalPIT needs at least 10 calibration galaxies (got {n})");
+        if (o.Stage is not (null or Identity or Global or Local))
+            throw new ArgumentException($"CalPIT stage must be {Identity}, {Global} or {Local} (got '{o.Stage}')");
         var (mean, std) = Standardisation(features, f);
         var x = new float[n * f];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < f; j++) x[i * f + j] = Standardised(features[i][j], mean[j], std[j]);
         if (pit.Any(v => !double.IsFinite(v))) throw new ArgumentException("PIT values must be finite.");
 
-        var rng = new SplitMix64(o.Seed);
+        // A stream of the seed, not the raw SplitMix64(seed) ingest shuffles its split with.
+        var rng = SplitMix64.ForStream(o.Seed, 0);
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle<int>(order);
-        int held = Math.Clamp((int)Math.Round(n * o.HoldOut), 1, n - 1);
+        int held = Math.Clamp((int)Math.Round(n * o.HoldOut), 1, n - 3);
+        int chosenBy = Math.Clamp((int)Math.Round(n * o.Selection), 2, n - held - 1);
         var holdOut = order[..held];
-        var train = order[held..];
+        var selection = order[held..(held + chosenBy)];
+        var train = order[(held + chosenBy)..];
 
         torch.random.manual_seed((long)(o.Seed & 0x3FFFFFFFFFFFFFFF));
         var network = new MonotonicNetwork(o.Network);
@@ -99,19 +123,23 @@ public sealed class CalPit : IDisposable
         var pitAll = tensor(pit.Select(v => (float)v).ToArray());
         // Held-out pairs are drawn once, so the early-stopping loss compares like with like.
         var (hIndex, hAlpha) = Pairs(holdOut, o.AlphasPerGalaxy, ref rng);
+        var (sIndex, sAlpha) = Pairs(selection, o.AlphasPerGalaxy, ref rng);
         var history = new List<Dictionary<string, double>>();
-        double best = double.PositiveInfinity;
-        int bestEpoch = 0, epochCount = 0;
+        int epochCount = 0;
+        var bestOf = new Dictionary<string, (double Loss, int Epoch, Dictionary<string, Tensor>? State)>();
         Dictionary<string, Tensor>? bestState = null;
         using var task = progress.Start("calibration epochs", 2L * o.MaxEpochs);
         // Stage 1 ("global"): features zeroed, so r̂ depends on α alone — a one-dimensional fit that cannot memorise
-        // galaxies. Stage 2 ("local"): the real features, starting from the global optimum; early stopping on the
-        // held-out loss keeps the local model only where it beats the global one.
+        // galaxies. Stage 2 ("local"): the real features, starting from the global optimum. Each stage keeps its best
+        // epoch on the early-stopping galaxies; the stage applied is then chosen on the selection galaxies.
         using var zeros = torch.zeros_like(xAll);
-        foreach (var (stage, inputs) in new[] { ("global", zeros), ("local", xAll) })
+        foreach (var (stage, inputs) in new[] { (Global, zeros), (Local, xAll) })
         {
             int bad = 0;
+            double best = double.PositiveInfinity;
+            int bestEpoch = 0;
             if (bestState is not null) network.load_state_dict(bestState);
+            bestState = null;
             for (int epoch = 1; epoch <= o.MaxEpochs; epoch++)
             {
                 epochCount++;
@@ -125,7 +153,8 @@ public sealed class CalPit : IDisposable
                 {
                     using var scope = NewDisposeScope();
                     int m = Math.Min(o.BatchSize, index.Length - start);
-                    var (loss, _) = Loss(network, inputs, pitAll, index.AsSpan(start, m), alpha.AsSpan(start, m), stage == "local" ? o.FeatureNoise : 0);
+                    var (loss, _) = Loss(network, inputs, pitAll, index.AsSpan(start, m), alpha.AsSpan(start, m),
+                        stage == Local ? o.FeatureNoise : 0);
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
@@ -142,30 +171,110 @@ public sealed class CalPit : IDisposable
                         holdLoss += Loss(network, inputs, pitAll, hIndex.AsSpan(start, m), hAlpha.AsSpan(start, m)).Loss.item<float>() * m;
                     }
                 holdLoss /= hIndex.Length;
-                history.Add(new() { ["epoch"] = epochCount, ["local"] = stage == "local" ? 1 : 0, ["train_bce"] = sum / Math.Max(1, batches), ["holdout_bce"] = holdLoss, ["lr"] = lr });
+                history.Add(new()
+                {
+                    ["epoch"] = epochCount, ["local"] = stage == Local ? 1 : 0, ["train_bce"] = sum / Math.Max(1, batches),
+                    ["holdout_bce"] = holdLoss, ["lr"] = lr,
+                });
                 task.Advance();
                 if (holdLoss < best - 1e-6)
                 {
                     best = holdLoss; bestEpoch = epochCount; bad = 0;
-                    if (bestState is not null) foreach (var t in bestState.Values) t.Dispose();
+                    if (bestState is not null) foreach (var t in bestState.Values) t.Dispose(); // this stage's earlier best
                     bestState = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
                 }
                 else if (++bad >= o.Patience) break;
             }
+            bestOf[stage] = (best, bestEpoch, bestState);
         }
-        if (bestState is not null)
+
+        // The selection galaxies' per-galaxy BCE under each stage; identity is r̂(α) = α (no recalibration).
+        network.eval();
+        var perGalaxy = new Dictionary<string, double[]>
         {
-            network.load_state_dict(bestState);
-            foreach (var t in bestState.Values) t.Dispose();
+            [Identity] = GalaxyLosses(sIndex, sAlpha, sAlpha, pit, selection),
+        };
+        foreach (var (stage, inputs) in new[] { (Global, zeros), (Local, xAll) })
+        {
+            if (bestOf[stage].State is { } state) network.load_state_dict(state);
+            perGalaxy[stage] = GalaxyLosses(sIndex, sAlpha, Probabilities(network, inputs, sIndex, sAlpha, o.BatchSize), pit, selection);
         }
+        string chosen = o.Stage ?? ChooseStage(perGalaxy);
+        if (chosen != Identity && bestOf[chosen].State is { } keep) network.load_state_dict(keep);
+        else if (bestOf[Global].State is { } global) network.load_state_dict(global);
+        foreach (var (_, _, state) in bestOf.Values)
+            if (state is not null) foreach (var t in state.Values) t.Dispose();
+        double identityHoldOut = GalaxyLosses(hIndex, hAlpha, hAlpha, pit, holdOut).Average();
         optimizer.Dispose();
         xAll.Dispose();
         pitAll.Dispose();
         var manifest = new CalPitManifest
         {
-            Network = o.Network, FeatureMean = mean, FeatureStd = std, Model = model, Galaxies = n, BestEpoch = bestEpoch, BestHoldOutLoss = best, History = history,
+            Network = o.Network, FeatureMean = mean, FeatureStd = std, Model = model, Galaxies = n, History = history,
+            BestEpoch = chosen == Identity ? 0 : bestOf[chosen].Epoch,
+            BestHoldOutLoss = chosen == Identity ? identityHoldOut : bestOf[chosen].Loss,
+            Stage = chosen, SelectionGalaxies = selection.Length,
+            SelectionLoss = perGalaxy.ToDictionary(kv => kv.Key, kv => kv.Value.Average()),
         };
         return new CalPit(network, manifest);
+    }
+
+    /// <summary>
+    /// The stage to apply, from per-galaxy selection losses: stages in order of freedom (identity, global, local), a
+    /// freer one replacing the current choice only if its mean loss is lower by more than one standard error of the
+    /// paired per-galaxy difference (Breiman et al. 1984's one-standard-error rule). The choice is therefore never
+    /// worse than identity on the selection galaxies, and the local stage must beat the global one beyond noise.
+    /// </summary>
+    public static string ChooseStage(IReadOnlyDictionary<string, double[]> perGalaxy)
+    {
+        string chosen = Identity;
+        foreach (var stage in new[] { Global, Local })
+        {
+            var a = perGalaxy[stage];
+            var b = perGalaxy[chosen];
+            int m = a.Length;
+            double mean = 0, sq = 0;
+            for (int i = 0; i < m; i++) mean += a[i] - b[i];
+            mean /= m;
+            for (int i = 0; i < m; i++) sq += Math.Pow(a[i] - b[i] - mean, 2);
+            double se = m > 1 ? Math.Sqrt(sq / (m - 1) / m) : double.PositiveInfinity;
+            if (mean < -se) chosen = stage;
+        }
+        return chosen;
+    }
+
+    /// <summary>Mean BCE per galaxy of <paramref name="galaxies"/> (in that order) over its pairs, r̂ clipped to [ε, 1 − ε].</summary>
+    private static double[] GalaxyLosses(int[] index, float[] alpha, float[] r, IReadOnlyList<double> pit, int[] galaxies)
+    {
+        var slot = new Dictionary<int, int>(galaxies.Length);
+        for (int i = 0; i < galaxies.Length; i++) slot[galaxies[i]] = i;
+        var sum = new double[galaxies.Length];
+        var count = new int[galaxies.Length];
+        for (int k = 0; k < index.Length; k++)
+        {
+            double p = Math.Clamp(r[k], SelectionEpsilon, 1 - SelectionEpsilon);
+            bool below = pit[index[k]] <= alpha[k];
+            int s = slot[index[k]];
+            sum[s] -= below ? Math.Log(p) : Math.Log(1 - p);
+            count[s]++;
+        }
+        for (int i = 0; i < sum.Length; i++) sum[i] /= Math.Max(1, count[i]);
+        return sum;
+    }
+
+    private static float[] Probabilities(MonotonicNetwork network, Tensor x, int[] index, float[] alpha, int batch)
+    {
+        var r = new float[index.Length];
+        using var _ = torch.no_grad();
+        for (int start = 0; start < index.Length; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            int m = Math.Min(batch, index.Length - start);
+            var idx = tensor(index.AsSpan(start, m).ToArray().Select(i => (long)i).ToArray());
+            var score = network.call(tensor(alpha.AsSpan(start, m).ToArray()), x.index_select(0, idx));
+            network.Probability(score).data<float>().CopyTo(r.AsSpan(start, m));
+        }
+        return r;
     }
 
     private static (int[] Index, float[] Alpha) Pairs(int[] galaxies, int perGalaxy, ref SplitMix64 rng)
@@ -223,13 +332,20 @@ public sealed class CalPit : IDisposable
     {
         int f = Manifest.Network.Features;
         var result = new float[features.Count][];
+        if (Manifest.Stage == Identity)
+        {
+            for (int i = 0; i < features.Count; i++) result[i] = (float[])alphas[i].Clone();
+            return result;
+        }
         using var _ = torch.inference_mode();
         using var scope = NewDisposeScope();
         var x = new List<float>();
         var a = new List<float>();
         for (int i = 0; i < features.Count; i++)
         {
+            // The global stage was fitted with the features zeroed, and is applied so.
             var h = Standardise(features[i]);
+            if (Manifest.Stage == Global) Array.Clear(h);
             foreach (var alpha in alphas[i]) { x.AddRange(h); a.Add(alpha); }
         }
         var r = Network.Probability(Network.call(tensor(a.ToArray()), tensor(x.ToArray(), [a.Count, f]))).data<float>().ToArray();
@@ -260,6 +376,7 @@ public sealed class CalPit : IDisposable
     public float[][] Recalibrate(IReadOnlyList<float[]> probabilities, IReadOnlyList<float[]> features, int rowsPerCall = 32)
     {
         var result = new float[probabilities.Count][];
+        if (Manifest.Stage == Identity) return probabilities.Select(p => (float[])p.Clone()).ToArray();
         var edges = Enumerable.Range(0, RedshiftGrid.Classes + 1).Select(k => k * RedshiftGrid.BinWidth).ToArray();
         for (int start = 0; start < probabilities.Count; start += rowsPerCall)
         {

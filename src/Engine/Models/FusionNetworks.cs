@@ -59,11 +59,38 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     /// <summary>The stochastic-depth random source of every block (the trainer sets it per epoch).</summary>
     public DropPathRandom DropPathRandom { get; } = new();
 
-    public static PhotoZNetwork Create(NetworkConfig config)
+    /// <summary>
+    /// Separates the weight-initialisation streams from the other streams of the same user seed (the trainer's
+    /// per-epoch streams are <see cref="SplitMix64.ForStream"/>(seed, epoch)).
+    /// </summary>
+    private const ulong InitialisationSalt = 0x1217_1A11_5EED_0001UL;
+
+    /// <summary>
+    /// A network of <paramref name="config"/>; with <paramref name="initSeed"/>, its starting weights drawn from that
+    /// seed (<see cref="TimmInitialisation"/>). Without, libtorch's constructor defaults — for a network whose weights
+    /// are loaded next (a checkpoint), where drawing them would be wasted.
+    /// </summary>
+    public static PhotoZNetwork Create(NetworkConfig config, ulong? initSeed = null)
     {
         BandSets.Surveys(config.Bands); // validate
-        return config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config } : new LateFusionNet(config) { Config = config };
+        PhotoZNetwork net = config.Fusion == FusionKind.Early
+            ? new EarlyFusionNet(config) { Config = config }
+            : new LateFusionNet(config) { Config = config };
+        if (initSeed is { } seed)
+        {
+            var parts = net.InitialisationParts();
+            for (int i = 0; i < parts.Count; i++)
+            {
+                ulong partSeed = SplitMix64.ForStream(seed ^ InitialisationSalt, (ulong)i).NextUInt64();
+                if (parts[i].Timm) TimmInitialisation.ConvNeXt(parts[i].Module, partSeed);
+                else TimmInitialisation.PyTorchLinear(parts[i].Module, partSeed);
+            }
+        }
+        return net;
     }
+
+    /// <summary>The parts to initialise, in a fixed order: ConvNeXt backbones (timm's scheme) and the fusion head (PyTorch's).</summary>
+    protected abstract IReadOnlyList<(Module Module, bool Timm)> InitialisationParts();
 
     /// <summary>The paper's head: features ⊕ [E(B−V)_CSFD, E(B−V)_Planck] → Linear(→width) → GELU → Linear(→classes).</summary>
     protected static Sequential Head(long features, NetworkConfig c) =>
@@ -88,6 +115,8 @@ public sealed class EarlyFusionNet : PhotoZNetwork
         head = Head(spec.Features, config);
         RegisterComponents();
     }
+
+    protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() => [(backbone, true), (head, false)];
 
     public override Tensor forward(Tensor[] inputs, Tensor ebv)
     {
@@ -134,6 +163,9 @@ public sealed class LateFusionNet : PhotoZNetwork
         head = Head(features, config);
         RegisterComponents();
     }
+
+    protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() =>
+        [.. new[] { galex, ps1, unwise }.OfType<ConvNeXt>().Select(m => ((Module)m, true)), (head, false)];
 
     public override Tensor forward(Tensor[] inputs, Tensor ebv)
     {

@@ -174,8 +174,7 @@ public static class PyTorchWeights
     /// </summary>
     public static WeightImport ToCheckpoint(NetworkConfig config, string weights, string? encoder, ulong seed, string checkpoint)
     {
-        random.manual_seed((long)(seed & 0x3FFFFFFFFFFFFFFF));
-        using var net = PhotoZNetwork.Create(config);
+        using var net = PhotoZNetwork.Create(config, seed);
         var import = Load(net, weights, encoder);
         var record = new Training.TrainOptionsRecord("", 0, 0, 0, 0, seed, 0, 1, Origin(weights, encoder));
         Training.Checkpoint.Save(checkpoint, new Training.TrainingState { Network = config, Options = record }, net, null);

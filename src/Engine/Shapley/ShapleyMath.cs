@@ -47,6 +47,16 @@ public static class ShapleyMath
     }
 
     /// <summary>
+    /// Stream of a galaxy's permutation draws under its catalog row's stream: the one after the baseline noise's
+    /// band streams 0 … 8 (<see cref="Baselines.Masks"/>), so orderings and baseline noise never share draws.
+    /// </summary>
+    public const ulong PermutationStream = Players;
+
+    /// <summary>The seed of <see cref="Permutations"/> for the galaxy of catalog row <paramref name="catalogRow"/>.</summary>
+    public static ulong PermutationSeed(ulong seed, long catalogRow) =>
+        SplitMix64.ForStream(SplitMix64.ForStream(seed, (ulong)catalogRow).NextUInt64(), PermutationStream).NextUInt64();
+
+    /// <summary>
     /// K random orderings of the active bands for permutation sampling, as antithetic pairs (an ordering and its
     /// reverse; K rounded up to even). Inactive bands never move the value and are left out.
     /// </summary>

@@ -128,7 +128,7 @@ public static class ShapleyRunner
         int[][][] orderings = new int[group.Length][][];
         var tables = evaluator.Evaluate(galaxies, sampled
             ? (g, active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, o.Permutations,
-                SplitMix64.ForStream(o.Seed, (ulong)records[group[g]].Shard.Header(records[group[g]].Slot).CatalogRow).NextUInt64()))
+                ShapleyMath.PermutationSeed(o.Seed, records[group[g]].Shard.Header(records[group[g]].Slot).CatalogRow)))
             : null);
         var lines = new List<(int, string)>(group.Length);
         for (int i = 0; i < group.Length; i++)

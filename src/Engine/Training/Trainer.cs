@@ -99,7 +99,7 @@ public static class Trainer
         else
         {
             random.manual_seed(SeedFor(o.Seed, 0));
-            model = PhotoZNetwork.Create(o.Network);
+            model = PhotoZNetwork.Create(o.Network, o.Seed);
             if (o.InitWeights is not null)
             {
                 var import = PyTorchWeights.Load(model, o.InitWeights, o.InitEncoder);

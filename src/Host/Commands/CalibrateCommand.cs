@@ -37,8 +37,12 @@ internal static class CalibrateCommand
             };
             using var calibration = CalibrationRunner.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
             var m = calibration.Manifest;
+            string Loss(string stage) =>
+                m.SelectionLoss.TryGetValue(stage, out var v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"calibrated on {m.Galaxies} galaxies; best epoch {m.BestEpoch} (held-out BCE {m.BestHoldOutLoss:F4}) → {options.Out}"));
+                $"calibrated on {m.Galaxies} galaxies; stage {m.Stage} (selection BCE: identity {Loss(CalPit.Identity)}, "
+                + $"global {Loss(CalPit.Global)}, local {Loss(CalPit.Local)} on {m.SelectionGalaxies} galaxies); "
+                + $"best epoch {m.BestEpoch} (held-out BCE {m.BestHoldOutLoss:F4}) → {options.Out}"));
             return ExitCodes.Ok;
         }));
         return cmd;
