@@ -37,7 +37,9 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         }
         foreach (var file in RealPs1)
         {
-            var img = FitsFile.ReadFirstImage(Path.Combine(TestPaths.RealCutouts, file));
+            // MANTIS_REAL_CUTOUTS: for a worktree that is not beside ../shared.
+            string dirReal = Environment.GetEnvironmentVariable("MANTIS_REAL_CUTOUTS") ?? TestPaths.RealCutouts;
+            var img = FitsFile.ReadFirstImage(Path.Combine(dirReal, file));
             int n = BandCatalog.PanStarrs.NativeSize, x0 = (img.Width - n) / 2, y0 = (img.Height - n) / 2;
             var crop = new float[n * n];
             for (int y = 0; y < n; y++) img.Data.AsSpan((y0 + y) * img.Width + x0, n).CopyTo(crop.AsSpan(y * n, n));
