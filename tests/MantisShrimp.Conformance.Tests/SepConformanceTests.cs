@@ -86,7 +86,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             ps1Seconds = Math.Min(ps1Seconds, t);
         }
 
-        int same = 0, ps1 = 0, ps1RmsOk = 0;
+        int same = 0, ps1 = 0, ps1RmsOk = 0, sameCount = 0;
+        double oursDetPs1 = 0, sepDetPs1 = 0;
         var fluxErr = new List<double>();
         var brightPs1 = new List<double>();
         var brightWise = new List<double>();
@@ -104,10 +105,17 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             bool ourKron = o.Method == TargetMethod.Kron;
             bool match = ourKron == (method == "kron") && Math.Abs(o.Aperture.X - sx) <= 1 && Math.Abs(o.Aperture.Y - sy) <= 1;
             if (match) same++;
+            int sepN = s.GetProperty("n").GetInt32();
+            if (sepN == o.Detections) sameCount++;
             else misses.Add($"{c.Name}: ours {o.Method} ({o.Aperture.X:F2},{o.Aperture.Y:F2}) sep {method} ({sx:F2},{sy:F2})");
             double rmsRel = sRms > 0 ? Math.Abs(o.BackRms - sRms) / sRms : Math.Abs(o.BackRms);
             var survey = BandCatalog.Get(c.Band).Survey;
-            if (survey == Survey.PanStarrs && !c.Real) { ps1++; if (rmsRel <= 0.01) ps1RmsOk++; }
+            if (survey == Survey.PanStarrs && !c.Real)
+            {
+                ps1++;
+                if (rmsRel <= 0.01) ps1RmsOk++;
+                oursDetPs1 += o.Detections; sepDetPs1 += sepN;
+            }
             if (!match || !(Math.Abs(sFlux) > 0)) continue;
             double rel = Math.Abs(o.Flux - sFlux) / Math.Abs(sFlux);
             double snr = sErr > 0 ? sFlux / sErr : 0;
@@ -126,6 +134,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         double fracSame = (double)same / cutouts.Count;
         foreach (var m in misses.Take(10)) output.WriteLine("miss: " + m);
         PythonPeer.Report(output, "sep same target", $"{same}/{cutouts.Count} = {fracSame:P2}");
+        PythonPeer.Report(output, "sep detections", $"same count in {sameCount}/{cutouts.Count}; per simulated PS1 cutout " +
+            $"{oursDetPs1 / ps1:F3} vs {sepDetPs1 / ps1:F3}");
         PythonPeer.Report(output, "sep Kron flux |dF|/F", $"median {Quantile(fluxErr, 0.5):E2}, p90 {Quantile(fluxErr, 0.9):E2} (n {fluxErr.Count})");
         PythonPeer.Report(output, "sep flux error", $"median {Quantile(errorErr, 0.5):E2}, p90 {Quantile(errorErr, 0.9):E2}");
         PythonPeer.Report(output, "sep bright PS1 (S/N>100)", $"p90 {Quantile(brightPs1, 0.9):E2} (n {brightPs1.Count})");

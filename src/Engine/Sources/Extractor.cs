@@ -90,13 +90,7 @@ public static class Extractor
         int n = parts.Count;
         var survives = Enumerable.Repeat(true, n).ToArray();
         var mthresh = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            var px = parts[i].Pixels;
-            if (px.Length < minArea) continue;
-            var above = px.Select(p => filtered[p] - threshold).OrderByDescending(v => v).ToArray();
-            mthresh[i] = above[minArea - 1];
-        }
+        for (int i = 0; i < n; i++) mthresh[i] = MThresh(parts[i].Pixels, filtered, threshold, minArea);
         double beta = CleanParam;
         for (int i = 0; i < n; i++)
         {
@@ -129,5 +123,40 @@ public static class Extractor
             }
         }
         return Enumerable.Range(0, n).Where(i => survives[i]).ToList();
+    }
+
+    /// <summary>
+    /// analysemthresh (analyse.c), literally: a heap of the first minarea values (filtered − threshold) in pixel
+    /// order, the next pixel only sorts it (and is skipped), later ones sift in with sep's index arithmetic; the
+    /// result is heap[0]. Pixel order here is raster order, which is lutz's for the usual compact object.
+    /// </summary>
+    private static double MThresh(int[] pixels, float[] filtered, float threshold, int minArea)
+    {
+        if (pixels.Length < minArea) return 0;
+        var heap = new float[minArea];
+        int h = minArea, t = 0;
+        foreach (int p in pixels)
+        {
+            float tpix = filtered[p] - threshold;
+            if (h > 0) heap[t++] = tpix;
+            else if (h < 0)
+            {
+                if (tpix > heap[0])
+                {
+                    heap[0] = tpix;
+                    for (int j = 0, k; (k = (j + 1) << 1) <= minArea; j = k)
+                    {
+                        int hk = k;
+                        if (k != minArea && heap[hk - 1] > heap[hk]) { hk++; k++; }
+                        hk--;
+                        if (heap[j] <= heap[hk]) break;
+                        (heap[hk], heap[j]) = (heap[j], heap[hk]);
+                    }
+                }
+            }
+            else Array.Sort(heap);
+            h--;
+        }
+        return heap[0];
     }
 }
