@@ -18,6 +18,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
 {
     private const int Galaxies = 48;
     private const ulong Seed = 14;
+    /// <summary>Each cutout is timed as its best of this many passes, on both sides (the machine may be shared).</summary>
+    private const int Passes = 3;
     private static readonly string[] RealPs1 =
     [
         "ps1_fitscut_SN2006bh_g.fits", "ps1_fitscut_SN2006bh_r.fits", "ps1_fitscut_SN2006bh_i.fits", "ps1_fitscut_SN2006bh_z.fits",
@@ -67,24 +69,23 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             }
         }
         File.WriteAllText(tmp.File("manifest.json"), JsonSerializer.Serialize(manifest));
-        var peer = PythonPeer.Run("sep_compare.py", TimeSpan.FromMinutes(5), tmp.File("manifest.json"), tmp.File("pixels.bin"), "2");
+        var peer = PythonPeer.Run("sep_compare.py", TimeSpan.FromMinutes(5), tmp.File("manifest.json"), tmp.File("pixels.bin"),
+            $"{Passes}");
         var sep = peer.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(cutouts.Count, sep.Length);
 
-        // The port, timed the same way (best of two passes, the measurement only).
+        // The port, timed the same way: each cutout's best of three passes, the measurement only.
         var ours = new TargetMeasurement[cutouts.Count];
-        double ps1Seconds = double.MaxValue;
-        for (int pass = 0; pass < 2; pass++)
-        {
-            double t = 0;
+        var best = Enumerable.Repeat(double.MaxValue, cutouts.Count).ToArray();
+        for (int pass = 0; pass < Passes; pass++)
             for (int i = 0; i < cutouts.Count; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 ours[i] = TargetPhotometry.Measure(cutouts[i].Band, cutouts[i].Pixels);
-                if (BandCatalog.Get(cutouts[i].Band).Survey == Survey.PanStarrs) t += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
-            ps1Seconds = Math.Min(ps1Seconds, t);
-        }
+        var ps1Index = Enumerable.Range(0, cutouts.Count).Where(i => BandCatalog.Get(cutouts[i].Band).Survey == Survey.PanStarrs).ToArray();
+        double ps1Seconds = ps1Index.Sum(i => best[i]);
 
         int same = 0, ps1 = 0, ps1RmsOk = 0, sameCount = 0;
         double oursDetPs1 = 0, sepDetPs1 = 0;
@@ -101,7 +102,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             var s = sep[i];
             string method = s.GetProperty("method").GetString()!;
             double sx = s.GetProperty("x").GetDouble(), sy = s.GetProperty("y").GetDouble();
-            double sFlux = s.GetProperty("flux").GetDouble(), sErr = s.GetProperty("fluxerr").GetDouble(), sRms = s.GetProperty("rms").GetDouble();
+            double sFlux = s.GetProperty("flux").GetDouble(), sErr = s.GetProperty("fluxerr").GetDouble();
+            double sRms = s.GetProperty("rms").GetDouble();
             bool ourKron = o.Method == TargetMethod.Kron;
             bool match = ourKron == (method == "kron") && Math.Abs(o.Aperture.X - sx) <= 1 && Math.Abs(o.Aperture.Y - sy) <= 1;
             if (match) same++;
@@ -136,17 +138,19 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         PythonPeer.Report(output, "sep same target", $"{same}/{cutouts.Count} = {fracSame:P2}");
         PythonPeer.Report(output, "sep detections", $"same count in {sameCount}/{cutouts.Count}; per simulated PS1 cutout " +
             $"{oursDetPs1 / ps1:F3} vs {sepDetPs1 / ps1:F3}");
-        PythonPeer.Report(output, "sep Kron flux |dF|/F", $"median {Quantile(fluxErr, 0.5):E2}, p90 {Quantile(fluxErr, 0.9):E2} (n {fluxErr.Count})");
+        PythonPeer.Report(output, "sep Kron flux |dF|/F",
+            $"median {Quantile(fluxErr, 0.5):E2}, p90 {Quantile(fluxErr, 0.9):E2} (n {fluxErr.Count})");
         PythonPeer.Report(output, "sep flux error", $"median {Quantile(errorErr, 0.5):E2}, p90 {Quantile(errorErr, 0.9):E2}");
         PythonPeer.Report(output, "sep bright PS1 (S/N>100)", $"p90 {Quantile(brightPs1, 0.9):E2} (n {brightPs1.Count})");
         PythonPeer.Report(output, "sep unWISE S/N>20", $"p90 {Quantile(brightWise, 0.9):E2} (n {brightWise.Count})");
         PythonPeer.Report(output, "sep global RMS within 1% (simulated PS1)", $"{ps1RmsOk}/{ps1}");
         PythonPeer.Report(output, "sep real PS1", $"worst RMS {realRmsWorst:P2}, worst flux {realFluxWorst:P2}");
-        int ps1Count = cutouts.Count(c => BandCatalog.Get(c.Band).Survey == Survey.PanStarrs);
-        double sepSeconds = Enumerable.Range(0, cutouts.Count).Where(i => BandCatalog.Get(cutouts[i].Band).Survey == Survey.PanStarrs)
-            .Sum(i => sep[i].GetProperty("t").GetDouble());
-        PythonPeer.Report(output, "sep speed", $"per PS1 cutout: port {1e3 * ps1Seconds / ps1Count:F2} ms, sep {1e3 * sepSeconds / ps1Count:F2} ms " +
-            "(each its best of 2 passes; sep timed by perf_counter around its calls inside Python: no interpreter start, I/O or JSON)");
+        int ps1Count = ps1Index.Length;
+        double sepSeconds = ps1Index.Sum(i => sep[i].GetProperty("t").GetDouble());
+        PythonPeer.Report(output, "sep speed",
+            $"per PS1 cutout: port {1e3 * ps1Seconds / ps1Count:F2} ms, sep {1e3 * sepSeconds / ps1Count:F2} ms " +
+            $"(each cutout's best of {Passes} passes; sep timed by perf_counter around its calls inside Python: " +
+            "no interpreter start, I/O or JSON)");
 
         Assert.True(fracSame >= 0.99, $"same target in {fracSame:P2}");
         Assert.True(Quantile(fluxErr, 0.5) <= 0.005, "median flux");

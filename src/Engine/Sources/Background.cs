@@ -78,7 +78,8 @@ public sealed class Background
     /// One mesh as backstat + backhisto + backguess: mean and σ, a second pass within ±2σ, a histogram of
     /// (step·n + 1) bins over mean ± 5σ, then the iterated 3σ-clipped histogram median/mean. (−BIG, −BIG) when bad.
     /// </summary>
-    private static (float Mode, float Sigma) MeshStatistics(ReadOnlySpan<float> image, int width, int x0, int x1, int y0, int y1, int[] histo)
+    private static (float Mode, float Sigma) MeshStatistics(ReadOnlySpan<float> image, int width, int x0, int x1, int y0, int y1,
+        int[] histo)
     {
         int size = (x1 - x0) * (y1 - y0);
         double mean = 0, sigma = 0;
@@ -162,7 +163,9 @@ public sealed class Background
             hcut = (ftemp = med + 3.0 * sig) < nlevelsm1 ? (int)(ftemp > 0.0 ? ftemp + 0.5 : ftemp - 0.5) : nlevelsm1;
         }
         float mode = Math.Abs(sig) > 0
-            ? (Math.Abs((mea - med) / sig) < ModeSkewLimit ? (float)(qzero + (2.5 * med - 1.5 * mea) * qscale) : (float)(qzero + med * qscale))
+            ? (Math.Abs((mea - med) / sig) < ModeSkewLimit
+                ? (float)(qzero + (2.5 * med - 1.5 * mea) * qscale)
+                : (float)(qzero + med * qscale))
             : (float)(qzero + mea * qscale);
         return (mode, (float)(sig * qscale));
     }

@@ -47,7 +47,9 @@ public static class Detection
         return output;
     }
 
-    /// <summary>8-connected components of the pixels (indices into a width×height grid) for which <paramref name="above"/> holds.</summary>
+    /// <summary>
+    /// 8-connected components of the pixels (indices into a width×height grid) for which <paramref name="above"/> holds.
+    /// </summary>
     public static List<int[]> Components(int width, int height, IEnumerable<int> candidates, Func<int, bool> above, int minArea)
     {
         var inSet = new HashSet<int>();

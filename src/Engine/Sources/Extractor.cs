@@ -39,7 +39,13 @@ public static class Extractor
     /// <summary>extract.h CLEAN_ZONE: neighbours farther than this × (a₁ + a₂) are not compared.</summary>
     public const double CleanZone = 10.0;
 
-    public static ExtractionResult Extract(ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings = null)
+    /// <summary>
+    /// Extracts the objects of a row-major image. With <paramref name="kronNearest"/> only the object whose centroid
+    /// is nearest that point (the first on a tie) gets its Kron radius and flux (the rest: 0 and NaN), as the
+    /// paper's target rule needs; otherwise every object does.
+    /// </summary>
+    public static ExtractionResult Extract(ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings = null,
+        (double X, double Y)? kronNearest = null)
     {
         settings ??= ExtractionSettings.Default;
         var bkg = Background.Measure(image, width, height, settings.MeshSize, settings.FilterSize);
@@ -50,7 +56,8 @@ public static class Extractor
             sub[p] = float.IsFinite(v) ? v - sub[p] : float.NaN;
         }
         float threshold = (float)(settings.ThresholdSigma * bkg.GlobalRms);
-        if (!(threshold > 0)) return new ExtractionResult(bkg, [], threshold, sub); // a blank (e.g. no-coverage) image has nothing to detect
+        // A blank (e.g. no-coverage) image has nothing to detect.
+        if (!(threshold > 0)) return new ExtractionResult(bkg, [], threshold, sub);
         var filtered = Detection.Filter(sub, width, height, Detection.DefaultKernel, Detection.DefaultKernelSize);
         var scratch = new int[width * height];
         var all = new int[width * height];
@@ -66,13 +73,26 @@ public static class Extractor
         var analysed = parts.Select(o => Moments.Analyse(o.Pixels, sub, filtered, width, threshold, o.CoreCentre)).ToList();
         var survivors = Enumerable.Range(0, parts.Count).ToList();
         if (settings.Clean) survivors = CleanSurvivors(parts, analysed, filtered, threshold, settings.MinArea);
+        int kronOnly = -1;
+        if (kronNearest is { } at)
+        {
+            double best = double.MaxValue;
+            foreach (int i in survivors)
+            {
+                var m = analysed[i].Shape;
+                double d = Math.Sqrt((m.X - at.X) * (m.X - at.X) + (m.Y - at.Y) * (m.Y - at.Y));
+                if (d < best) { best = d; kronOnly = i; }
+            }
+        }
         var objects = new List<DetectedObject>(survivors.Count);
         foreach (int i in survivors)
         {
             var m = analysed[i].Shape;
             var e = new Ellipse(m.X, m.Y, m.A, m.B, m.Theta);
-            double kron = Aperture.KronRadius(sub, width, height, e);
-            var (flux, area, _) = kron > 0 ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron)) : (double.NaN, 0, 0);
+            double kron = kronNearest is null || i == kronOnly ? Aperture.KronRadius(sub, width, height, e) : 0;
+            var (flux, area, _) = kron > 0
+                ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron))
+                : (double.NaN, 0, 0);
             objects.Add(new DetectedObject(m, analysed[i].FdPeak, threshold, kron, flux, area, parts[i].Pixels));
         }
         return new ExtractionResult(bkg, objects, threshold, sub);

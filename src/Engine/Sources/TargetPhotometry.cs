@@ -46,8 +46,8 @@ public static class TargetPhotometry
     {
         var info = BandCatalog.Get(band);
         int n = info.NativeSize;
-        var result = Extractor.Extract(image, n, n, settings);
         double centre = (n - 1) / 2.0;
+        var result = Extractor.Extract(image, n, n, settings, kronNearest: (centre, centre));
         DetectedObject? nearest = null;
         double best = double.MaxValue;
         foreach (var o in result.Objects)
