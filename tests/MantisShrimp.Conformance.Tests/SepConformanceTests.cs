@@ -26,7 +26,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         "ps1_fitscut_FRB20190608B_r.fits", "ps1_fitscut_FRB20190608B_i.fits",
     ];
 
-    private sealed record Cutout(string Name, Band Band, float[] Pixels, bool Real);
+    /// <param name="Gain">The simulator's gain (MockUniverse.Gain) for the flux error with Poisson noise; null for real files.</param>
+    private sealed record Cutout(string Name, Band Band, float[] Pixels, bool Real, double? Gain);
 
     private static List<Cutout> Cutouts(string dir)
     {
@@ -35,7 +36,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         for (int k = 0; k < Galaxies; k++)
         {
             var g = MockUniverse.Generate(k, Seed, dust, PopulationMix.Default, Cosmology.Default);
-            foreach (var b in BandCatalog.All) list.Add(new Cutout($"{g.Id}.{b.Name}", b.Band, g.Planes![b.Channel], false));
+            foreach (var b in BandCatalog.All) list.Add(new Cutout($"{g.Id}.{b.Name}", b.Band, g.Planes![b.Channel], false,
+                MockUniverse.Gain(b.Survey)));
         }
         foreach (var file in RealPs1)
         {
@@ -46,7 +48,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             var crop = new float[n * n];
             for (int y = 0; y < n; y++) img.Data.AsSpan((y0 + y) * img.Width + x0, n).CopyTo(crop.AsSpan(y * n, n));
             var band = file.EndsWith("_g.fits") ? Band.g : file.EndsWith("_r.fits") ? Band.r : file.EndsWith("_i.fits") ? Band.i : Band.z;
-            list.Add(new Cutout(file, band, crop, true));
+            list.Add(new Cutout(file, band, crop, true, null));
         }
         return list;
     }
@@ -63,7 +65,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             foreach (var c in cutouts)
             {
                 var info = BandCatalog.Get(c.Band);
-                manifest.Add(new { size = info.NativeSize, offset, radius = info.SurveyInfo.StaticApertureRadiusPx });
+                manifest.Add(new { size = info.NativeSize, offset, radius = info.SurveyInfo.StaticApertureRadiusPx, gain = c.Gain });
                 foreach (float v in c.Pixels) bin.Write(v);
                 offset += c.Pixels.Length;
             }
@@ -93,6 +95,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         var brightPs1 = new List<double>();
         var brightWise = new List<double>();
         var errorErr = new List<double>();
+        var gainErr = new List<double>();
         double realRmsWorst = 0, realFluxWorst = 0;
         var misses = new List<string>();
         for (int i = 0; i < cutouts.Count; i++)
@@ -123,6 +126,11 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             double snr = sErr > 0 ? sFlux / sErr : 0;
             fluxErr.Add(rel);
             if (sErr > 0) errorErr.Add(Math.Abs(o.FluxError - sErr) / sErr);
+            if (c.Gain is { } gain)
+            {
+                double sErrGain = s.GetProperty("fluxerr_gain").GetDouble();
+                gainErr.Add(Math.Abs(o.FluxErrorWithGain(gain) - sErrGain) / sErrGain);
+            }
             if (survey == Survey.PanStarrs && snr > 100) brightPs1.Add(rel);
             if (survey == Survey.Unwise && snr > 20) brightWise.Add(rel);
             if (c.Real)
@@ -141,6 +149,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         PythonPeer.Report(output, "sep Kron flux |dF|/F",
             $"median {Quantile(fluxErr, 0.5):E2}, p90 {Quantile(fluxErr, 0.9):E2} (n {fluxErr.Count})");
         PythonPeer.Report(output, "sep flux error", $"median {Quantile(errorErr, 0.5):E2}, p90 {Quantile(errorErr, 0.9):E2}");
+        PythonPeer.Report(output, "sep flux error with gain", $"median {Quantile(gainErr, 0.5):E2}, p90 {Quantile(gainErr, 0.9):E2}");
         PythonPeer.Report(output, "sep bright PS1 (S/N>100)", $"p90 {Quantile(brightPs1, 0.9):E2} (n {brightPs1.Count})");
         PythonPeer.Report(output, "sep unWISE S/N>20", $"p90 {Quantile(brightWise, 0.9):E2} (n {brightWise.Count})");
         PythonPeer.Report(output, "sep global RMS within 1% (simulated PS1)", $"{ps1RmsOk}/{ps1}");
@@ -159,6 +168,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         Assert.True(brightWise.Count == 0 || Quantile(brightWise, 0.9) <= 0.02, "unWISE");
         Assert.True(ps1RmsOk >= 0.99 * ps1, "global RMS");
         Assert.True(realRmsWorst <= 0.02 && realFluxWorst <= 0.01, "real PS1");
+        Assert.True(Quantile(errorErr, 0.9) <= 1e-4 && Quantile(gainErr, 0.9) <= 1e-4, "flux errors");
     }
 
     private static double Quantile(List<double> v, double q)

@@ -23,6 +23,13 @@ public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Fl
     /// </summary>
     public double FluxError => BackRms * Math.Sqrt(Area);
 
+    /// <summary>
+    /// sep's aperture error with a gain (aperture.c): σ² = RMS²·area + flux/gain when the flux is positive, i.e. the
+    /// source's Poisson noise added for a detector of <paramref name="gain"/> e⁻ per unit; gain ≤ 0 is none.
+    /// </summary>
+    public double FluxErrorWithGain(double gain) =>
+        Math.Sqrt(BackRms * (double)BackRms * Area + (gain > 0 && Flux > 0 ? Flux / gain : 0));
+
     /// <summary>Flux / <see cref="FluxError"/>; NaN when the error is 0 (a blank band, e.g. GALEX without coverage).</summary>
     public double SignalToNoise => FluxError > 0 ? Flux / FluxError : double.NaN;
 
