@@ -23,6 +23,9 @@ public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Fl
     /// </summary>
     public double FluxError => BackRms * Math.Sqrt(Area);
 
+    /// <summary>The Kron radius (in units of the isophotal ellipse) of a Kron measurement; 0 for the static aperture.</summary>
+    public double KronRadius { get; init; }
+
     /// <summary>
     /// sep's aperture error with a gain (aperture.c): σ² = RMS²·area + flux/gain when the flux is positive, i.e. the
     /// source's Poisson noise added for a detector of <paramref name="gain"/> e⁻ per unit; gain ≤ 0 is none.
@@ -65,7 +68,10 @@ public static class TargetPhotometry
         float back = result.Background.GlobalBack, rms = result.Background.GlobalRms;
         if (nearest is not null && best <= MatchRadiusPx && nearest.KronRadius > 0 && double.IsFinite(nearest.KronFlux))
             return new TargetMeasurement(band, TargetMethod.Kron, nearest.KronFlux, nearest.KronArea, nearest.KronEllipse,
-                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count);
+                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count)
+            {
+                KronRadius = nearest.KronRadius,
+            };
         var circle = Ellipse.Circle(centre, centre, info.SurveyInfo.StaticApertureRadiusPx);
         var (flux, area, _) = Aperture.SumEllipse(result.Subtracted, n, n, circle);
         return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, result.Objects.Count);
