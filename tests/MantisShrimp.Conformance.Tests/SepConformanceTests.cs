@@ -39,6 +39,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             foreach (var b in BandCatalog.All) list.Add(new Cutout($"{g.Id}.{b.Name}", b.Band, g.Planes![b.Channel], false,
                 MockUniverse.Gain(b.Survey)));
         }
+        // Large bright discs that fill a PS1 cutout (the case of issue 14: a z = 0.01 disc of 20″ = 80 px scale).
+        foreach (double scale in new[] { 10.0, 20, 40, 80 }) list.Add(new Cutout($"disc{scale}", Band.r, Disc(scale), false, 1.0));
         foreach (var file in RealPs1)
         {
             // MANTIS_REAL_CUTOUTS: for a worktree that is not beside ../shared.
@@ -51,6 +53,24 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             list.Add(new Cutout(file, band, crop, true, null));
         }
         return list;
+    }
+
+    /// <summary>An exponential disc (scale length in px, axis ratio 0.6, 30°) at the centre of a 170² cutout, sky 10, noise σ 5.</summary>
+    private static float[] Disc(double scale)
+    {
+        const int n = 170;
+        var image = new float[n * n];
+        var rng = new MantisShrimp.Engine.Common.SplitMix64((ulong)scale);
+        double c = Math.Cos(Math.PI / 6), s = Math.Sin(Math.PI / 6), centre = (n - 1) / 2.0;
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+            {
+                double dx = x - centre, dy = y - centre, u = (c * dx + s * dy) / scale, v = (-s * dx + c * dy) / (0.6 * scale);
+                double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+                double noise = 5 * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                image[y * n + x] = (float)(10 + 400 * Math.Exp(-Math.Sqrt(u * u + v * v)) + noise);
+            }
+        return image;
     }
 
     [Fact]
@@ -133,6 +153,8 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             }
             if (survey == Survey.PanStarrs && snr > 100) brightPs1.Add(rel);
             if (survey == Survey.Unwise && snr > 20) brightWise.Add(rel);
+            if (c.Name.StartsWith("disc"))
+                PythonPeer.Report(output, "sep large disc", $"{c.Name}: rms {o.BackRms:G5} vs {sRms:G5}, flux {o.Flux:G6} vs {sFlux:G6}");
             if (c.Real)
             {
                 realRmsWorst = Math.Max(realRmsWorst, rmsRel);
