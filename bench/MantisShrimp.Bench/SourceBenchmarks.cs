@@ -23,7 +23,10 @@ public class SourceBenchmarks
         string dir = Path.Combine(Path.GetTempPath(), "mantis-srcbench-" + Guid.NewGuid().ToString("N")[..8]);
         DustMaps dust = DustSky.WriteMaps(Path.Combine(dir, "dust"), 64);
         for (int k = 0; k < 64; k++)
-            _cutouts.Add(MockUniverse.Generate(k, 1, dust, PopulationMix.Default, Cosmology.Default).Planes![BandCatalog.Get(Band.r).Channel]);
+        {
+            var g = MockUniverse.Generate(k, 1, dust, PopulationMix.Default, Cosmology.Default);
+            _cutouts.Add(g.Planes![BandCatalog.Get(Band.r).Channel]);
+        }
         Directory.Delete(dir, true);
     }
 

@@ -55,7 +55,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         return list;
     }
 
-    /// <summary>An exponential disc (scale length in px, axis ratio 0.6, 30°) at the centre of a 170² cutout, sky 10, noise σ 5.</summary>
+    /// <summary>An exponential disc (scale length in px, axis ratio 0.6, 30°) centred in a 170² cutout, sky 10, noise σ 5.</summary>
     private static float[] Disc(double scale)
     {
         const int n = 170;

@@ -111,5 +111,6 @@ public static class PhotometryTable
         w.Write(e.X); w.Write(e.Y); w.Write(e.A); w.Write(e.B); w.Write(e.Theta);
     }
 
-    private static Ellipse ReadEllipse(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+    private static Ellipse ReadEllipse(BinaryReader r) =>
+        new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
 }
