@@ -41,6 +41,7 @@ public static class Program
         var context = new CommandContext(stdout, stderr);
         root.Subcommands.Add(IngestCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(PhotometryCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));

@@ -158,4 +158,15 @@ public class SourceExtractionTests
         var o = Assert.Single(Extractor.Extract(image, 170, 170).Objects);
         Assert.InRange(o.KronFlux / 20000, 0.98, 1.02);
     }
+
+    [Fact]
+    public void Moments_of_an_object_without_positive_flux_are_geometric()
+    {
+        // Issue 13: the fallback's weights were 0, so x2 came out as the single-pixel 1/12 alone.
+        var image = new float[] { -1, -2, -1, -3, -1, 0, 0, 0, 0, 0 };
+        var m = Moments.Measure([0, 1, 2, 3, 4], image, 5);
+        Assert.Equal(2.0, m.X, 12);
+        Assert.Equal(2.0 + 1.0 / 12, m.X2, 12); // variance of 0..4, plus the guard for a zero-height line
+        Assert.Equal(-8.0, m.Flux, 12);
+    }
 }

@@ -84,4 +84,24 @@ public class CliTests
         Assert.True((double)json["inference_samples_per_s"]! > 0);
         Assert.Equal("9x120x120", (string?)json["input_shapes"]![0]);
     }
+
+    [Fact]
+    public void Photometry_adds_the_table_to_a_shard_set_without_one()
+    {
+        using var tmp = new TempDir();
+        string cutouts = tmp.File("cutouts");
+        Directory.CreateDirectory(cutouts);
+        SampleFiles.Write(cutouts, "gal1", 150.1, 2.2, seed: 1);
+        string catalog = SampleFiles.Catalog(tmp.File("cat.csv"), [("gal1", 150.1, 2.2, 0.5)]);
+        Assert.Equal(0, Run("ingest", "--catalog", catalog, "--cutouts", cutouts, "--out", tmp.File("shards"), "--chunks", "1", "--quiet").Code);
+        var tables = Directory.GetFiles(tmp.File("shards"), "*.photometry");
+        Assert.NotEmpty(tables); // ingest measured it
+        var bytes = tables.ToDictionary(t => t, File.ReadAllBytes);
+        foreach (var t in tables) File.Delete(t);
+        var (code, output, _) = Run("photometry", tmp.File("shards"));
+        Assert.Equal(0, code);
+        Assert.Contains("measured 1 records", output);
+        foreach (var (t, b) in bytes) Assert.Equal(b, File.ReadAllBytes(t)); // the same table again
+        Assert.Contains("measured 0 records", Run("photometry", tmp.File("shards")).Out); // nothing left to do
+    }
 }

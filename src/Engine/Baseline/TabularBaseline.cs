@@ -36,7 +36,7 @@ public static class TabularBaseline
     public static float[] Features(ShardSet set, RecordRef r)
     {
         var shard = set.Shards[r.Shard];
-        var targets = TargetPhotometry.MeasureSample(shard.Pixels(r.Slot));
+        var targets = PhotometryTable.Of(set, r);
         var f = new float[FeatureCount];
         for (int b = 0; b < BandCatalog.BandCount; b++)
         {

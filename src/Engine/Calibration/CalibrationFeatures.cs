@@ -40,9 +40,12 @@ public static class CalibrationFeatures
     }
 
     /// <summary>Features of one raw sample (native pixels of the 9 bands in channel order).</summary>
-    public static float[] FromSample(ReadOnlySpan<float> samplePixels, float ebvCsfd, float ebvPlanck)
+    public static float[] FromSample(ReadOnlySpan<float> samplePixels, float ebvCsfd, float ebvPlanck) =>
+        FromTargets(TargetPhotometry.MeasureSample(samplePixels), ebvCsfd, ebvPlanck);
+
+    /// <summary>Features of measured targets (9 bands, channel order).</summary>
+    public static float[] FromTargets(IReadOnlyList<TargetMeasurement> targets, float ebvCsfd, float ebvPlanck)
     {
-        var targets = TargetPhotometry.MeasureSample(samplePixels);
         var lup = targets.Select(t => double.IsFinite(t.Flux) ? t.Luptitude : 0.0).ToArray();
         return FromLuptitudes(lup, ebvCsfd, ebvPlanck);
     }
@@ -58,7 +61,7 @@ public static class RecordFeatures
         {
             var shard = set.Shards[records[i].Shard];
             ref readonly var h = ref shard.Header(records[i].Slot);
-            result[i] = CalibrationFeatures.FromSample(shard.Pixels(records[i].Slot), h.EbvCsfd, h.EbvPlanck);
+            result[i] = CalibrationFeatures.FromTargets(Data.PhotometryTable.Of(set, records[i]), h.EbvCsfd, h.EbvPlanck);
         });
         return result;
     }

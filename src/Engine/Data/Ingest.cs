@@ -187,6 +187,8 @@ public static class Ingest
             Shards = shards.ToArray(),
         };
         WriteAtomic(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
+        progress.Message("measuring target photometry");
+        using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism, cancel); // once, for every consumer
         Directory.Delete(work, recursive: true);
         return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
     }

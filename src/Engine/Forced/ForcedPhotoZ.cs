@@ -100,11 +100,15 @@ public sealed class ForcedPhotoZ : IDisposable
         var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
         // The S/N (≈ 4 ms of source extraction) is measured here, while the batch runs, not on the network's thread.
-        double snrR = Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
+        // One extraction per position: all 9 bands when the calibration needs them (r's S/N among them), else r alone.
+        var targets = calibrate ? Sources.TargetPhotometry.MeasureSample(sample.Pixels) : null;
+        double snrR = targets is not null
+            ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
+            : Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
         var probabilities = await done.Task.WaitAsync(cancel);
         if (calibrate)
         {
-            var features = CalibrationFeatures.FromSample(sample.Pixels, csfd, planck);
+            var features = CalibrationFeatures.FromTargets(targets!, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
         return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR);

@@ -157,10 +157,10 @@ public static class Scorer
 
     private static string[] SignalToNoise(ShardSet set, RecordRef record, IReadOnlyList<Band> bands)
     {
-        var pixels = set.Shards[record.Shard].Pixels(record.Slot);
+        var targets = PhotometryTable.Of(set, record);
         var values = new string[bands.Count];
         for (int b = 0; b < bands.Count; b++)
-            values[b] = Sources.TargetPhotometry.SignalToNoise(pixels, bands[b]).ToString("0.###", CultureInfo.InvariantCulture);
+            values[b] = targets[BandCatalog.Get(bands[b]).Channel].SignalToNoise.ToString("0.###", CultureInfo.InvariantCulture);
         return values;
     }
 

@@ -16,39 +16,40 @@ public static class Detection
     public const int MinArea = 5;
 
     /// <summary>
-    /// Convolution with a kernel normalised to unit sum; at the border and around invalid (NaN) pixels the weights
-    /// of the pixels that exist are renormalised, so a flat image stays flat. Invalid pixels stay NaN.
+    /// Convolution as sep's convolve (convolve.c): the kernel is normalised by the sum of its absolute values
+    /// (sep_extract), the image is zero beyond its edges (the kernel is cut off, not renormalised), and invalid
+    /// (NaN) pixels count as 0, as sep's masked pixels do (apply_mask_line). Invalid pixels stay NaN.
     /// </summary>
     public static float[] Filter(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> kernel, int kernelSize)
     {
         int r = kernelSize / 2;
+        float norm = 0;
+        foreach (float k in kernel) norm += Math.Abs(k);
+        Span<float> conv = stackalloc float[kernel.Length];
+        for (int i = 0; i < kernel.Length; i++) conv[i] = kernel[i] / norm;
+        var clean = new float[width * height];
+        for (int p = 0; p < clean.Length; p++) clean[p] = float.IsFinite(image[p]) ? image[p] : 0f;
         var output = new float[width * height];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
+        for (int cy = 0; cy < kernelSize; cy++)
+            for (int cx = 0; cx < kernelSize; cx++)
             {
-                if (!float.IsFinite(image[y * width + x])) { output[y * width + x] = float.NaN; continue; }
-                double sum = 0, weight = 0;
-                for (int dy = -r; dy <= r; dy++)
+                float w = conv[cy * kernelSize + cx];
+                int dy = cy - r, dx = cx - r;
+                int xs = Math.Max(0, -dx), xe = Math.Min(width, width - dx);
+                for (int y = Math.Max(0, -dy); y < Math.Min(height, height - dy); y++)
                 {
-                    int yy = y + dy;
-                    if ((uint)yy >= (uint)height) continue;
-                    for (int dx = -r; dx <= r; dx++)
-                    {
-                        int xx = x + dx;
-                        if ((uint)xx >= (uint)width) continue;
-                        float v = image[yy * width + xx];
-                        if (!float.IsFinite(v)) continue;
-                        float w = kernel[(dy + r) * kernelSize + dx + r];
-                        sum += w * v;
-                        weight += w;
-                    }
+                    var src = clean.AsSpan((y + dy) * width + dx + xs, xe - xs);
+                    var dst = output.AsSpan(y * width + xs, xe - xs);
+                    for (int i = 0; i < dst.Length; i++) dst[i] += w * src[i];
                 }
-                output[y * width + x] = weight > 0 ? (float)(sum / weight) : 0f;
             }
+        for (int p = 0; p < output.Length; p++) if (!float.IsFinite(image[p])) output[p] = float.NaN;
         return output;
     }
 
-    /// <summary>8-connected components of the pixels (indices into a width×height grid) for which <paramref name="above"/> holds.</summary>
+    /// <summary>
+    /// 8-connected components of the pixels (indices into a width×height grid) for which <paramref name="above"/> holds.
+    /// </summary>
     public static List<int[]> Components(int width, int height, IEnumerable<int> candidates, Func<int, bool> above, int minArea)
     {
         var inSet = new HashSet<int>();
@@ -85,6 +86,48 @@ public static class Detection
                 result.Add(arr);
             }
         }
+        return result;
+    }
+
+    /// <summary>
+    /// 8-connected components of the <paramref name="candidates"/> whose value is above <paramref name="threshold"/>
+    /// (sep's lutz: value &gt; thresh), each with at least <paramref name="minArea"/> pixels, in raster order of their
+    /// first pixel; members sorted. <paramref name="scratch"/> is a width×height array of zeros, left as found.
+    /// </summary>
+    public static List<int[]> Components(int width, int height, ReadOnlySpan<int> candidates, float[] values, float threshold, int minArea,
+        int[] scratch)
+    {
+        const int Above = 1, Seen = 2;
+        foreach (int p in candidates) if (values[p] > threshold) scratch[p] = Above;
+        var result = new List<int[]>();
+        var stack = new Stack<int>();
+        var members = new List<int>();
+        foreach (int start in candidates)
+        {
+            if (scratch[start] != Above) continue;
+            members.Clear();
+            scratch[start] = Seen;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int p = stack.Pop();
+                members.Add(p);
+                int px = p % width, py = p / width;
+                for (int yy = Math.Max(0, py - 1); yy <= Math.Min(height - 1, py + 1); yy++)
+                    for (int xx = Math.Max(0, px - 1); xx <= Math.Min(width - 1, px + 1); xx++)
+                    {
+                        int q = yy * width + xx;
+                        if (scratch[q] == Above) { scratch[q] = Seen; stack.Push(q); }
+                    }
+            }
+            if (members.Count >= minArea)
+            {
+                var arr = members.ToArray();
+                Array.Sort(arr);
+                result.Add(arr);
+            }
+        }
+        foreach (int p in candidates) scratch[p] = 0;
         return result;
     }
 }

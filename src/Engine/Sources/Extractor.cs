@@ -28,91 +28,155 @@ public sealed record ExtractionSettings
 }
 
 /// <summary>
-/// Source extraction (sep's <c>Background</c> + <c>extract</c> + <c>kron_radius</c>): background mesh, detection at
-/// kσ of the global RMS on the filtered image, deblending, cleaning, moments and Kron photometry.
+/// Source extraction as sep 1.2 (<c>Background</c> + <c>extract</c> + <c>kron_radius</c>): background mesh,
+/// detection at kσ of the global RMS on the filtered image (extract.c, lutz.c), deblending (deblend.c), cleaning
+/// (extract.c's clean with CLEAN_PARAM), moments weighted by the filtered values (analyse.c) and Kron photometry.
 /// </summary>
 public static class Extractor
 {
-    /// <summary>Cleaning: a neighbour's Moffat profile uses this β (an approximation of Source Extractor's CLEAN_PARAM = 1 model).</summary>
-    public const double CleanMoffatBeta = 3.0;
-    /// <summary>An object is merged into a brighter neighbour whose profile predicts at least this fraction of its flux.</summary>
-    public const double CleanFluxFraction = 0.5;
+    /// <summary>sep's default clean_param (Source Extractor's CLEAN_PARAM): the Moffat β of the cleaning model.</summary>
+    public const double CleanParam = 1.0;
+    /// <summary>extract.h CLEAN_ZONE: neighbours farther than this × (a₁ + a₂) are not compared.</summary>
+    public const double CleanZone = 10.0;
 
-    public static ExtractionResult Extract(ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings = null)
+    /// <summary>
+    /// Extracts the objects of a row-major image. With <paramref name="kronNearest"/> only the object whose centroid
+    /// is nearest that point (the first on a tie) gets its Kron radius and flux (the rest: 0 and NaN), as the
+    /// paper's target rule needs; otherwise every object does.
+    /// </summary>
+    public static ExtractionResult Extract(ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings = null,
+        (double X, double Y)? kronNearest = null)
     {
         settings ??= ExtractionSettings.Default;
         var bkg = Background.Measure(image, width, height, settings.MeshSize, settings.FilterSize);
-        var sub = new float[width * height];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-            {
-                float v = image[y * width + x];
-                sub[y * width + x] = float.IsFinite(v) ? v - bkg.BackAt(x, y) : float.NaN;
-            }
-        float threshold = (float)(settings.ThresholdSigma * bkg.GlobalRms);
-        if (!(threshold > 0)) return new ExtractionResult(bkg, [], threshold, sub); // a blank (e.g. no-coverage) image has nothing to detect
-        var filtered = Detection.Filter(sub, width, height, Detection.DefaultKernel, Detection.DefaultKernelSize);
-        var components = Detection.Components(width, height, Enumerable.Range(0, width * height), p => filtered[p] > threshold, settings.MinArea);
-        var parts = new List<(int[] Pixels, float Threshold)>();
-        foreach (var c in components)
-            parts.AddRange(Deblend.Split(c, filtered, width, height, threshold, settings.MinArea, settings.DeblendLevels, settings.DeblendContrast));
-        if (settings.Clean) parts = CleanSpurious(parts, filtered, width);
-        var objects = new List<DetectedObject>(parts.Count);
-        foreach (var (pixels, t) in parts)
+        var sub = bkg.Map();
+        for (int p = 0; p < sub.Length; p++)
         {
-            var m = Moments.Measure(pixels, sub, width);
+            float v = image[p];
+            sub[p] = float.IsFinite(v) ? v - sub[p] : float.NaN;
+        }
+        float threshold = (float)(settings.ThresholdSigma * bkg.GlobalRms);
+        // A blank (e.g. no-coverage) image has nothing to detect.
+        if (!(threshold > 0)) return new ExtractionResult(bkg, [], threshold, sub);
+        var filtered = Detection.Filter(sub, width, height, Detection.DefaultKernel, Detection.DefaultKernelSize);
+        var scratch = new int[width * height];
+        var all = new int[width * height];
+        for (int p = 0; p < all.Length; p++) all[p] = p;
+        var components = Detection.Components(width, height, all, filtered, threshold, settings.MinArea, scratch);
+        // lutz hands objects over as the scan completes them: by their last row, then column.
+        components.Sort((a, b) => a[^1].CompareTo(b[^1]));
+        uint randSeed = 1; // extract.c: randseed = 1 at the start of every sep_extract
+        var parts = new List<DeblendedObject>();
+        foreach (var c in components)
+            parts.AddRange(Deblend.Split(c, sub, filtered, width, height, threshold, ref randSeed, scratch, settings.MinArea,
+                settings.DeblendLevels, settings.DeblendContrast));
+        var analysed = parts.Select(o => Moments.Analyse(o.Pixels, sub, filtered, width, threshold, o.CoreCentre)).ToList();
+        var survivors = Enumerable.Range(0, parts.Count).ToList();
+        if (settings.Clean) survivors = CleanSurvivors(parts, analysed, filtered, threshold, settings.MinArea);
+        int kronOnly = -1;
+        if (kronNearest is { } at)
+        {
+            double best = double.MaxValue;
+            foreach (int i in survivors)
+            {
+                var m = analysed[i].Shape;
+                double d = Math.Sqrt((m.X - at.X) * (m.X - at.X) + (m.Y - at.Y) * (m.Y - at.Y));
+                if (d < best) { best = d; kronOnly = i; }
+            }
+        }
+        var objects = new List<DetectedObject>(survivors.Count);
+        foreach (int i in survivors)
+        {
+            var m = analysed[i].Shape;
             var e = new Ellipse(m.X, m.Y, m.A, m.B, m.Theta);
-            double kron = Aperture.KronRadius(sub, width, height, e);
-            var (flux, area, _) = kron > 0 ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron)) : (double.NaN, 0, 0);
-            objects.Add(new DetectedObject(m, pixels.Max(p => filtered[p]), t, kron, flux, area, pixels));
+            double kron = kronNearest is null || i == kronOnly ? Aperture.KronRadius(sub, width, height, e) : 0;
+            var (flux, area, _) = kron > 0
+                ? Aperture.SumEllipse(sub, width, height, e.Scaled(Aperture.KronFactor * kron))
+                : (double.NaN, 0, 0);
+            objects.Add(new DetectedObject(m, analysed[i].FdPeak, threshold, kron, flux, area, parts[i].Pixels));
         }
         return new ExtractionResult(bkg, objects, threshold, sub);
     }
 
     /// <summary>
-    /// Merges spurious detections in the wings of brighter objects (the purpose of sep's clean = True):
-    /// object i goes into brighter neighbour j when j's Moffat profile (peak, second-moment ellipse, β =
-    /// <see cref="CleanMoffatBeta"/>) predicts at least <see cref="CleanFluxFraction"/> of i's flux over i's pixels.
+    /// sep's clean: object i is removed when a brighter (fdflux) neighbour within CLEAN_ZONE × (a₁ + a₂)
+    /// predicts more than i's mthresh (its minarea-th brightest filtered pixel above threshold) at i's centre from
+    /// the Moffat model amp·(1 + α r²)^−β, with β = <see cref="CleanParam"/> and amp, α from the neighbour's
+    /// filtered flux, isophotal area and ellipse. Removed objects are dropped, not merged (sep 1.2).
     /// </summary>
-    private static List<(int[] Pixels, float Threshold)> CleanSpurious(List<(int[] Pixels, float Threshold)> parts, float[] filtered, int width)
+    private static List<int> CleanSurvivors(List<DeblendedObject> parts, List<(Moments Shape, double FdFlux, float FdPeak, float DPeak,
+        double AbCor)> info, float[] filtered, float threshold, int minArea)
     {
-        if (parts.Count < 2) return parts;
-        var info = parts.Select(p => (M: Moments.Measure(p.Pixels, filtered, width), Peak: p.Pixels.Max(q => filtered[q]))).ToArray();
-        var target = Enumerable.Range(0, parts.Count).ToArray();
-        var order = Enumerable.Range(0, parts.Count).OrderBy(i => info[i].Peak).ToArray(); // faintest first
-        foreach (int i in order)
+        int n = parts.Count;
+        var survives = Enumerable.Repeat(true, n).ToArray();
+        var mthresh = new double[n];
+        for (int i = 0; i < n; i++) mthresh[i] = MThresh(parts[i].Pixels, filtered, threshold, minArea);
+        double beta = CleanParam;
+        for (int i = 0; i < n; i++)
         {
-            double own = parts[i].Pixels.Sum(p => Math.Max(filtered[p], 0f));
-            for (int j = 0; j < parts.Count; j++)
+            if (!survives[i]) continue;
+            var (o1, f1, _, _, ab1) = info[i];
+            double unitareain = Math.PI * o1.A * o1.B;
+            double ampin = f1 / (2 * unitareain * ab1);
+            double alphain = (Math.Pow(ampin / threshold, 1.0 / beta) - 1) * unitareain / parts[i].Pixels.Length;
+            for (int j = i + 1; j < n; j++)
             {
-                if (j == i || info[j].Peak <= info[i].Peak || target[j] != j) continue;
-                var (m, peak) = info[j];
-                double predicted = 0;
-                foreach (int p in parts[i].Pixels)
+                if (!survives[j]) continue;
+                var (o2, f2, _, _, ab2) = info[j];
+                float dx = (float)(o1.X - o2.X), dy = (float)(o1.Y - o2.Y);
+                float rlim = (float)(o1.A + o2.A);
+                rlim *= rlim;
+                if (dx * dx + dy * dy > rlim * CleanZone * CleanZone) continue;
+                if (f2 < f1)
                 {
-                    double dx = p % width - m.X, dy = p / width - m.Y;
-                    predicted += peak * Math.Pow(1 + m.Cxx * dx * dx + m.Cyy * dy * dy + m.Cxy * dx * dy, -CleanMoffatBeta);
+                    double val = 1 + alphain * (o1.Cxx * dx * dx + o1.Cyy * dy * dy + o1.Cxy * dx * dy);
+                    if (val > 1.0 && (float)(val < 1e10 ? ampin * Math.Pow(val, -beta) : 0.0) > mthresh[j]) survives[j] = false;
                 }
-                if (predicted >= CleanFluxFraction * own) { target[i] = j; break; }
+                else
+                {
+                    double unitarea = Math.PI * o2.A * o2.B;
+                    double amp = f2 / (2 * unitarea * ab2);
+                    double alpha = (Math.Pow(amp / threshold, 1.0 / beta) - 1) * unitarea / parts[j].Pixels.Length;
+                    double val = 1 + alpha * (o2.Cxx * dx * dx + o2.Cyy * dy * dy + o2.Cxy * dx * dy);
+                    if (val > 1.0 && (float)(val < 1e10 ? amp * Math.Pow(val, -beta) : 0.0) > mthresh[i]) survives[i] = false;
+                }
             }
         }
-        var merged = new List<(int[] Pixels, float Threshold)>();
-        for (int j = 0; j < parts.Count; j++)
-        {
-            if (target[j] != j) continue;
-            var pixels = new List<int>(parts[j].Pixels);
-            for (int i = 0; i < parts.Count; i++)
-                if (i != j && Root(target, i) == j) pixels.AddRange(parts[i].Pixels);
-            var arr = pixels.ToArray();
-            Array.Sort(arr);
-            merged.Add((arr, parts[j].Threshold));
-        }
-        return merged;
+        return Enumerable.Range(0, n).Where(i => survives[i]).ToList();
     }
 
-    private static int Root(int[] target, int i)
+    /// <summary>
+    /// analysemthresh (analyse.c), literally: a heap of the first minarea values (filtered − threshold) in pixel
+    /// order, the next pixel only sorts it (and is skipped), later ones sift in with sep's index arithmetic; the
+    /// result is heap[0]. Pixel order here is raster order, which is lutz's for the usual compact object.
+    /// </summary>
+    private static double MThresh(int[] pixels, float[] filtered, float threshold, int minArea)
     {
-        while (target[i] != i) i = target[i];
-        return i;
+        if (pixels.Length < minArea) return 0;
+        var heap = new float[minArea];
+        int h = minArea, t = 0;
+        foreach (int p in pixels)
+        {
+            float tpix = filtered[p] - threshold;
+            if (h > 0) heap[t++] = tpix;
+            else if (h < 0)
+            {
+                if (tpix > heap[0])
+                {
+                    heap[0] = tpix;
+                    for (int j = 0, k; (k = (j + 1) << 1) <= minArea; j = k)
+                    {
+                        int hk = k;
+                        if (k != minArea && heap[hk - 1] > heap[hk]) { hk++; k++; }
+                        hk--;
+                        if (heap[j] <= heap[hk]) break;
+                        (heap[hk], heap[j]) = (heap[j], heap[hk]);
+                    }
+                }
+            }
+            else Array.Sort(heap);
+            h--;
+        }
+        return heap[0];
     }
 }

@@ -23,6 +23,16 @@ public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Fl
     /// </summary>
     public double FluxError => BackRms * Math.Sqrt(Area);
 
+    /// <summary>The Kron radius (in units of the isophotal ellipse) of a Kron measurement; 0 for the static aperture.</summary>
+    public double KronRadius { get; init; }
+
+    /// <summary>
+    /// sep's aperture error with a gain (aperture.c): σ² = RMS²·area + flux/gain when the flux is positive, i.e. the
+    /// source's Poisson noise added for a detector of <paramref name="gain"/> e⁻ per unit; gain ≤ 0 is none.
+    /// </summary>
+    public double FluxErrorWithGain(double gain) =>
+        Math.Sqrt(BackRms * (double)BackRms * Area + (gain > 0 && Flux > 0 ? Flux / gain : 0));
+
     /// <summary>Flux / <see cref="FluxError"/>; NaN when the error is 0 (a blank band, e.g. GALEX without coverage).</summary>
     public double SignalToNoise => FluxError > 0 ? Flux / FluxError : double.NaN;
 
@@ -46,8 +56,8 @@ public static class TargetPhotometry
     {
         var info = BandCatalog.Get(band);
         int n = info.NativeSize;
-        var result = Extractor.Extract(image, n, n, settings);
         double centre = (n - 1) / 2.0;
+        var result = Extractor.Extract(image, n, n, settings, kronNearest: (centre, centre));
         DetectedObject? nearest = null;
         double best = double.MaxValue;
         foreach (var o in result.Objects)
@@ -58,7 +68,10 @@ public static class TargetPhotometry
         float back = result.Background.GlobalBack, rms = result.Background.GlobalRms;
         if (nearest is not null && best <= MatchRadiusPx && nearest.KronRadius > 0 && double.IsFinite(nearest.KronFlux))
             return new TargetMeasurement(band, TargetMethod.Kron, nearest.KronFlux, nearest.KronArea, nearest.KronEllipse,
-                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count);
+                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count)
+            {
+                KronRadius = nearest.KronRadius,
+            };
         var circle = Ellipse.Circle(centre, centre, info.SurveyInfo.StaticApertureRadiusPx);
         var (flux, area, _) = Aperture.SumEllipse(result.Subtracted, n, n, circle);
         return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, result.Objects.Count);
