@@ -69,7 +69,7 @@ public sealed class ShapleyEvaluator : IDisposable
         _device = device;
         _options = options ?? new ShapleyEvaluatorOptions();
         _modelMask = BandSets.Channels(model.Config.Bands).Aggregate(0, (m, c) => m | 1 << (int)c);
-        _zCentres = tensor(Enumerable.Range(0, model.Config.Classes).Select(k => (float)RedshiftGrid.Centre(k)).ToArray(), device: device);
+        _zCentres = tensor(Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes).Select(c => (float)c).ToArray(), device: device);
         model.eval();
     }
 
