@@ -64,7 +64,7 @@ public sealed class ForcedPhotoZ : IDisposable
     private readonly Device _device;
     private readonly ICutoutSource _source;
     private readonly DustSource _dust;
-    private readonly CalPit? _calibration;
+    private readonly IRecalibrator? _calibration;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly Thread _worker;
     private readonly InputLayout _layout;
@@ -74,7 +74,7 @@ public sealed class ForcedPhotoZ : IDisposable
 
     private sealed record Pending(CutoutSample Sample, float EbvCsfd, float EbvPlanck, TaskCompletionSource<float[]> Done);
 
-    public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, CalPit? calibration = null)
+    public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, IRecalibrator? calibration = null)
     {
         _model = model;
         _device = device;

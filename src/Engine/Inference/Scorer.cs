@@ -41,7 +41,7 @@ public static class Scorer
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
-        using var calibration = o.Calibration is null ? null : Calibration.CalPit.Load(o.Calibration);
+        using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
         var mpi = Distributed.MpiSession.Current;
         var records = SequentialSampler.Records(set, o.Split);
         var (start, end) = mpi.Share(records.Length);
