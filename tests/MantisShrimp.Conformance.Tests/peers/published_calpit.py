@@ -2,7 +2,7 @@
 CalPit.transform written out in PyTorch + scipy (the calpit package is not installed), with pipeline.get_feature_vector's
 features and the fitting notebook's PDF smoothing.
 
-usage: published_calpit.py OUTDIR HIDDEN SEED N
+usage: published_calpit.py OUTDIR HIDDEN SEED N [--std-only]
 Writes OUTDIR/calpit_checkpoint.pt (torch.save of a random MonotonicNN(84, [HIDDEN]*4, sigmoid=True) state dict),
 calpit_mean.npy (float32), calpit_std.npy (float64), inputs lupt.npy (N x 9 luptitudes, NUV first as extract_magnitude
 orders them), ebv.npy (N x 2), probs.npy (N x 400 class probabilities), and the recalibrated class probabilities
@@ -139,12 +139,12 @@ np.save(os.path.join(out, "ebv.npy"), ebv.astype(np.float32))
 np.save(os.path.join(out, "probs.npy"), probs)
 y_grid = np.linspace(0, 1.6, 400)
 f = features(lupt.astype(np.float32).astype(np.float64), ebv.astype(np.float32).astype(np.float64))
-for name, divisor in [("std", std), ("mean", mean)]:
+for name, divisor in [("std", std), ("mean", mean)][:1 if "--std-only" in sys.argv else 2]:
     x = ((f - mean) / divisor) / 3
     p = probs.astype(np.float64)
     cde = (p + 1e-2) / np.sum(p + 1e-2, axis=1)[:, None]  # NOTEBOOKS/GettingCalpitToWork.ipynb
     for row in cde:
         normalize(row, y_grid)
     new = transform(model, x, cde, y_grid)
-    np.save(os.path.join(out, f"out_{name}.npy"), new / np.sum(new, 1)[:, None])
+    np.save(os.path.join(out, f"out_{name}.npy"), np.ascontiguousarray(new / np.sum(new, 1)[:, None]))
 print(json.dumps({"parameters": sum(p.numel() for p in model.parameters()), "galaxies": n}))
