@@ -22,7 +22,8 @@ public sealed class PublishedCalPitTests(ITestOutputHelper output)
         string dir = Path.Combine(Path.GetTempPath(), "mantis-calpit-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            PythonPeer.Run("published_calpit.py", TimeSpan.FromMinutes(8), dir, hidden.ToString(), "4", galaxies.ToString(), bothScalings ? "" : "--std-only");
+            PythonPeer.Run("published_calpit.py", TimeSpan.FromMinutes(8), dir, hidden.ToString(), "4", galaxies.ToString(), bothScalings
+                ? "" : "--std-only");
             var lupt = NpyReader.Read(Path.Combine(dir, "lupt.npy")).Values;
             var ebv = NpyReader.Read(Path.Combine(dir, "ebv.npy")).Values;
             var probs = NpyReader.Read(Path.Combine(dir, "probs.npy")).Values;
@@ -36,14 +37,16 @@ public sealed class PublishedCalPitTests(ITestOutputHelper output)
                 features.Add(CalibrationFeatures.FromLuptitudes(engine, (float)ebv[2 * i], (float)ebv[2 * i + 1]));
                 p.Add(probs.AsSpan(i * 400, 400).ToArray().Select(v => (float)v).ToArray());
             }
-            string[] common = ["import-calibration", "--checkpoint", Path.Combine(dir, "calpit_checkpoint.pt"), "--mean", Path.Combine(dir, "calpit_mean.npy"),
+            string[] common = ["import-calibration", "--checkpoint", Path.Combine(dir, "calpit_checkpoint.pt"), "--mean", Path.Combine(dir,
+                "calpit_mean.npy"),
                 "--std", Path.Combine(dir, "calpit_std.npy")];
             double worst = 0, modesDiffer = 0;
             foreach (var (mode, flag) in new[] { ("std", (string?)null), ("mean", "--std-from-mean") }.Take(bothScalings ? 2 : 1))
             {
                 string calib = Path.Combine(dir, "calib-" + mode);
                 var err = new StringWriter();
-                Assert.Equal(0, Host.Program.Run([.. common, .. flag is null ? Array.Empty<string>() : [flag], "--out", calib], TextWriter.Null, err));
+                Assert.Equal(0, Host.Program.Run([.. common, .. flag is null ? Array.Empty<string>() : [flag], "--out", calib],
+                    TextWriter.Null, err));
                 Assert.Equal(flag is not null, err.ToString().Contains("warning", StringComparison.Ordinal));
                 using var recalibrator = Recalibrators.Load(calib);
                 var ours = recalibrator.Recalibrate(p, features);
@@ -57,9 +60,11 @@ public sealed class PublishedCalPitTests(ITestOutputHelper output)
                         modesDiffer = Math.Max(modesDiffer, Math.Abs(ours[i][k] - p[i][k]));
                     }
             }
-            Assert.True(modesDiffer > 100 * MaxPdfDiff, $"recalibration barely moved the PDFs ({modesDiffer:G3}): the check would not see a wrong calibration");
+            Assert.True(modesDiffer > 100 * MaxPdfDiff,
+                $"recalibration barely moved the PDFs ({modesDiffer:G3}): the check would not see a wrong calibration");
             PythonPeer.Report(output, $"published CalPIT (hidden {hidden}) vs PyTorch CalPit.transform",
-                $"{galaxies} galaxies × {(bothScalings ? 2 : 1)} feature scaling(s), max |Δp| = {worst:G3} (recalibration moved p by up to {modesDiffer:G3})");
+                $"{galaxies} galaxies × {(bothScalings ? 2 : 1)} feature scaling(s), max |Δp| = {worst:G3}"
+                + $" (recalibration moved p by up to {modesDiffer:G3})");
         }
         finally
         {

@@ -27,11 +27,13 @@ public sealed class PublishedModelTests(ITestOutputHelper output)
         var sim = Simulate(work.Dir, 14);
         var model = Path.Combine(work.Dir, "atto.pt");
         var written = PythonPeer.Run("published_model.py", "write", "atto", "11", model, "--ddp");
-        Assert.Equal(0, Mantis(out var log, "import-weights", "--weights", model, "--out", Path.Combine(work.Dir, "atto.ckpt"))); // --layout auto
+        Assert.Equal(0, Mantis(out var log, "import-weights", "--weights", model, "--out", Path.Combine(work.Dir,
+            "atto.ckpt"))); // --layout auto
         Assert.Contains("mantis-shrimp-early", log);
         var (nanFree, withNan) = Compare(work.Dir, sim, "atto", Path.Combine(work.Dir, "atto.ckpt"), model, sim.Ids);
         Assert.True(nanFree >= 3 && withNan >= 3, $"only {nanFree} galaxies without and {withNan} with PS1 NaNs");
-        PythonPeer.Report(output, "published atto parameters", written.GetProperty("parameters").GetInt64().ToString(CultureInfo.InvariantCulture));
+        PythonPeer.Report(output, "published atto parameters",
+            written.GetProperty("parameters").GetInt64().ToString(CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -58,7 +60,8 @@ public sealed class PublishedModelTests(ITestOutputHelper output)
         Assert.Equal(0, Mantis(out _, "predict", "--model", ckpt, "--positions", positions, "--cutouts", sim.Cutouts,
             "--cache", Path.Combine(dir, "cache"), "--ebv", Ebv, "--pdf", "--out", scores));
         var ours = ReadScores(scores);
-        var reference = PythonPeer.Run("published_model.py", TimeSpan.FromMinutes(8), "infer", model, size, sim.Cutouts, string.Join(",", ids), Ebv)
+        var reference = PythonPeer.Run("published_model.py", TimeSpan.FromMinutes(8), "infer", model, size, sim.Cutouts, string.Join(",",
+            ids), Ebv)
             .GetProperty("ids");
         double worstP = 0, worstZ = 0, worstNanP = 0, worstNanZ = 0;
         int nanFree = 0, withNan = 0;
@@ -94,7 +97,8 @@ public sealed class PublishedModelTests(ITestOutputHelper output)
             }
         }
         Assert.True(swapShows > 50 * MaxPdfDiff, $"the GALEX order does not show in p (NUV/FUV swapped: max |Δp| {swapShows:G3})");
-        PythonPeer.Report(output, $"published {size} vs PyTorch, no NaN ({nanFree} galaxies)", $"max |Δp| = {worstP:G3}, max |Δz| = {worstZ:G3}");
+        PythonPeer.Report(output, $"published {size} vs PyTorch, no NaN ({nanFree} galaxies)",
+            $"max |Δp| = {worstP:G3}, max |Δz| = {worstZ:G3}");
         if (withNan > 0)
             PythonPeer.Report(output, $"published {size} vs PyTorch+OpenCV, PS1 NaNs inpainted ({withNan} galaxies)",
                 $"max |Δp| = {worstNanP:G3}, max |Δz| = {worstNanZ:G3}");
@@ -121,7 +125,8 @@ public sealed class PublishedModelTests(ITestOutputHelper output)
         var header = lines[0].Split(',');
         int z = Array.IndexOf(header, "z_mean"), p0 = Array.IndexOf(header, "p_000");
         return lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0],
-            f => (double.Parse(f[z], CultureInfo.InvariantCulture), f.Skip(p0).Take(400).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
+            f => (double.Parse(f[z], CultureInfo.InvariantCulture), f.Skip(p0).Take(400).Select(v => double.Parse(v,
+                CultureInfo.InvariantCulture)).ToArray()));
     }
 
     private static int Mantis(out string stdout, params string[] args)

@@ -3,7 +3,8 @@ using Xunit.Abstractions;
 
 namespace MantisShrimp.Conformance.Tests;
 
-/// <summary>The .npy reader against arrays numpy itself wrote (formats 1.0–3.0, float32/64, both byte orders) and files it must refuse.</summary>
+/// <summary>The .npy reader against arrays numpy itself wrote (formats 1.0–3.0, float32/64, both byte orders) and files it must
+/// refuse.</summary>
 public sealed class PublishedNpyTests(ITestOutputHelper output)
 {
     [Fact]
@@ -28,7 +29,8 @@ public sealed class PublishedNpyTests(ITestOutputHelper output)
                 var e = Assert.Throws<UserInputException>(() => NpyReader.Read(Path.Combine(dir, name)));
                 Assert.Contains(name, e.Message);
             }
-            PythonPeer.Report(output, "npy reader vs numpy", $"{read} arrays read exactly, {peer.GetProperty("bad").GetArrayLength()} bad files refused");
+            PythonPeer.Report(output, "npy reader vs numpy",
+                $"{read} arrays read exactly, {peer.GetProperty("bad").GetArrayLength()} bad files refused");
         }
         finally
         {

@@ -22,7 +22,8 @@ public sealed class PublishedTeleaTests(ITestOutputHelper output)
             var sim = Path.Combine(dir, "sim");
             Assert.Equal(0, Host.Program.Run(["simulate", "--count", "60", "--seed", "7", "--out", sim], TextWriter.Null, TextWriter.Null));
             var fits = Directory.GetFiles(Path.Combine(sim, "cutouts"), "*.fits")
-                .Where(f => new[] { ".g.", ".r.", ".i.", ".z.", ".y." }.Any(b => Path.GetFileName(f).Contains(b))).OrderBy(f => f).ToArray();
+                .Where(f => new[] { ".g.", ".r.", ".i.", ".z.", ".y." }.Any(b => Path.GetFileName(f).Contains(b))).OrderBy(f
+                    => f).ToArray();
             var peer = PythonPeer.Run("published_telea.py", [Path.Combine(dir, "cases"), .. fits]);
             var cases = peer.GetProperty("cases").EnumerateArray().ToList();
             int fromFits = cases.Count(c => c.GetProperty("name").GetString()!.StartsWith("fits_", StringComparison.Ordinal));
@@ -38,7 +39,8 @@ public sealed class PublishedTeleaTests(ITestOutputHelper output)
                 double diff = 0;
                 for (int i = 0; i < image.Length; i++)
                 {
-                    Assert.True(float.IsNaN(image[i]) == float.IsNaN(expected[i]), $"{name}: pixel {i % w},{i / w}: ours {image[i]}, OpenCV {expected[i]}");
+                    Assert.True(float.IsNaN(image[i]) == float.IsNaN(expected[i]),
+                        $"{name}: pixel {i % w},{i / w}: ours {image[i]}, OpenCV {expected[i]}");
                     if (!float.IsNaN(image[i])) diff = Math.Max(diff, Math.Abs(image[i] - expected[i]));
                 }
                 Assert.True(diff <= Tolerance, $"{name}: max |Δ| = {diff:G3}");

@@ -13,11 +13,12 @@ public sealed record PublishedCalPitManifest
 {
     /// <summary>Hidden widths of both MLPs (the published model: [1024, 1024, 1024, 1024]).</summary>
     public required int[] Hidden { get; init; }
-    /// <summary>Clenshaw–Curtis steps of the integral (MonotonicNN's default nb_steps, which models.trained_calPIT_model keeps).</summary>
+    /// <summary>Clenshaw–Curtis steps of the integral (MonotonicNN's default nb_steps; models.trained_calPIT_model keeps it).</summary>
     public int Steps { get; init; } = 50;
     public required double[] FeatureMean { get; init; }
     public required double[] FeatureStd { get; init; }
-    /// <summary>Whether FeatureStd came from the mean file, as pipeline.get_feature_vector loads it (its std_path names calpit_mean.npy).</summary>
+    /// <summary>Whether FeatureStd came from the mean file, as pipeline.get_feature_vector loads it (its std_path names
+    /// calpit_mean.npy).</summary>
     public bool StdFromMeanFile { get; init; }
     /// <summary>pipeline.get_feature_vector divides the standardised features by 3 (as the calibration notebook did).</summary>
     public double FeatureDivisor { get; init; } = 3;
@@ -216,7 +217,8 @@ public sealed class PublishedCalPit : IRecalibrator
     private static void Normalise(double[] density, double[] grid)
     {
         double area = 0;
-        for (int k = 1; k < density.Length; k++) area += (grid[k] - grid[k - 1]) * (Math.Max(density[k], 0) + Math.Max(density[k - 1], 0)) / 2;
+        for (int k = 1; k < density.Length; k++)
+            area += (grid[k] - grid[k - 1]) * (Math.Max(density[k], 0) + Math.Max(density[k - 1], 0)) / 2;
         if (area <= 0) { Array.Fill(density, 1 / (grid[^1] - grid[0])); return; }
         if (area >= 1) throw new InvalidOperationException("a density of class probabilities over linspace(0, 1.6) has trapezoid area < 1");
         for (int k = 0; k < density.Length; k++) density[k] = Math.Max(density[k] / area, 0);
@@ -232,31 +234,39 @@ public sealed class PublishedCalPit : IRecalibrator
         var (mean, meanShape) = NpyReader.Read(meanFile);
         var (std, _) = NpyReader.Read(stdFromMean ? meanFile : stdFile);
         if (mean.Length != CalibrationFeatures.Count)
-            throw new UserInputException($"{meanFile}: {mean.Length} values (shape ({string.Join(", ", meanShape)})); the published CalPIT has {CalibrationFeatures.Count} features");
-        if (std.Length != mean.Length) throw new UserInputException($"{(stdFromMean ? meanFile : stdFile)}: {std.Length} values, {mean.Length} expected");
+            throw new UserInputException($"{meanFile}: {mean.Length} values (shape ({string.Join(", ", meanShape)})); "
+                + $"the published CalPIT has {CalibrationFeatures.Count} features");
+        if (std.Length != mean.Length)
+            throw new UserInputException($"{(stdFromMean ? meanFile : stdFile)}: {std.Length} values, {mean.Length} expected");
         var state = Models.PyTorchWeights.Read(checkpoint);
         try
         {
             var hidden = new List<int>();
-            for (int i = 0; state.ContainsKey($"integrand.net.{2 * i}.weight"); i++) hidden.Add((int)state[$"integrand.net.{2 * i}.weight"].shape[0]);
-            if (hidden.Count < 2) throw new UserInputException($"{checkpoint}: not a CalPIT MonotonicNN state dict (no integrand.net.N.weight)");
+            for (int i = 0; state.TryGetValue($"integrand.net.{2 * i}.weight", out var layer); i++) hidden.Add((int)layer.shape[0]);
+            if (hidden.Count < 2)
+                throw new UserInputException($"{checkpoint}: not a CalPIT MonotonicNN state dict (no integrand.net.N.weight)");
             int inputs = (int)state["integrand.net.0.weight"].shape[1];
             hidden.RemoveAt(hidden.Count - 1); // the last Linear is the output (→ 1)
             if (inputs != CalibrationFeatures.Count + 1)
-                throw new UserInputException($"{checkpoint}: integrand.net.0.weight takes {inputs} inputs; the published CalPIT takes {CalibrationFeatures.Count} features + α");
+                throw new UserInputException(
+                    $"{checkpoint}: integrand.net.0.weight takes {inputs} inputs; "
+                    + $"the published CalPIT takes {CalibrationFeatures.Count} features + α");
             var manifest = new PublishedCalPitManifest
             {
-                Hidden = hidden.ToArray(), FeatureMean = mean, FeatureStd = std, StdFromMeanFile = stdFromMean, Source = Path.GetFullPath(checkpoint),
+                Hidden = hidden.ToArray(), FeatureMean = mean, FeatureStd = std, StdFromMeanFile = stdFromMean,
+                Source = Path.GetFullPath(checkpoint),
             };
             var network = new MonotonicNN(inputs, manifest.Hidden, manifest.Steps);
             var target = network.state_dict();
-            foreach (var key in state.Keys.Where(k => !target.ContainsKey(k))) throw new UserInputException($"{checkpoint}: unexpected key {key}");
+            if (state.Keys.FirstOrDefault(k => !target.ContainsKey(k)) is { } extra)
+                throw new UserInputException($"{checkpoint}: unexpected key {extra}");
             using (no_grad())
                 foreach (var (key, into) in target)
                 {
                     if (!state.TryGetValue(key, out var value)) throw new UserInputException($"{checkpoint}: lacks {key}");
                     if (!value.shape.SequenceEqual(into.shape))
-                        throw new UserInputException($"{checkpoint}: {key} has shape [{string.Join(", ", value.shape)}], MonotonicNN's [{string.Join(", ", into.shape)}]");
+                        throw new UserInputException($"{checkpoint}: {key} has shape [{string.Join(", ", value.shape)}], "
+                            + $"MonotonicNN's [{string.Join(", ", into.shape)}]");
                     into.copy_(value.to(ScalarType.Float32));
                 }
             var result = new PublishedCalPit(network, manifest);
@@ -281,9 +291,13 @@ public sealed class PublishedCalPit : IRecalibrator
     public static PublishedCalPit Load(string directory)
     {
         string manifestPath = Path.Combine(directory, ManifestFile), weights = Path.Combine(directory, WeightsFile);
-        if (!File.Exists(weights)) throw new UserInputException($"{directory}: {WeightsFile} is missing (run mantis import-calibration again)");
+        if (!File.Exists(weights))
+            throw new UserInputException($"{directory}: {WeightsFile} is missing (run mantis import-calibration again)");
         PublishedCalPitManifest manifest;
-        try { manifest = JsonSerializer.Deserialize<PublishedCalPitManifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty"); }
+        try
+        {
+            manifest = JsonSerializer.Deserialize<PublishedCalPitManifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty");
+        }
         catch (JsonException e) { throw new UserInputException($"{manifestPath}: not a published CalPIT manifest ({e.Message})"); }
         var network = new MonotonicNN(CalibrationFeatures.Count + 1, manifest.Hidden, manifest.Steps);
         network.load(weights);

@@ -36,7 +36,8 @@ public static class NpyReader
         if (major is < 1 or > 3 || minor != 0) throw new FormatException($"format version {major}.{minor} (1.0, 2.0 and 3.0 are read)");
         int lengthBytes = major == 1 ? 2 : 4;
         if (bytes.Length < 8 + lengthBytes) throw new FormatException("truncated header");
-        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..])
+            : BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
         long dataStart = 8 + lengthBytes + headerLength;
         if (dataStart > bytes.Length) throw new FormatException("truncated header");
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes[(8 + lengthBytes)..(int)dataStart]);
@@ -59,7 +60,8 @@ public static class NpyReader
         long count = 1;
         foreach (var d in shape) count *= d;
         if (bytes.Length - dataStart != count * size)
-            throw new FormatException($"{bytes.Length - dataStart} data bytes for shape ({string.Join(", ", shape)}) of {size}-byte values");
+            throw new FormatException(
+                $"{bytes.Length - dataStart} data bytes for shape ({string.Join(", ", shape)}) of {size}-byte values");
         var values = new double[count];
         var data = bytes[(int)dataStart..];
         for (int i = 0; i < count; i++)

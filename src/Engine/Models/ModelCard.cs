@@ -58,7 +58,8 @@ public sealed record ModelCard
         InpaintRadius = 3,
     };
 
-    /// <summary>The card of the engine's own models (train, import of our layout or of a timm backbone): their bands in channel order.</summary>
+    /// <summary>The card of the engine's own models (train, import of our layout or of a timm backbone): their bands in channel
+    /// order.</summary>
     public static ModelCard EngineFor(NetworkConfig network) =>
         new() { Channels = BandSets.Channels(network.Bands).Select(c => BandCatalog.All[(int)c].Name).ToArray() };
 
@@ -75,7 +76,8 @@ public sealed record ModelCard
     /// <summary>The redshift each class stands for.</summary>
     public double[] ClassValues(int classes) => Centres switch
     {
-        ClassCentres.Linspace => Enumerable.Range(0, classes).Select(k => classes == 1 ? 0 : k * RedshiftGrid.ZMax / (classes - 1)).ToArray(),
+        ClassCentres.Linspace => Enumerable.Range(0, classes).Select(k => classes == 1 ? 0
+            : k * RedshiftGrid.ZMax / (classes - 1)).ToArray(),
         _ => Enumerable.Range(0, classes).Select(k => (k + 0.5) * RedshiftGrid.ZMax / classes).ToArray(),
     };
 
@@ -88,7 +90,8 @@ public sealed record ModelCard
         s.AppendLine($"network        {network.Arch}, {network.Backbone}, head width {network.HeadWidth}, {network.Classes} classes");
         s.AppendLine($"channels       {string.Join(", ", Channels)}");
         s.AppendLine(FormattableString.Invariant(
-            $"class centres  {Centres}: z_0 = {centres[0]:0.######}, z_1 = {centres[1]:0.######}, z_last = {centres[^1]:0.######}; z = Σ p_k z_k"));
+            $"class centres  {Centres}: z_0 = {centres[0]:0.######}, z_1 = {centres[1]:0.######}, ")
+            + FormattableString.Invariant($"z_last = {centres[^1]:0.######}; z = Σ p_k z_k"));
         s.AppendLine(Nan == NanTreatment.TeleaPanStarrs
             ? $"NaN pixels     PS1 bands inpainted (Telea, radius {InpaintRadius}) before the transforms; any NaN left → 0"
             : "NaN pixels     → 0 after the transforms");
@@ -98,7 +101,8 @@ public sealed record ModelCard
             string formula = t.Kind == Kernels.IntensityTransformKind.LinearClip
                 ? FormattableString.Invariant($"clip(x / {t.Scale}, 0, 1)")
                 : FormattableString.Invariant($"max(asinh({t.Scale}·x) / {t.Divisor}, 0)");
-            string resize = survey.CropSize == Data.Pipeline.InputLayouts.EarlyFusionSize ? "" : $", resized to {Data.Pipeline.InputLayouts.EarlyFusionSize} (bilinear, antialiased)";
+            string resize = survey.CropSize == Data.Pipeline.InputLayouts.EarlyFusionSize ? ""
+                : $", resized to {Data.Pipeline.InputLayouts.EarlyFusionSize} (bilinear, antialiased)";
             s.AppendLine($"{survey.Name,-14} {formula}; centre crop {survey.NativeSize} → {survey.CropSize}{resize}");
         }
         s.AppendLine("E(B−V) inputs  [CSFD, Planck] appended to the pooled features");

@@ -36,19 +36,22 @@ public static class PublishedWeights
             while (source.ContainsKey($"Base.stages.{s}.blocks.{depths[s]}.conv_dw.weight")) depths[s]++;
         }
         bool convMlp = Get("Base.stages.0.blocks.0.mlp.fc1.weight").dim() == 4;
-        var spec = ConvNeXtSpec.All.FirstOrDefault(x => x.Dims.SequenceEqual(dims) && x.Depths.SequenceEqual(depths) && x.ConvMlp == convMlp)
-            ?? throw new UserInputException($"{file}: a ConvNeXt of widths [{string.Join(", ", dims)}], depths [{string.Join(", ", depths)}]"
+        var spec = ConvNeXtSpec.All.FirstOrDefault(x => x.Dims.SequenceEqual(dims) && x.Depths.SequenceEqual(depths)
+            && x.ConvMlp == convMlp)
+            ?? throw new UserInputException($"{file}: a ConvNeXt of widths [{string.Join(", ", dims)}], "
+                + $"depths [{string.Join(", ", depths)}]"
                 + $"{(convMlp ? ", conv MLP" : "")} is none of {string.Join(", ", ConvNeXtSpec.All.Select(x => x.Name))}");
         var stem = Get("Base.stem.0.weight");
         int channels = ModelCard.Published.Channels.Length;
         if (stem.dim() != 4 || stem.shape[1] != channels)
-            throw new UserInputException($"{file}: Base.stem.0.weight has shape [{string.Join(", ", stem.shape)}]; the published model takes {channels} bands");
+            throw new UserInputException(
+                $"{file}: Base.stem.0.weight has shape [{string.Join(", ", stem.shape)}]; the published model takes {channels} bands");
         var fc0 = Get("fc0.weight");
         var fc1 = Get("fc1.weight");
         return new NetworkConfig
         {
-            Arch = PublishedConvModel.ArchName, Backbone = spec.Name, Bands = "all", HeadWidth = (int)fc0.shape[0], Classes = (int)fc1.shape[0],
-            DropPath = 0, Card = ModelCard.Published,
+            Arch = PublishedConvModel.ArchName, Backbone = spec.Name, Bands = "all",
+            HeadWidth = (int)fc0.shape[0], Classes = (int)fc1.shape[0], DropPath = 0, Card = ModelCard.Published,
         };
     }
 
@@ -57,9 +60,11 @@ public static class PublishedWeights
     {
         var target = net.state_dict();
         var extra = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        if (extra.Count > 0) throw new UserInputException($"{file}: {extra.Count} key(s) the published ConvModel does not have (first: {extra[0]})");
+        if (extra.Count > 0)
+            throw new UserInputException($"{file}: {extra.Count} key(s) the published ConvModel does not have (first: {extra[0]})");
         var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
-        if (missing.Count > 0) throw new UserInputException($"{file}: lacks {missing.Count} of the published ConvModel's tensors (first: {missing[0]})");
+        if (missing.Count > 0)
+            throw new UserInputException($"{file}: lacks {missing.Count} of the published ConvModel's tensors (first: {missing[0]})");
         using (no_grad())
         using (NewDisposeScope())
         {
@@ -67,7 +72,8 @@ public static class PublishedWeights
             {
                 var value = source[key];
                 if (!value.shape.SequenceEqual(into.shape))
-                    throw new UserInputException($"{file}: {key} has shape [{string.Join(", ", value.shape)}], the published ConvModel's [{string.Join(", ", into.shape)}]");
+                    throw new UserInputException($"{file}: {key} has shape [{string.Join(", ", value.shape)}], "
+                        + $"the published ConvModel's [{string.Join(", ", into.shape)}]");
                 into.copy_(value.to(ScalarType.Float32).to(into.device));
             }
         }

@@ -10,7 +10,8 @@ internal static class InspectModelCommand
     public static Command Create(CommandContext ctx)
     {
         var model = new Argument<string>("checkpoint") { Description = "Checkpoint (train, import-weights)." };
-        var cmd = new Command("inspect-model", "Print a checkpoint's model card: channel order, class centres, NaN treatment, transforms, crops, resampling, E(B−V) inputs.")
+        var cmd = new Command("inspect-model",
+            "Print a checkpoint's model card: channel order, class centres, NaN treatment, transforms, crops, resampling, E(B−V) inputs.")
         {
             model,
         };

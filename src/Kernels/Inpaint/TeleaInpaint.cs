@@ -18,7 +18,7 @@ public static class TeleaInpaint
     /// <summary>OpenCV's initial distance of every cell (cvSet(t, 1.0e6f)).</summary>
     private const float FarDistance = 1.0e6f;
 
-    /// <summary>Fills the NaN pixels of a row-major <paramref name="height"/>×<paramref name="width"/> image in place (mask = isnan).</summary>
+    /// <summary>Fills the NaN pixels of a row-major height × width image in place (the mask is isnan).</summary>
     public static void InpaintNaN(Span<float> image, int width, int height, int radius)
     {
         var mask = new bool[width * height];
@@ -30,7 +30,8 @@ public static class TeleaInpaint
     /// <summary>cv::inpaint(image, mask, radius, INPAINT_TELEA) in place; <paramref name="mask"/> true = to fill.</summary>
     public static void Inpaint(Span<float> image, ReadOnlySpan<bool> mask, int width, int height, int radius)
     {
-        if (image.Length != width * height || mask.Length != image.Length) throw new ArgumentException("image and mask must be width × height");
+        if (image.Length != width * height || mask.Length != image.Length)
+            throw new ArgumentException("image and mask must be width × height");
         int range = Math.Clamp(radius, 1, 100);
         int rows = height + 2, cols = width + 2, n = rows * cols; // work planes with a one-cell border, as OpenCV's
         var f = new byte[n];
@@ -77,7 +78,7 @@ public static class TeleaInpaint
         }
     }
 
-    /// <summary>One filled value: icvTeleaInpaintFMM&lt;float&gt;'s one-channel body, in its arithmetic (float, double where it casts).</summary>
+    /// <summary>One filled value: icvTeleaInpaintFMM&lt;float&gt;'s 1-channel body in its arithmetic (float, double where cast).</summary>
     private static float Fill(Span<float> img, byte[] f, float[] t, int width, int rows, int cols, int i, int j, int range)
     {
         // OpenCV's out(y, x) is img[y * width + x], the image at work cell (y+1, x+1).
@@ -105,13 +106,14 @@ public static class TeleaInpaint
                 float dir = rx * gradTx + ry * gradTy;
                 if (MathF.Abs(dir) <= 0.01f) dir = 0.000001f;
                 float w = MathF.Abs(dst * lev * dir);
+                int row = km * width, below = (km - 1) * width, above = (kp + 1) * width; // OpenCV's clamped neighbour rows
                 float gradIx = !Unknown(k, l + 1)
-                    ? (!Unknown(k, l - 1) ? (img[(km) * width + lp + 1] - img[(km) * width + lm - 1]) * 2.0f : img[(km) * width + lp + 1] - img[(km) * width + lm])
-                    : (!Unknown(k, l - 1) ? img[(km) * width + lp] - img[(km) * width + lm - 1] : 0f);
+                    ? (!Unknown(k, l - 1) ? (img[row + lp + 1] - img[row + lm - 1]) * 2.0f : img[row + lp + 1] - img[row + lm])
+                    : (!Unknown(k, l - 1) ? img[row + lp] - img[row + lm - 1] : 0f);
                 float gradIy = !Unknown(k + 1, l)
-                    ? (!Unknown(k - 1, l) ? (img[(kp + 1) * width + lm] - img[(km - 1) * width + lm]) * 2.0f : img[(kp + 1) * width + lm] - img[(km) * width + lm])
-                    : (!Unknown(k - 1, l) ? img[(kp) * width + lm] - img[(km - 1) * width + lm] : 0f);
-                ia += w * img[(km) * width + lm];
+                    ? (!Unknown(k - 1, l) ? (img[above + lm] - img[below + lm]) * 2.0f : img[above + lm] - img[row + lm])
+                    : (!Unknown(k - 1, l) ? img[kp * width + lm] - img[below + lm] : 0f);
+                ia += w * img[row + lm];
                 jx -= w * (gradIx * rx);
                 jy -= w * (gradIy * ry);
                 s += w;

@@ -4,7 +4,8 @@ using MantisShrimp.Kernels.Inpaint;
 
 namespace MantisShrimp.Engine.Data.Pipeline;
 
-/// <summary>A model card's NaN treatment, applied in place to one sample's native pixels (channel order, FITS order) before the transforms.</summary>
+/// <summary>A model card's NaN treatment, applied in place to one sample's native pixels (channel order, FITS order) before the
+/// transforms.</summary>
 public static class NanTreatments
 {
     public static void Apply(ModelCard card, Span<float> sample)
