@@ -296,7 +296,8 @@ public sealed class PublishedCalPit : IRecalibrator
         PublishedCalPitManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<PublishedCalPitManifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty");
+            manifest = JsonSerializer.Deserialize<PublishedCalPitManifest>(File.ReadAllText(manifestPath), Json)
+                ?? throw new JsonException("empty");
         }
         catch (JsonException e) { throw new UserInputException($"{manifestPath}: not a published CalPIT manifest ({e.Message})"); }
         var network = new MonotonicNN(CalibrationFeatures.Count + 1, manifest.Hidden, manifest.Steps);
