@@ -63,6 +63,8 @@ public static class Program
         root.Subcommands.Add(BaselinesCommand.Create(context));
         root.Subcommands.Add(ImportWeightsCommand.Create(context));
         root.Subcommands.Add(ExportWeightsCommand.Create(context));
+        root.Subcommands.Add(InspectModelCommand.Create(context));
+        root.Subcommands.Add(ImportCalibrationCommand.Create(context));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

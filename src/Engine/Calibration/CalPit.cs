@@ -69,7 +69,7 @@ public sealed record CalPitManifest
 /// features x) → 1{PIT(x) ≤ α} with binary cross-entropy; a PDF is recalibrated by mapping its CDF through r̂ on the
 /// class edges, interpolating monotonically (PCHIP) and taking the derivative as the new density.
 /// </summary>
-public sealed class CalPit : IDisposable
+public sealed class CalPit : IRecalibrator
 {
     public const string ManifestFile = "calibration.json", WeightsFile = "calibrator.bin", HistoryFile = "history.csv";
     public const string Identity = "identity", Global = "global", Local = "local";
@@ -415,6 +415,8 @@ public sealed class CalPit : IDisposable
         for (int k = 0; k < p.Length; k++) p[k] = (float)(p[k] / sum);
         return p;
     }
+
+    float[][] IRecalibrator.Recalibrate(IReadOnlyList<float[]> probabilities, IReadOnlyList<float[]> features) => Recalibrate(probabilities, features);
 
     public void Save(string directory)
     {

@@ -64,15 +64,17 @@ public sealed class ForcedPhotoZ : IDisposable
     private readonly Device _device;
     private readonly ICutoutSource _source;
     private readonly DustSource _dust;
-    private readonly CalPit? _calibration;
+    private readonly IRecalibrator? _calibration;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly Thread _worker;
     private readonly InputLayout _layout;
     private readonly FusedInputCpu _fused;
+    private readonly Models.ModelCard _card;
+    private readonly double[] _centres;
 
     private sealed record Pending(CutoutSample Sample, float EbvCsfd, float EbvPlanck, TaskCompletionSource<float[]> Done);
 
-    public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, CalPit? calibration = null)
+    public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, IRecalibrator? calibration = null)
     {
         _model = model;
         _device = device;
@@ -80,6 +82,8 @@ public sealed class ForcedPhotoZ : IDisposable
         _dust = dust;
         _calibration = calibration;
         model.eval();
+        _card = Models.ModelCard.Of(model.Config);
+        _centres = _card.ClassValues(model.Config.Classes);
         _layout = InputLayouts.Create(model.Config.Fusion, MaxBatch);
         _fused = new FusedInputCpu(_layout);
         _worker = new Thread(Loop) { IsBackground = true, Name = "forced-photo-z" };
@@ -111,7 +115,7 @@ public sealed class ForcedPhotoZ : IDisposable
             var features = CalibrationFeatures.FromTargets(targets!, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR);
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate, snrR);
     }
 
     private void Loop()
@@ -148,7 +152,11 @@ public sealed class ForcedPhotoZ : IDisposable
     {
         int n = batch.Count, stride = BandCatalog.NativePixelsPerSample;
         var raw = new float[n * stride];
-        for (int i = 0; i < n; i++) batch[i].Sample.Pixels.CopyTo(raw, i * stride);
+        for (int i = 0; i < n; i++)
+        {
+            batch[i].Sample.Pixels.CopyTo(raw, i * stride);
+            NanTreatments.Apply(_card, raw.AsSpan(i * stride, stride));
+        }
         var output = new float[_layout.OutputLength];
         var augment = Enumerable.Repeat(SampleAugment.Identity, n).ToArray();
         _fused.Run(raw, n, augment, output);

@@ -41,7 +41,7 @@ public static class Scorer
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
-        using var calibration = o.Calibration is null ? null : Calibration.CalPit.Load(o.Calibration);
+        using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
         var mpi = Distributed.MpiSession.Current;
         var records = SequentialSampler.Records(set, o.Split);
         var (start, end) = mpi.Share(records.Length);
@@ -51,7 +51,8 @@ public static class Scorer
         {
             var predictions = Predictor.Predict(model, set, records[start..end], device, o.BatchSize, o.Tta, o.Workers, cancel);
             if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
-            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands);
+            var centres = Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes);
+            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands, centres);
         }
         model.Dispose();
         if (mpi.IsDistributed)
@@ -97,7 +98,7 @@ public static class Scorer
 
     /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (.csv or .parquet).</summary>
     public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
-        long? total = null, IReadOnlyList<Band>? snrBands = null)
+        long? total = null, IReadOnlyList<Band>? snrBands = null, double[]? centres = null)
     {
         snrBands ??= [];
         progress ??= NullProgress.Instance;
@@ -136,7 +137,7 @@ public static class Scorer
         {
             var shard = set.Shards[p.Record.Shard];
             var meta = shard.Meta.Rows[p.Record.Slot];
-            var s = PdfSummary.From(p.Probabilities);
+            var s = PdfSummary.From(p.Probabilities, centres);
             var extras = meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])).Concat(snr).ToArray();
             if (table is not null)
                 table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], writePdf ? p.Probabilities : null, extras);

@@ -42,10 +42,12 @@ public sealed record NetworkConfig
     public int HeadWidth { get; init; } = 2048;
     public int Classes { get; init; } = RedshiftGrid.Classes;
     public double DropPath { get; init; } = 0.1;
+    /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see cref="ModelCard.Of"/>).</summary>
+    public ModelCard? Card { get; init; }
 
     public FusionKind Fusion => Arch.ToLowerInvariant() switch
     {
-        "early" => FusionKind.Early,
+        "early" or PublishedConvModel.ArchName => FusionKind.Early,
         "late" => FusionKind.Late,
         _ => throw new UserInputException($"--arch must be early or late (got '{Arch}')"),
     };
@@ -73,8 +75,8 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     public static PhotoZNetwork Create(NetworkConfig config, ulong? initSeed = null)
     {
         BandSets.Surveys(config.Bands); // validate
-        PhotoZNetwork net = config.Fusion == FusionKind.Early
-            ? new EarlyFusionNet(config) { Config = config }
+        PhotoZNetwork net = config.Arch == PublishedConvModel.ArchName ? new PublishedConvModel(config) { Config = config }
+            : config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config }
             : new LateFusionNet(config) { Config = config };
         if (initSeed is { } seed)
         {

@@ -69,7 +69,7 @@ public sealed class ShapleyEvaluator : IDisposable
         _device = device;
         _options = options ?? new ShapleyEvaluatorOptions();
         _modelMask = BandSets.Channels(model.Config.Bands).Aggregate(0, (m, c) => m | 1 << (int)c);
-        _zCentres = tensor(Enumerable.Range(0, model.Config.Classes).Select(k => (float)RedshiftGrid.Centre(k)).ToArray(), device: device);
+        _zCentres = tensor(Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes).Select(c => (float)c).ToArray(), device: device);
         model.eval();
     }
 
@@ -142,6 +142,8 @@ public sealed class ShapleyEvaluator : IDisposable
     }
 
     /// <summary>Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1).</summary>
+    private Models.ModelCard Card => Models.ModelCard.Of(_model.Config);
+
     private PinnedBuffer<float> Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
     {
         int g = galaxies.Count, stride = BandCatalog.NativePixelsPerSample;
@@ -159,6 +161,9 @@ public sealed class ShapleyEvaluator : IDisposable
                 throw new ArgumentException($"Galaxy {i}: raw and baseline must hold {stride} pixels.");
             galaxies[i].Raw.CopyTo(raw, i * stride);
             galaxies[i].Baseline.CopyTo(raw, (g + i) * stride);
+            // The model card's NaN treatment (Telea for the published model), on both, as score and predict apply it.
+            Data.Pipeline.NanTreatments.Apply(Card, raw.AsSpan(i * stride, stride));
+            Data.Pipeline.NanTreatments.Apply(Card, raw.AsSpan((g + i) * stride, stride));
         }
         if (_input is null || _input.Length < _layout.OutputLength) _input = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
         var output = _input;

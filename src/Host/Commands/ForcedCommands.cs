@@ -61,7 +61,7 @@ internal static class ForcedSetup
         var d = TorchDevice.Resolve(device);
         var (_, network) = Checkpoint.Load(model);
         network.to(d);
-        var calib = calibration is null ? null : CalPit.Load(calibration);
+        var calib = calibration is null ? null : Recalibrators.Load(calibration);
         var service = new ForcedPhotoZ(network, d, source, dust, calib);
         resources = new Disposables(service, network, calib);
         return service;

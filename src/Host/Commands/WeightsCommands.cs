@@ -13,16 +13,23 @@ internal static class ImportWeightsCommand
         var network = new NetworkOptions();
         var encoder = new Option<string?>("--encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Checkpoint to write (for score, predict, serve, shapley, calibrate).", Required = true };
-        var cmd = new Command("import-weights", "Build a network from a PyTorch state dict (ours, or a timm ConvNeXt with its stem adapted to the bands) and save it as a checkpoint.")
+        var layout = new Option<string>("--layout")
         {
-            weights, encoder, seed, output,
+            Description = "auto (default: told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published best_early.pt: Base.…, fc0, fc1).",
+            DefaultValueFactory = _ => "auto",
+        };
+        layout.AcceptOnlyFromAmong(PublishedWeights.Layouts);
+        var output = new Option<string>("--out") { Description = "Checkpoint to write (for score, predict, serve, shapley, calibrate).", Required = true };
+        var cmd = new Command("import-weights", "Build a network from a PyTorch state dict (ours, a timm ConvNeXt with its stem adapted to the bands, "
+            + "or the published Mantis Shrimp model) and save it as a checkpoint.")
+        {
+            weights, layout, encoder, seed, output,
         };
         int at = 1;
         foreach (var o in network.All) cmd.Options.Insert(at++, o);
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var import = PyTorchWeights.ToCheckpoint(network.Config(r), r.GetValue(weights)!, r.GetValue(encoder), r.GetValue(seed), r.GetValue(output)!);
+            var import = Import(r.GetValue(layout)!, r.GetValue(weights)!, () => network.Config(r), r.GetValue(encoder), r.GetValue(seed), r.GetValue(output)!);
             ctx.Out.WriteLine($"{import.Layout}: {import.Copied} tensors copied");
             foreach (var a in import.Adapted) ctx.Out.WriteLine($"  adapted {a}");
             if (import.Ignored.Count > 0) ctx.Out.WriteLine($"  not used from the file: {string.Join(", ", import.Ignored)}");
@@ -31,6 +38,29 @@ internal static class ImportWeightsCommand
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The published layout when asked for or (auto) recognised from the keys; otherwise ours / timm's.</summary>
+    private static WeightImport Import(string layout, string weights, Func<NetworkConfig> config, string? encoder, ulong seed, string output)
+    {
+        if (layout != "engine")
+        {
+            var source = PyTorchWeights.Read(weights);
+            try
+            {
+                if (layout == PublishedWeights.Layout || PublishedWeights.Recognises(source))
+                {
+                    if (!PublishedWeights.Recognises(source))
+                        throw new Engine.Common.UserInputException($"{weights}: not the published layout (needs Base.stem.0.weight, fc0.weight, fc1.weight)");
+                    return PublishedWeights.ToCheckpoint(source, weights, output);
+                }
+            }
+            finally
+            {
+                foreach (var t in source.Values) t.Dispose();
+            }
+        }
+        return PyTorchWeights.ToCheckpoint(config(), weights, encoder, seed, output);
     }
 }
 

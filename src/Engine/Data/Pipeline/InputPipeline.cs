@@ -26,6 +26,8 @@ public sealed record PipelineOptions
     public int Workers { get; init; } = Environment.ProcessorCount;
     public TransformBackend Backend { get; init; } = TransformBackend.Simd;
     public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Cpu;
+    /// <summary>The model card whose NaN treatment is applied to each sample's native pixels before the transforms (null: none).</summary>
+    public Models.ModelCard? Card { get; init; }
 }
 
 /// <summary>
@@ -39,6 +41,7 @@ public sealed unsafe class InputPipeline : IDisposable
     private readonly ShardSet _set;
     private readonly ISampler _sampler;
     private readonly AugmentPolicy _policy;
+    private readonly Models.ModelCard? _card;
     private readonly InputBatch[] _slots;
     private readonly SemaphoreSlim _free, _ready;
     private readonly WorkCrew _crew;
@@ -58,6 +61,7 @@ public sealed unsafe class InputPipeline : IDisposable
         _set = set;
         _sampler = sampler;
         _policy = policy;
+        _card = options.Card is { Nan: not Models.NanTreatment.Zero } card ? card : null;
         Options = options;
         int rows = options.BatchSize * policy.Rotations;
         Layout = InputLayouts.Create(options.Fusion, rows);
@@ -197,7 +201,9 @@ public sealed unsafe class InputPipeline : IDisposable
         var batch = _producing!;
         var r = batch.Records[row];
         var shard = _set.Shards[r.Shard];
-        shard.Pixels(r.Slot).CopyTo(batch.Raw.AsSpan(row * Layout.RawSampleStride, Layout.RawSampleStride));
+        var raw = batch.Raw.AsSpan(row * Layout.RawSampleStride, Layout.RawSampleStride);
+        shard.Pixels(r.Slot).CopyTo(raw);
+        if (_card is not null) NanTreatments.Apply(_card, raw);
         ref readonly var h = ref shard.Header(r.Slot);
         batch.RedshiftValues[row] = h.Z;
         batch.ClassValues[row] = RedshiftGrid.ClassOf(h.Z);
