@@ -17,7 +17,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
     {
         string text = System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         Out.WriteLine(text);
-        if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) File.WriteAllText(path, text + "\n");
+        if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) Engine.Common.AtomicFile.WriteAllText(path, text + "\n");
     }
 
     /// <summary>Runs a command body: user errors → 1, interruption → 130, anything else → 2, all with a message on stderr.</summary>

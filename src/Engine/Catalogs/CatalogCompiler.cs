@@ -100,12 +100,10 @@ public static class CatalogCompiler
             }
             sb.Append(Csv.Line(fields)).Append('\n');
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        File.WriteAllText(outPath + ".tmp", sb.ToString());
-        File.Move(outPath + ".tmp", outPath, true);
-        File.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
+        AtomicFile.WriteAllText(outPath, sb.ToString());
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
         var ordered = summaries.Values.OrderBy(x => SpectroscopicSurvey.Get(x.Survey).Precedence).ToList();
-        File.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
         return ordered;
 
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -188,15 +188,13 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     private static void WriteIndex(string path, List<Entry> entries)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Several processes (MPI ranks) may index the same folder at once: each writes its own temp file.
-        string tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        using (var w = new StreamWriter(tmp))
+        AtomicFile.Write(path, s =>
         {
+            using var w = new StreamWriter(s, leaveOpen: true);
             w.Write("file\tsuffix\tra\tdec\tsize\tticks\n");
             foreach (var e in entries)
                 w.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(e.File)}\t{e.Suffix}\t{e.Ra:R}\t{e.Dec:R}\t{e.Size}\t{e.Ticks}\n"));
-        }
-        File.Move(tmp, path, true);
+        });
     }
 }

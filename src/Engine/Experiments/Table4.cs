@@ -57,7 +57,7 @@ public static class Table4
         rows.Add(("tabular", "all", Evaluator.Run(new EvaluateOptions(Path.Combine(baseDir, "scores.csv"), Path.Combine(baseDir, "eval")) { Bootstrap = o.Bootstrap, Seed = o.Seed })));
         string report = Markdown(o, rows);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Markdown))!);
-        File.WriteAllText(o.Markdown, report);
+        AtomicFile.WriteAllText(o.Markdown, report);
         return report;
     }
 

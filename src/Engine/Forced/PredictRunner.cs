@@ -86,7 +86,7 @@ public static class PredictRunner
         TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
-        else File.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
+        else AtomicFile.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         if (!mpi.IsDistributed)
         {
             if (failures.IsEmpty) File.Delete(journalPath);
@@ -107,7 +107,7 @@ public static class PredictRunner
         TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
-        if (failures.Count > 0) File.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
+        if (failures.Count > 0) AtomicFile.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
         else File.Delete(output + ".failures.csv");
         for (int r = 0; r < ranks; r++)
         {

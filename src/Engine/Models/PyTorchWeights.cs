@@ -52,11 +52,11 @@ public static class PyTorchWeights
     /// <summary>Writes the network's state dict with our module names: a PyTorch pickle, or safetensors when the path ends so.</summary>
     public static void Write(PhotoZNetwork net, string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) net.save_safetensors(tmp);
-        else net.save_py(tmp);
-        File.Move(tmp, path, true);
+        AtomicFile.WriteVia(path, tmp =>
+        {
+            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) net.save_safetensors(tmp);
+            else net.save_py(tmp);
+        });
     }
 
     /// <summary>
