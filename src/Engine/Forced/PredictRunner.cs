@@ -33,11 +33,24 @@ public static class PredictRunner
         var result = new List<NamedPosition>();
         foreach (var (line, f) in rows.Skip(1))
         {
-            double Parse(int c, string field) => c < f.Length && double.TryParse(f[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            double Parse(int c, string field) => c < f.Length && TryParseNumber(f[c], out var v)
                 ? v : throw new UserInputException($"{path}, line {line}: {field} is not a number ('{(c < f.Length ? f[c] : "")}')");
             result.Add(new NamedPosition(name >= 0 && name < f.Length ? f[name] : $"pos{result.Count}", Parse(ra, "ra"), Parse(dec, "dec")));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A number, where inf/-inf (C, NumPy) read as ±∞ like .NET's Infinity and 1e400: a non-finite position is that
+    /// row's failure (the range check names it), not the whole file's.
+    /// </summary>
+    private static bool TryParseNumber(string text, out double value)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
+        string t = text.Trim();
+        value = t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("+inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity
+            : t.Equals("-inf", StringComparison.OrdinalIgnoreCase) ? double.NegativeInfinity : double.NaN;
+        return !double.IsNaN(value);
     }
 
     public static (int Done, int Failed) Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
