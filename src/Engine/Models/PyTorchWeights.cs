@@ -26,6 +26,7 @@ public static class PyTorchWeights
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"weights file not found: {path}");
+        WeightFileLimits.Check(path);
         Dictionary<string, Tensor> raw;
         try
         {
