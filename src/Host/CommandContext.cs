@@ -36,7 +36,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception e) when (Unwrap(e) is UserInputException or FitsFormatException)
         {
-            Error.WriteLine($"error: {Unwrap(e).Message}");
+            Error.WriteLine($"error: {Printable.Escape(Unwrap(e).Message, keepNewlines: true)}");
             return ExitCodes.UserError;
         }
         catch (Exception e) when (Unwrap(e) is OperationCanceledException)
@@ -46,7 +46,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception e)
         {
-            Error.WriteLine($"failed: {Unwrap(e).Message}");
+            Error.WriteLine($"failed: {Printable.Escape(Unwrap(e).Message, keepNewlines: true)}");
             Error.WriteLine(e.ToString());
             return ExitCodes.Failure;
         }

@@ -170,7 +170,7 @@ public static class Ingest
         foreach (var e in catalog.Entries) rowIds[e.Row] = e.Id;
         foreach (var p in catalog.Problems) rowIds[p.Row] = p.Id;
         foreach (var (row, reason) in verdicts.Where(v => v.Value is not null).OrderBy(v => v.Key))
-            rejects.Append(Csv.Line([rowIds[row], reason!])).Append('\n');
+            rejects.Append(Csv.Line([Printable.Escape(rowIds[row]), Printable.Escape(reason!)])).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(outDir, RejectsFile), rejects.ToString());
 
         long Count(string split) => shards.Where(x => x.Split == split).Sum(x => x.Records);
