@@ -22,13 +22,13 @@ internal static partial class RequestLog
         finally
         {
             int galaxies = http.Items.TryGetValue(GalaxiesItem, out var g) && g is int n ? n : 0;
-            Served(logger, DateTimeOffset.UtcNow, http.Connection.RemoteIpAddress?.ToString() ?? "-", http.Request.Method,
+            Served(logger, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture), http.Connection.RemoteIpAddress?.ToString() ?? "-", http.Request.Method,
                 Engine.Common.Printable.Escape(http.Request.Path.Value ?? ""), http.Response.StatusCode, Math.Round(clock.Elapsed.TotalMilliseconds, 1), galaxies);
         }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "{Time:O} {Client} {Method} {Path} {Status} {LatencyMs} ms, batch of {Galaxies} galaxies")]
-    private static partial void Served(ILogger logger, DateTimeOffset time, string client, string method, string path, int status,
+        Message = "{Time} {Client} {Method} {Path} {Status} {LatencyMs} ms, batch of {Galaxies} galaxies")]
+    private static partial void Served(ILogger logger, string time, string client, string method, string path, int status,
         double latencyMs, int galaxies);
 }

@@ -34,8 +34,9 @@ public static class WebApp
     private const string PredictPolicy = "predict", PagePolicy = "pages";
     private static readonly double[] Bins = RedshiftGrid.Centres();
 
+    /// <summary>An app without a request log (tests).</summary>
     public static WebApplication Build(ForcedPhotoZ service, string urls, int permitsPerMinute = 600) =>
-        Build(service, urls, new WebOptions { PermitsPerMinute = permitsPerMinute });
+        Build(service, urls, new WebOptions { PermitsPerMinute = permitsPerMinute }, _ => { });
 
     /// <param name="logging">Where the request log goes (default: JSON lines on stderr).</param>
     public static WebApplication Build(ForcedPhotoZ service, string urls, WebOptions options, Action<ILoggingBuilder>? logging = null)
