@@ -20,8 +20,8 @@ public class CatalogHardeningTests(ITestOutputHelper output)
     public void Distinct_survey_ids_stay_distinct_and_reversible()
     {
         using var tmp = new TempDir();
-        File.WriteAllLines(tmp.File("gama.csv"), ["CATAID,RA,DEC,Z,NQ", "a/b,10,1,0.2,4", "a_b,20,1,0.2,4", "\"a b\",30,1,0.2,4", ".x,40,1,0.2,4",
-            "é,50,1,0.2,4"]);
+        File.WriteAllLines(tmp.File("gama.csv"),
+            ["CATAID,RA,DEC,Z,NQ", "a/b,10,1,0.2,4", "a_b,20,1,0.2,4", "\"a b\",30,1,0.2,4", ".x,40,1,0.2,4", "é,50,1,0.2,4"]);
         File.WriteAllLines(tmp.File("sdss.csv"), ["specObjID,ra,dec,z,zWarning,class", ",60,1,0.2,0,GALAXY", ",70,1,0.2,0,GALAXY"]);
         CatalogCompiler.Run([("gama", tmp.File("gama.csv")), ("sdss", tmp.File("sdss.csv"))], tmp.File("catalog.csv"));
         var ids = Ids(tmp.File("catalog.csv"));
@@ -48,7 +48,8 @@ public class CatalogHardeningTests(ITestOutputHelper output)
     public void A_quoted_field_may_continue_onto_a_line_starting_with_a_hash()
     {
         using var tmp = new TempDir();
-        File.WriteAllText(tmp.File("gama.csv"), "# export\nCATAID,RA,DEC,Z,NQ\n\"multi\n#line\",10,1,0.2,4\n# trailing comment\n9,20,1,0.2,4\n");
+        File.WriteAllText(tmp.File("gama.csv"),
+            "# export\nCATAID,RA,DEC,Z,NQ\n\"multi\n#line\",10,1,0.2,4\n# trailing comment\n9,20,1,0.2,4\n");
         var s = CatalogCompiler.Run([("gama", tmp.File("gama.csv"))], tmp.File("catalog.csv")).Single();
         Assert.Equal((2, 2), (s.Available, s.Accepted));
         var ids = Ids(tmp.File("catalog.csv"));
@@ -61,7 +62,8 @@ public class CatalogHardeningTests(ITestOutputHelper output)
         using var tmp = new TempDir();
         var bytes = new FitsBytes().Add(FitsBytes.Card("SIMPLE", "T")).Int("BITPIX", 8).Int("NAXIS", 0).Data([])
             .Add(FitsBytes.StrCard("XTENSION", "BINTABLE")).Int("BITPIX", 8).Int("NAXIS", 2).Int("NAXIS1", 8).Int("NAXIS2", 1)
-            .Int("PCOUNT", 0).Int("GCOUNT", 1).Int("TFIELDS", 1).Str("TFORM1", "99999999999A").Str("TTYPE1", "CATAID").Data(new byte[8]).ToArray();
+            .Int("PCOUNT", 0).Int("GCOUNT", 1).Int("TFIELDS", 1).Str("TFORM1", "99999999999A").Str("TTYPE1", "CATAID")
+            .Data(new byte[8]).ToArray();
         File.WriteAllBytes(tmp.File("t.fits"), bytes);
         var e = Assert.Throws<FitsFormatException>(() => CatalogCompiler.Run([("gama", tmp.File("t.fits"))], tmp.File("catalog.csv")));
         Assert.Contains("TFORM1", e.Problem);
@@ -82,7 +84,8 @@ public class CatalogHardeningTests(ITestOutputHelper output)
             index.Add(ra, dec, i);
             kept++;
         }
-        output.WriteLine($"{n} positions in one 0.4″ Dec band: {kept} kept, {index.Comparisons} separations, {clock.Elapsed.TotalSeconds:F1} s wall, " +
+        output.WriteLine($"{n} positions in one 0.4″ Dec band: {kept} kept, {index.Comparisons} separations, " +
+            $"{clock.Elapsed.TotalSeconds:F1} s wall, " +
             $"{(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU");
         Assert.Equal(n / 2, kept); // every other one is within 1″ of the one before
         Assert.True(index.Comparisons < 10L * n, $"{index.Comparisons} separations"); // a list per Dec stripe needs ~n²/4

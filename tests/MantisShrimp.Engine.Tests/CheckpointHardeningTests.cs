@@ -12,8 +12,8 @@ public class CheckpointHardeningTests(ToyShardsFixture toy) : IClassFixture<ToyS
 {
     private TrainOptions Options(string dir, int epochs) => new()
     {
-        Data = toy.Set.Directory, Out = dir, Epochs = epochs, BatchesPerEpoch = 1, BatchSize = 4, LearningRate = 1e-3, Seed = 5, Device = "cpu",
-        Threads = 1, Network = new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, DropPath = 0 },
+        Data = toy.Set.Directory, Out = dir, Epochs = epochs, BatchesPerEpoch = 1, BatchSize = 4, LearningRate = 1e-3, Seed = 5,
+        Device = "cpu", Threads = 1, Network = new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, DropPath = 0 },
     };
 
     private static void Truncate(string path)

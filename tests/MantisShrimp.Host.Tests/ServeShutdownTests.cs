@@ -16,9 +16,9 @@ public class ServeShutdownTests(ForcedFixture f) : IClassFixture<ForcedFixture>
         if (!OperatingSystem.IsLinux()) return;
         using var tmp = new TempDir();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.02,0.02",
-                     "--device", "cpu", "--host", "127.0.0.1", "--port", "0" })
-            psi.ArgumentList.Add(a);
+        string[] args = [Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.02,0.02",
+            "--device", "cpu", "--host", "127.0.0.1", "--port", "0"];
+        foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
@@ -33,7 +33,8 @@ public class ServeShutdownTests(ForcedFixture f) : IClassFixture<ForcedFixture>
                 return false;
             });
             Assert.True(await started.WaitAsync(TimeSpan.FromMinutes(3)), "serve did not start: " + (p.HasExited ? await err : ""));
-            using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) kill.WaitForExit();
+            string pid = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using (var kill = Process.Start("kill", ["-" + signal, pid])!) kill.WaitForExit();
             using var exit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await p.WaitForExitAsync(exit.Token); // throws (fails) when the signal is ignored
             Assert.Equal(0, p.ExitCode);

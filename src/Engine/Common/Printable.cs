@@ -18,7 +18,11 @@ public static class Printable
         for (int i = first; i < text.Length; i++)
         {
             char c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { sb.Append(c).Append(text[++i]); continue; }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                sb.Append(c).Append(text[++i]);
+                continue;
+            }
             if (!NeedsEscape(text, i, keepNewlines)) sb.Append(c);
             else if (c < 0x100) sb.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
             else sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));

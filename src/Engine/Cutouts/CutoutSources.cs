@@ -165,7 +165,8 @@ public sealed class LocalCutoutSource : ICutoutSource
         {
             var best = near.Where(x => x.e.Suffix == suffix).OrderBy(x => x.Sep).FirstOrDefault();
             if (best.e is null)
-                throw new UserInputException($"the --cutouts folder has no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");
+                throw new UserInputException(
+                    $"the --cutouts folder has no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");
             files[name + suffix] = best.e.File;
         }
         return files;

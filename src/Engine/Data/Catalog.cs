@@ -95,7 +95,8 @@ public sealed class Catalog
         }
         if (values[0] is < 0 or >= 360) return $"field ra = {values[0]} outside [0, 360)";
         for (int k = 3; k < 5; k++)
-            if (values[k] < 0) return $"field {RequiredColumns[k + 1]} = {values[k].ToString(CultureInfo.InvariantCulture)} is negative (E(B−V) ≥ 0)";
+            if (values[k] < 0)
+                return $"field {RequiredColumns[k + 1]} = {values[k].ToString(CultureInfo.InvariantCulture)} is negative (E(B−V) ≥ 0)";
         if (values[1] is < -90 or > 90) return $"field dec = {values[1]} outside [-90, 90]";
         if (!(values[2] > MinRedshiftExclusive && values[2] < MaxRedshiftExclusive))
             return $"z = {values[2].ToString(CultureInfo.InvariantCulture)} outside (0, 1.6)";

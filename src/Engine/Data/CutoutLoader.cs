@@ -127,8 +127,9 @@ public sealed class CutoutLoader(string directory)
         for (int a = 2; a < hdu.Axes.Count; a++) planes *= Math.Min(hdu.Axes[a], int.MaxValue);
         long maxSide = (long)MaxOversize * survey.NativeSize, maxPlanes = (long)MaxOversize * survey.Bands.Count;
         if (width > maxSide || height > maxSide || planes > maxPlanes)
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cutout claims {string.Join("×", hdu.Axes)} pixels, " +
-                $"more than {maxSide}×{maxSide}×{maxPlanes} ({MaxOversize}× native)");
+            throw new SampleRejectedException(
+                $"{Path.GetFileName(path)}: {survey.Name} cutout claims {string.Join("×", hdu.Axes)} pixels, more than " +
+                $"{maxSide}×{maxSide}×{maxPlanes} ({MaxOversize}× native)");
     }
 
     private static void CheckCentre(string path, FitsImage image, SurveyInfo survey, double ra, double dec)

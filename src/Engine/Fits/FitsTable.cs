@@ -75,8 +75,10 @@ public sealed class FitsTable
             int k = 0;
             while (k < form.Length && char.IsAsciiDigit(form[k])) k++;
             // A repeat is at most the row's bytes (and fits an int): '99999999999A' is an error, not an overflow.
-            if (k > 0 && (!long.TryParse(form[..k], NumberStyles.None, CultureInfo.InvariantCulture, out long r) || r > rowBytes || r > int.MaxValue / 16))
-                throw new FitsFormatException(label, $"HDU {hdu.Index}: TFORM{n} = '{form}' repeats more than a row of NAXIS1 = {rowBytes} bytes holds");
+            if (k > 0 && (!long.TryParse(form[..k], NumberStyles.None, CultureInfo.InvariantCulture, out long r) || r > rowBytes
+                || r > int.MaxValue / 16))
+                throw new FitsFormatException(label,
+                    $"HDU {hdu.Index}: TFORM{n} = '{form}' repeats more than a row of NAXIS1 = {rowBytes} bytes holds");
             int repeat = k == 0 ? 1 : int.Parse(form[..k], CultureInfo.InvariantCulture);
             if (k >= form.Length)
                 throw new FitsFormatException(label, $"HDU {hdu.Index}: TFORM{n} = '{form}' has no type code");

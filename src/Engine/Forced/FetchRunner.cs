@@ -57,7 +57,8 @@ public static class FetchRunner
                 task.Advance();
             }).GetAwaiter().GetResult();
         }
-        AtomicFile.WriteAllText(Path.Combine(outDir, Failures), "id,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
+        AtomicFile.WriteAllText(Path.Combine(outDir, Failures),
+            "id,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         return (fetched, positions.Count - fetched - failures.Count, failures.Count);
     }
 }

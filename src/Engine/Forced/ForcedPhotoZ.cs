@@ -111,7 +111,10 @@ public sealed class ForcedPhotoZ : IDisposable
             var features = CalibrationFeatures.FromSample(sample.Pixels, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR) { BatchSize = batchSize };
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR)
+        {
+            BatchSize = batchSize,
+        };
     }
 
     private void Loop()

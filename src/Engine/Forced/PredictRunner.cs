@@ -48,8 +48,12 @@ public static class PredictRunner
     {
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
         string t = text.Trim();
-        value = t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("+inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity
-            : t.Equals("-inf", StringComparison.OrdinalIgnoreCase) ? double.NegativeInfinity : double.NaN;
+        value = t.ToLowerInvariant() switch
+        {
+            "inf" or "+inf" => double.PositiveInfinity,
+            "-inf" => double.NegativeInfinity,
+            _ => double.NaN,
+        };
         return !double.IsNaN(value);
     }
 
@@ -99,7 +103,8 @@ public static class PredictRunner
         TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
-        else AtomicFile.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
+        else AtomicFile.WriteAllText(failurePath,
+            "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         if (!mpi.IsDistributed)
         {
             if (failures.IsEmpty) File.Delete(journalPath);
@@ -120,7 +125,8 @@ public static class PredictRunner
         TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
-        if (failures.Count > 0) AtomicFile.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
+        if (failures.Count > 0)
+            AtomicFile.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
         else File.Delete(output + ".failures.csv");
         for (int r = 0; r < ranks; r++)
         {

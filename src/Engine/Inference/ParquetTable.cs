@@ -13,7 +13,8 @@ public static class TableFile
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns)
     {
         if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
-            Common.AtomicFile.WriteVia(path, tmp => ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns));
+            Common.AtomicFile.WriteVia(path,
+                tmp => ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns));
         else
             Common.AtomicFile.Write(path, s =>
             {

@@ -26,10 +26,12 @@ public static class WeightFileLimits
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var prefix = new byte[8];
-        if (fs.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8) throw new UserInputException($"{path}: too short for safetensors (no header length)");
+        if (fs.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+            throw new UserInputException($"{path}: too short for safetensors (no header length)");
         ulong n = BitConverter.ToUInt64(prefix); // little-endian by the format, as on every platform .NET runs on here
         if (n > (ulong)Math.Min(MaxHeaderBytes, fs.Length - 8))
-            throw new UserInputException($"{path}: safetensors header length {n} exceeds the file ({fs.Length} bytes) or {MaxHeaderBytes} bytes");
+            throw new UserInputException(
+                $"{path}: safetensors header length {n} exceeds the file ({fs.Length} bytes) or {MaxHeaderBytes} bytes");
         var header = new byte[n];
         fs.ReadExactly(header);
         long data = fs.Length - 8 - (long)n;
@@ -69,7 +71,8 @@ public static class WeightFileLimits
             long total = 0;
             foreach (var e in zip.Entries) total += e.Length;
             if (total > MaxInflation * length + (1 << 20))
-                throw new UserInputException($"{path}: its zip entries declare {total} bytes, over {MaxInflation}× the file's {length} (a zip bomb?)");
+                throw new UserInputException(
+                    $"{path}: its zip entries declare {total} bytes, over {MaxInflation}× the file's {length} (a zip bomb?)");
         }
     }
 }

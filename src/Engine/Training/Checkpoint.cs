@@ -92,15 +92,11 @@ public static class Checkpoint
             {
                 using (var ms = CheckpointLimits.ReadEntry(zip, "model.bin", limit, path, required: true)!)
                     Guarded(path, "model.bin", () => model.load(ms));
-                if (optimizer is not null)
-                    using (var ms = CheckpointLimits.ReadEntry(zip, "optimizer.bin", CheckpointLimits.OptimizerBytes(limit), path, required: false))
-                    {
-                        if (ms is not null)
-                        {
-                            using var r = new BinaryReader(ms);
-                            Guarded(path, "optimizer.bin", () => optimizer.load_state_dict(r));
-                        }
-                    }
+                long optimizerLimit = CheckpointLimits.OptimizerBytes(limit);
+                if (optimizer is not null
+                    && CheckpointLimits.ReadEntry(zip, "optimizer.bin", optimizerLimit, path, required: false) is { } ms2)
+                    using (var r = new BinaryReader(ms2))
+                        Guarded(path, "optimizer.bin", () => optimizer.load_state_dict(r));
                 return 0;
             });
         }
@@ -114,7 +110,7 @@ public static class Checkpoint
 
     private static TrainingState ReadStateEntry(ZipArchive zip, string path)
     {
-        var entry = zip.GetEntry("state.json") ?? throw new UserInputException($"{path}: not a Mantis checkpoint (no state.json)");
+        _ = zip.GetEntry("state.json") ?? throw new UserInputException($"{path}: not a Mantis checkpoint (no state.json)");
         using var ms = CheckpointLimits.ReadEntry(zip, "state.json", MaxStateBytes, path, required: true)!;
         var state = JsonSerializer.Deserialize<TrainingState>(ms, Json) ?? throw new UserInputException($"{path}: empty state");
         if (state.Network is null || state.Options is null) throw new UserInputException($"{path}: state.json lacks Network or Options");

@@ -30,7 +30,8 @@ internal static class CheckpointLimits
         var entry = Find(zip, name, path, required);
         if (entry is null) return null;
         if (entry.Length > limit)
-            throw new UserInputException($"{path}: {name} declares {entry.Length} bytes, more than the {limit} this network's checkpoint can hold");
+            throw new UserInputException(
+                $"{path}: {name} declares {entry.Length} bytes, more than the {limit} this network's checkpoint can hold");
         var ms = new MemoryStream((int)Math.Min(entry.Length, int.MaxValue));
         using (var s = entry.Open()) CopyAtMost(s, ms, entry.Length, path, name);
         ms.Position = 0;

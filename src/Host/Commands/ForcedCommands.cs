@@ -151,7 +151,10 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
         var defaults = new Web.WebOptions();
-        var rate = new Option<int>("--rate-limit") { Description = "POST /predict requests per minute per client address.", DefaultValueFactory = _ => defaults.PermitsPerMinute };
+        var rate = new Option<int>("--rate-limit")
+        {
+            Description = "POST /predict requests per minute per client address.", DefaultValueFactory = _ => defaults.PermitsPerMinute,
+        };
         var pageRate = new Option<int>("--page-rate-limit")
         {
             Description = "GET requests (page, cutouts, OpenAPI) per minute per client address; /health is not limited.",
@@ -159,7 +162,8 @@ internal static class ServeCommand
         };
         var cacheMb = new Option<int>("--cutout-cache-mb")
         {
-            Description = "Memory for the cutouts of recent results (the page's mosaics), in MiB.", DefaultValueFactory = _ => (int)(defaults.CutoutCacheBytes >> 20),
+            Description = "Memory for the cutouts of recent results (the page's mosaics), in MiB.",
+            DefaultValueFactory = _ => (int)(defaults.CutoutCacheBytes >> 20),
         };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();

@@ -33,7 +33,8 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
             bool calibrate = false;
             if (root.TryGetProperty("CALIBRATE", out var c) && c.ValueKind != JsonValueKind.Null)
             {
-                if (c.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return (null, $"CALIBRATE must be true or false, not a {Kind(c)}");
+                if (c.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    return (null, $"CALIBRATE must be true or false, not a {Kind(c)}");
                 calibrate = c.GetBoolean();
             }
             string name = "";
@@ -42,8 +43,14 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
                 if (n.ValueKind == JsonValueKind.String)
                 {
                     // A lone surrogate (\ud800) is valid JSON but not text: GetString cannot transcode it.
-                    try { name = n.GetString()!; }
-                    catch (InvalidOperationException) { return (null, "NAME is not valid Unicode text (a lone surrogate escape such as \\ud800)"); }
+                    try
+                    {
+                        name = n.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return (null, "NAME is not valid Unicode text (a lone surrogate escape such as \\ud800)");
+                    }
                 }
                 else if (n.ValueKind is JsonValueKind.Number) name = n.GetRawText();
                 else if (n.ValueKind is not JsonValueKind.Null) return (null, $"NAME must be a string, not a {Kind(n)}");
@@ -55,8 +62,8 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
 
     private static string Kind(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Array => "array", JsonValueKind.Object => "object", JsonValueKind.String => "string", JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean", _ => "null",
+        JsonValueKind.Array => "array", JsonValueKind.Object => "object", JsonValueKind.String => "string",
+        JsonValueKind.Number => "number", JsonValueKind.True or JsonValueKind.False => "boolean", _ => "null",
     };
 
     private static bool Number(JsonElement root, string field, out double value)

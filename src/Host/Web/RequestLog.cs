@@ -22,8 +22,10 @@ internal static partial class RequestLog
         finally
         {
             int galaxies = http.Items.TryGetValue(GalaxiesItem, out var g) && g is int n ? n : 0;
-            Served(logger, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture), http.Connection.RemoteIpAddress?.ToString() ?? "-", http.Request.Method,
-                Engine.Common.Printable.Escape(http.Request.Path.Value ?? ""), http.Response.StatusCode, Math.Round(clock.Elapsed.TotalMilliseconds, 1), galaxies);
+            string time = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            string path = Engine.Common.Printable.Escape(http.Request.Path.Value ?? "");
+            Served(logger, time, http.Connection.RemoteIpAddress?.ToString() ?? "-", http.Request.Method, path, http.Response.StatusCode,
+                Math.Round(clock.Elapsed.TotalMilliseconds, 1), galaxies);
         }
     }
 

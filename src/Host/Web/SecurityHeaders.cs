@@ -19,8 +19,8 @@ internal static partial class SecurityHeaders
     {
         static string Hashes(Regex element, string html) => string.Join(" ", element.Matches(html)
             .Select(m => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(m.Groups[1].Value)))}'"));
-        return $"default-src 'none'; script-src {Hashes(ScriptElement(), html)}; style-src {Hashes(StyleElement(), html)}; img-src 'self'; " +
-            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        return $"default-src 'none'; script-src {Hashes(ScriptElement(), html)}; style-src {Hashes(StyleElement(), html)}; " +
+            "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }
 
     public static void Apply(HttpResponse response, string policy)

@@ -84,9 +84,9 @@ public static class WebApp
             return Results.Content(page, "text/html; charset=utf-8");
         }).RequireRateLimiting(PagePolicy);
         app.MapGet("/openapi.json", () => Results.Content(OpenApi, "application/json")).RequireRateLimiting(PagePolicy);
-        app.MapGet("/cutouts/{key}.png", (string key) =>
-            cutouts.Png(key) is { } png ? Results.File(png, "image/png") : Results.NotFound(new { error = "unknown or expired cutout key" }))
-            .RequireRateLimiting(PagePolicy);
+        app.MapGet("/cutouts/{key}.png", (string key) => cutouts.Png(key) is { } png
+            ? Results.File(png, "image/png")
+            : Results.NotFound(new { error = "unknown or expired cutout key" })).RequireRateLimiting(PagePolicy);
         app.MapPost("/predict", (HttpContext http, CancellationToken cancel) => Predict(http, service, cutouts, cancel))
             .RequireRateLimiting(PredictPolicy);
         return app;
@@ -117,11 +117,15 @@ public static class WebApp
             http.Items[RequestLog.GalaxiesItem] = r.BatchSize;
             string key = cutouts.Add(r.Sample);
             var s = r.Summary;
-            return Results.Json(new PredictResponse(input.Name, input.Ra, input.Dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90, Bins,
-                r.Probabilities, r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null));
+            double? snr = double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null;
+            return Results.Json(new PredictResponse(input.Name, input.Ra, input.Dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90,
+                Bins, r.Probabilities, r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", snr));
         }
         catch (UserInputException e) { return Error(StatusCodes.Status400BadRequest, e.Message); }
-        catch (UpstreamException e) { return Error(e.TimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, e.Message); }
+        catch (UpstreamException e)
+        {
+            return Error(e.TimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MantisShrimp.Web").LogError(e, "POST /predict failed");
@@ -129,26 +133,31 @@ public static class WebApp
         }
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new { error = PublicErrors.Scrub(message) }, statusCode: status);
+    private static IResult Error(int status, string message) =>
+        Results.Json(new { error = PublicErrors.Scrub(message) }, statusCode: status);
 
     /// <summary>Per client address: a token bucket for /predict and a larger one for the page's files; 429s say when to retry.</summary>
     private static void RateLimits(RateLimiterOptions o, WebOptions options)
     {
         static TokenBucketRateLimiterOptions Bucket(int perMinute, int queue) => new()
         {
-            TokenLimit = Math.Max(1, perMinute / 6), TokensPerPeriod = Math.Max(1, perMinute / 6), ReplenishmentPeriod = TimeSpan.FromSeconds(10),
-            QueueLimit = queue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            TokenLimit = Math.Max(1, perMinute / 6), TokensPerPeriod = Math.Max(1, perMinute / 6),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(10), QueueLimit = queue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         };
         static string Client(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "?";
-        o.AddPolicy(PredictPolicy, ctx => RateLimitPartition.GetTokenBucketLimiter(Client(ctx), _ => Bucket(options.PermitsPerMinute, options.QueueLimit)));
-        o.AddPolicy(PagePolicy, ctx => RateLimitPartition.GetTokenBucketLimiter(Client(ctx), _ => Bucket(options.PagePermitsPerMinute, options.QueueLimit)));
+        o.AddPolicy(PredictPolicy, ctx =>
+            RateLimitPartition.GetTokenBucketLimiter(Client(ctx), _ => Bucket(options.PermitsPerMinute, options.QueueLimit)));
+        o.AddPolicy(PagePolicy, ctx =>
+            RateLimitPartition.GetTokenBucketLimiter(Client(ctx), _ => Bucket(options.PagePermitsPerMinute, options.QueueLimit)));
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         o.OnRejected = async (context, token) =>
         {
-            int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 10;
+            int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 10;
             var response = context.HttpContext.Response;
             response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await response.WriteAsJsonAsync(new { error = "too many requests from this address; retry later", retry_after_s = seconds }, token);
+            var body = new { error = "too many requests from this address; retry later", retry_after_s = seconds };
+            await response.WriteAsJsonAsync(body, token);
         };
     }
 
