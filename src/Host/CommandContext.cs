@@ -17,7 +17,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
     {
         string text = System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         Out.WriteLine(text);
-        if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) File.WriteAllText(path, text + "\n");
+        if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) Engine.Common.AtomicFile.WriteAllText(path, text + "\n");
     }
 
     /// <summary>Runs a command body: user errors → 1, interruption → 130, anything else → 2, all with a message on stderr.</summary>
@@ -36,7 +36,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception e) when (Unwrap(e) is UserInputException or FitsFormatException)
         {
-            Error.WriteLine($"error: {Unwrap(e).Message}");
+            Error.WriteLine($"error: {Printable.Escape(Unwrap(e).Message, keepNewlines: true)}");
             return ExitCodes.UserError;
         }
         catch (Exception e) when (Unwrap(e) is OperationCanceledException)
@@ -46,7 +46,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception e)
         {
-            Error.WriteLine($"failed: {Unwrap(e).Message}");
+            Error.WriteLine($"failed: {Printable.Escape(Unwrap(e).Message, keepNewlines: true)}");
             Error.WriteLine(e.ToString());
             return ExitCodes.Failure;
         }

@@ -421,16 +421,15 @@ public sealed class CalPit : IRecalibrator
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, ManifestFile + ".tmp"), JsonSerializer.Serialize(Manifest, Json));
-        Network.save(Path.Combine(directory, WeightsFile + ".tmp"));
-        File.Move(Path.Combine(directory, WeightsFile + ".tmp"), Path.Combine(directory, WeightsFile), true);
-        File.Move(Path.Combine(directory, ManifestFile + ".tmp"), Path.Combine(directory, ManifestFile), true);
+        // Weights first: the manifest is what marks a fit as present.
+        AtomicFile.WriteVia(Path.Combine(directory, WeightsFile), tmp => Network.save(tmp));
+        AtomicFile.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
         if (Manifest.History.Count > 0)
         {
             var keys = Manifest.History[0].Keys.ToArray();
             var sb = new StringBuilder(string.Join(",", keys)).Append('\n');
             foreach (var row in Manifest.History) sb.Append(string.Join(",", keys.Select(k => row[k].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
-            File.WriteAllText(Path.Combine(directory, HistoryFile), sb.ToString());
+            AtomicFile.WriteAllText(Path.Combine(directory, HistoryFile), sb.ToString());
         }
     }
 

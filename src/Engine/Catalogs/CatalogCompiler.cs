@@ -55,31 +55,30 @@ public static class CatalogCompiler
                 if (e.Dec < MinDec) { summary.Reject("outside the PS1 footprint (Dec < -30)"); continue; }
                 if (!(e.Z > 0 && e.Z < 1.6)) { summary.Reject("z outside (0, 1.6)"); continue; }
                 if (survey.IdColumn.Length > 0 && !seenIds.Add(e.SurveyId)) { summary.Reject($"repeated {survey.IdColumn}"); continue; }
-                candidates.Add(new Candidate(survey.Precedence, ((long)i << 40) | order++, e.SurveyId, e.Ra, e.Dec, e.Z, e.Quality));
+                var candidate = new Candidate(survey.Precedence, ((long)i << 40) | order++, e.SurveyId, e.Ra, e.Dec, e.Z, e.Quality);
+                if (Id(candidate).Length > Data.Catalog.MaxIdLength)
+                {
+                    summary.Reject($"id longer than {Data.Catalog.MaxIdLength} characters as a file name");
+                    continue;
+                }
+                candidates.Add(candidate);
             }
         }
 
         // Cross-survey duplicates: higher precedence first, then input order; a 1″ grid in Dec indexes kept positions.
         candidates.Sort((a, b) => a.Survey != b.Survey ? a.Survey.CompareTo(b.Survey) : a.Order.CompareTo(b.Order));
-        var grid = new Dictionary<long, List<Candidate>>();
+        var index = new DuplicateIndex<Candidate>(DuplicateRadiusArcsec);
         var kept = new List<Candidate>();
         var duplicates = new StringBuilder("id,duplicate_of\n");
-        string Name(int precedence) => SpectroscopicSurvey.All.First(x => x.Precedence == precedence).Name;
-        string Id(Candidate c) => $"{Name(c.Survey)}_{Sanitize(c.SurveyId)}";
         foreach (var c in candidates)
         {
-            long key = (long)Math.Floor(c.Dec * 3600 / DuplicateRadiusArcsec);
-            Candidate? match = null;
-            for (long k = key - 1; k <= key + 1 && match is null; k++)
-                if (grid.TryGetValue(k, out var list))
-                    match = list.FirstOrDefault(o => TanWcs.SeparationArcsec(o.Ra, o.Dec, c.Ra, c.Dec) <= DuplicateRadiusArcsec);
-            if (match is not null)
+            if (index.TryFind(c.Ra, c.Dec, out var match))
             {
                 summaries[Name(c.Survey)].Duplicates++;
                 duplicates.Append(Csv.Line([Id(c), Id(match)])).Append('\n');
                 continue;
             }
-            (grid.TryGetValue(key, out var bucket) ? bucket : grid[key] = []).Add(c);
+            index.Add(c.Ra, c.Dec, c);
             kept.Add(c);
             summaries[Name(c.Survey)].Accepted++;
         }
@@ -100,16 +99,21 @@ public static class CatalogCompiler
             }
             sb.Append(Csv.Line(fields)).Append('\n');
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        File.WriteAllText(outPath + ".tmp", sb.ToString());
-        File.Move(outPath + ".tmp", outPath, true);
-        File.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
+        AtomicFile.WriteAllText(outPath, sb.ToString());
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
         var ordered = summaries.Values.OrderBy(x => SpectroscopicSurvey.Get(x.Survey).Precedence).ToList();
-        File.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
         return ordered;
 
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }
+
+    private static string Name(int precedence) => SpectroscopicSurvey.All.First(x => x.Precedence == precedence).Name;
+
+    /// <summary>SURVEY_ENCODED-ID, or SURVEY__rowI-N for a row without an id (encoded ids never start with "_r").</summary>
+    private static string Id(Candidate c) => c.SurveyId.Length > 0
+        ? $"{Name(c.Survey)}_{EncodeId(c.SurveyId)}"
+        : string.Create(CultureInfo.InvariantCulture, $"{Name(c.Survey)}__row{c.Order >> 40}-{c.Order & ((1L << 40) - 1)}");
 
     public static string SummaryCsv(IEnumerable<SurveySummary> summaries)
     {
@@ -121,11 +125,36 @@ public static class CatalogCompiler
         return sb.ToString();
     }
 
-    private static string Sanitize(string id)
+    /// <summary>
+    /// A survey id as a file-name-safe, reversible token: ASCII letters, digits, '-', '+' and (not first) '.' stay;
+    /// every other UTF-8 byte, '_' included, becomes _XX (hex). Distinct ids stay distinct: a/b, a_b and "a b" are
+    /// a_2Fb, a_5Fb and a_20b.
+    /// </summary>
+    public static string EncodeId(string id)
     {
-        var chars = id.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' or '+' ? ch : '_').ToArray();
-        string s = new(chars);
-        return s.TrimStart('.').Length == 0 ? "x" : s.TrimStart('.');
+        var sb = new StringBuilder(id.Length);
+        foreach (byte b in Encoding.UTF8.GetBytes(id))
+        {
+            char ch = (char)b;
+            if (char.IsAsciiLetterOrDigit(ch) || ch is '-' or '+' || (ch == '.' && sb.Length > 0)) sb.Append(ch);
+            else sb.Append('_').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The survey id an <see cref="EncodeId"/> token came from.</summary>
+    public static string DecodeId(string token)
+    {
+        var bytes = new List<byte>(token.Length);
+        for (int i = 0; i < token.Length; i++)
+            if (token[i] == '_' && i + 2 < token.Length
+                && byte.TryParse(token.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))
+            {
+                bytes.Add(b);
+                i += 2;
+            }
+            else bytes.Add((byte)token[i]);
+        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
     /// <summary>Rows of a CSV (streamed) or of the first BINTABLE of a FITS file.</summary>
@@ -185,21 +214,22 @@ public static class CatalogCompiler
         public string? Get(string column) => index.TryGetValue(column, out int i) ? i < fields.Length ? fields[i] : "" : null;
     }
 
-    /// <summary>Skips '#' comment lines at the top of survey CSV exports.</summary>
+    /// <summary>Skips '#' comment lines of survey CSV exports — not a line inside a quoted field that starts with '#'.</summary>
     private sealed class SkipComments(TextReader inner) : TextReader
     {
-        private bool _atLineStart = true;
+        private bool _atLineStart = true, _inQuotes;
 
         public override int Peek() => inner.Peek();
 
         public override int Read()
         {
-            while (_atLineStart && inner.Peek() == '#')
+            while (_atLineStart && !_inQuotes && inner.Peek() == '#')
             {
                 inner.ReadLine();
             }
             int c = inner.Read();
-            _atLineStart = c == '\n';
+            if (c == '"') _inQuotes = !_inQuotes; // a doubled quote toggles twice
+            _atLineStart = c is '\n' or '\r';
             return c;
         }
     }

@@ -36,8 +36,7 @@ public static class Csv
                     inQuotes = true; wasQuoted = true; any = true; break;
                 case ',':
                     fields.Add(field.ToString()); field.Clear(); wasQuoted = false; any = true; break;
-                case '\r':
-                    break;
+                case '\r' when reader.Peek() != '\n': // a lone CR (classic Mac line ends) ends the line too
                 case '\n':
                     if (any || field.Length > 0)
                     {
@@ -46,6 +45,8 @@ public static class Csv
                     }
                     fields.Clear(); field.Clear(); any = false; wasQuoted = false;
                     line++; recordLine = line;
+                    break;
+                case '\r': // of a CRLF
                     break;
                 default:
                     field.Append(ch); any = true; break;

@@ -44,10 +44,7 @@ public sealed class CutoutCache(string directory)
     public string Put(string survey, string band, SkyPosition p, int size, byte[] fits)
     {
         string path = PathOf(survey, band, p, size);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string tmp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(tmp, fits);
-        File.Move(tmp, path, true);
+        AtomicFile.WriteAllBytes(path, fits);
         return path;
     }
 }

@@ -165,7 +165,8 @@ public sealed class LocalCutoutSource : ICutoutSource
         {
             var best = near.Where(x => x.e.Suffix == suffix).OrderBy(x => x.Sep).FirstOrDefault();
             if (best.e is null)
-                throw new UserInputException($"{Directory}: no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");
+                throw new UserInputException(
+                    $"the --cutouts folder has no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");
             files[name + suffix] = best.e.File;
         }
         return files;
@@ -188,15 +189,13 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     private static void WriteIndex(string path, List<Entry> entries)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Several processes (MPI ranks) may index the same folder at once: each writes its own temp file.
-        string tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        using (var w = new StreamWriter(tmp))
+        AtomicFile.Write(path, s =>
         {
+            using var w = new StreamWriter(s, leaveOpen: true);
             w.Write("file\tsuffix\tra\tdec\tsize\tticks\n");
             foreach (var e in entries)
                 w.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(e.File)}\t{e.Suffix}\t{e.Ra:R}\t{e.Dec:R}\t{e.Size}\t{e.Ticks}\n"));
-        }
-        File.Move(tmp, path, true);
+        });
     }
 }

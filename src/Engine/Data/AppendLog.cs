@@ -29,7 +29,31 @@ internal sealed class AppendLog : IDisposable
         int end = text.LastIndexOf('\n');
         if (end < 0) yield break;
         foreach (var line in text[..end].Split('\n'))
-            if (line.Length > 0) yield return line;
+            if (line.Length > 0) yield return Decode(line);
+    }
+
+    /// <summary>
+    /// Lines carry any text: backslash, CR and LF are escaped (\\, \r, \n), so a name with a newline is one entry.
+    /// Other backslash pairs read as written (journals from before the escaping).
+    /// </summary>
+    internal static string Encode(string line) =>
+        line.AsSpan().IndexOfAny('\\', '\n', '\r') < 0 ? line : line.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r");
+
+    internal static string Decode(string line)
+    {
+        if (!line.Contains('\\')) return line;
+        var sb = new System.Text.StringBuilder(line.Length);
+        for (int i = 0; i < line.Length; i++)
+        {
+            char next = i + 1 < line.Length ? line[i + 1] : '\0';
+            if (line[i] == '\\' && next is '\\' or 'n' or 'r')
+            {
+                sb.Append(next switch { 'n' => '\n', 'r' => '\r', _ => '\\' });
+                i++;
+            }
+            else sb.Append(line[i]);
+        }
+        return sb.ToString();
     }
 
     /// <summary>
@@ -58,8 +82,7 @@ internal sealed class AppendLog : IDisposable
 
     public void Append(string line)
     {
-        if (line.Contains('\n')) throw new ArgumentException("Journal lines cannot contain newlines.");
-        lock (_lock) _writer.Write(line + "\n");
+        lock (_lock) _writer.Write(Encode(line) + "\n");
     }
 
     public void Dispose() => _writer.Dispose();

@@ -94,13 +94,19 @@ public sealed class Catalog
             values[k - 1] = v;
         }
         if (values[0] is < 0 or >= 360) return $"field ra = {values[0]} outside [0, 360)";
+        for (int k = 3; k < 5; k++)
+            if (values[k] < 0)
+                return $"field {RequiredColumns[k + 1]} = {values[k].ToString(CultureInfo.InvariantCulture)} is negative (E(B−V) ≥ 0)";
         if (values[1] is < -90 or > 90) return $"field dec = {values[1]} outside [-90, 90]";
         if (!(values[2] > MinRedshiftExclusive && values[2] < MaxRedshiftExclusive))
             return $"z = {values[2].ToString(CultureInfo.InvariantCulture)} outside (0, 1.6)";
         return null;
     }
 
+    /// <summary>Longest id: with a band suffix it stays within file-name limits (255 bytes).</summary>
+    public const int MaxIdLength = 200;
+
     /// <summary>Ids become file names ({id}.g.fits): refuse anything that could leave the cutout folder.</summary>
     public static bool IsSafeName(string id) =>
-        id.Length is > 0 and <= 200 && id[0] != '.' && !id.Any(c => c is '/' or '\\' or ':' || char.IsControl(c));
+        id.Length is > 0 and <= MaxIdLength && id[0] != '.' && !id.Any(c => c is '/' or '\\' or ':' || char.IsControl(c));
 }

@@ -95,12 +95,15 @@ public sealed class CutoutLoader(string directory)
 
     private static (FitsImage Image, SampleFlags Flags) Read(string path, SurveyInfo survey, double ra, double dec)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !System.IO.Directory.Exists(path))
             throw new SampleRejectedException($"missing file: {Path.GetFileName(path)}");
         FitsImage image;
         try
         {
-            image = FitsFile.ReadFirstImage(path);
+            using var file = FitsFile.Open(path); // refuses FIFOs, devices and directories before open() could block
+            var hdu = file.FirstImageHdu();
+            CheckSize(path, hdu, survey);
+            image = file.ReadImage(hdu);
         }
         catch (FitsFormatException e)
         {
@@ -112,6 +115,21 @@ public sealed class CutoutLoader(string directory)
         var flags = image.Width > n || image.Height > n ? SampleFlags.Cropped : SampleFlags.None;
         CheckWcs(path, image, survey, ra, dec);
         return (image, flags);
+    }
+
+    /// <summary>Largest accepted cutout, per axis, in multiples of the survey's native size (larger ones are centre-cropped).</summary>
+    public const int MaxOversize = 4;
+
+    /// <summary>What the header claims, checked before any pixel is read: a hostile 40000² header costs nothing.</summary>
+    private static void CheckSize(string path, FitsHdu hdu, SurveyInfo survey)
+    {
+        long width = hdu.Axes[0], height = hdu.Axes.Count > 1 ? hdu.Axes[1] : 1, planes = 1;
+        for (int a = 2; a < hdu.Axes.Count; a++) planes *= Math.Min(hdu.Axes[a], int.MaxValue);
+        long maxSide = (long)MaxOversize * survey.NativeSize, maxPlanes = (long)MaxOversize * survey.Bands.Count;
+        if (width > maxSide || height > maxSide || planes > maxPlanes)
+            throw new SampleRejectedException(
+                $"{Path.GetFileName(path)}: {survey.Name} cutout claims {string.Join("×", hdu.Axes)} pixels, more than " +
+                $"{maxSide}×{maxSide}×{maxPlanes} ({MaxOversize}× native)");
     }
 
     /// <summary>Largest accepted relative deviation of a cutout's pixel scale (either axis) from its survey's.</summary>

@@ -74,7 +74,7 @@ public static class Ingest
         string settingsPath = Path.Combine(work, "settings");
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != settings)
             throw new UserInputException($"{outDir} holds an interrupted ingest with other settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
-        File.WriteAllText(settingsPath, settings);
+        AtomicFile.WriteAllText(settingsPath, settings);
 
         var files = new CutoutLoader(options.CutoutsDirectory);
         Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
@@ -170,8 +170,8 @@ public static class Ingest
         foreach (var e in catalog.Entries) rowIds[e.Row] = e.Id;
         foreach (var p in catalog.Problems) rowIds[p.Row] = p.Id;
         foreach (var (row, reason) in verdicts.Where(v => v.Value is not null).OrderBy(v => v.Key))
-            rejects.Append(Csv.Line([rowIds[row], reason!])).Append('\n');
-        WriteAtomic(Path.Combine(outDir, RejectsFile), rejects.ToString());
+            rejects.Append(Csv.Line([Printable.Escape(rowIds[row]), Printable.Escape(reason!)])).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(outDir, RejectsFile), rejects.ToString());
 
         long Count(string split) => shards.Where(x => x.Split == split).Sum(x => x.Records);
         var manifest = new ShardManifest
@@ -186,7 +186,7 @@ public static class Ingest
             ExtraColumns = catalog.ExtraColumns,
             Shards = shards.ToArray(),
         };
-        WriteAtomic(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
+        AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
         progress.Message("measuring target photometry");
         using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism, cancel); // once, for every consumer
         Directory.Delete(work, recursive: true);
@@ -262,7 +262,7 @@ public static class Ingest
                 R(e.Ra), R(e.Dec), R(e.Z), R(e.EbvCsfd), R(e.EbvPlanck),
             }.Concat(e.Extra))).Append('\n');
         }
-        WriteAtomic(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
         static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }
 
@@ -289,10 +289,4 @@ public static class Ingest
         return Convert.ToHexStringLower(SHA256.HashData(fs));
     }
 
-    internal static void WriteAtomic(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
 }

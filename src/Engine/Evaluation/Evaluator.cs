@@ -53,7 +53,8 @@ public static class Evaluator
             if (bins.Count > 0) binned.Add((column, bins, file));
         }
         Plot(o.Out, galaxies, intervals, binned);
-        File.WriteAllText(Path.Combine(o.Out, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(o.Out, "metrics.json"),
+            JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
 

@@ -55,8 +55,8 @@ public static class GridSearch
             md.Append(string.Create(CultureInfo.InvariantCulture, $"| {i + 1} | {r.Lr:G3} | {r.Head} | {r.Wd:G3} | {r.Epoch} | {r.Loss:F4} | {r.Nmad:F4} |\n"));
         }
         Directory.CreateDirectory(o.Out);
-        File.WriteAllText(Path.Combine(o.Out, "grid.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(o.Out, "grid.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(o.Out, "grid.csv"), csv.ToString());
+        AtomicFile.WriteAllText(Path.Combine(o.Out, "grid.md"), md.ToString());
         return md.ToString();
     }
 }

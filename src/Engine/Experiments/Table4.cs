@@ -46,7 +46,7 @@ public static class Table4
         var rows = perSeed[0].Select((r, i) => new Row(r.Arch, r.Bands, perSeed.Select(s => s[i].M).ToList())).ToList();
         string report = Markdown(o, rows);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Markdown))!);
-        AtomicText(o.Markdown, report);
+        AtomicFile.WriteAllText(o.Markdown, report);
         return report;
     }
 
@@ -78,13 +78,6 @@ public static class Table4
         var evalOptions = new EvaluateOptions(baseScores, Path.Combine(baseDir, "eval")) { Bootstrap = o.Bootstrap, Seed = seed };
         rows.Add(("tabular", "all", Evaluator.Run(evalOptions)));
         return rows;
-    }
-
-    private static void AtomicText(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
     }
 
     private static double V(Dictionary<string, object?> m, string k) => m.GetValueOrDefault(k) is double d ? d : double.NaN;

@@ -41,6 +41,7 @@ public sealed class FitsFile : IDisposable
 
     public static FitsFile Open(string path)
     {
+        if (Common.FileKind.NotRegular(path) is { } kind) throw new FitsFormatException(path, $"cannot open: {kind}, not a regular file");
         FileStream fs;
         try
         {
@@ -192,6 +193,13 @@ public sealed class FitsFile : IDisposable
         long blank = hasBlank && h.TryGetLong("BLANK", out long b) ? b : 0;
 
         int bytesPer = Math.Abs(hdu.Bitpix) / 8;
+        long bytes = count * bytesPer;
+        if (bytes > Array.MaxLength)
+            throw new FitsFormatException(Label,
+                $"HDU {hdu.Index}: image of {width}×{height}×{planes} pixels ({bytes} bytes) is too large to read");
+        if (hdu.DataOffset + bytes > _stream.Length) // before allocating for what the header claims
+            throw new FitsFormatException(Label,
+                $"HDU {hdu.Index}: truncated data ({Math.Max(0, _stream.Length - hdu.DataOffset)} of {bytes} bytes)");
         var raw = new byte[count * bytesPer];
         _stream.Position = hdu.DataOffset;
         int got = FitsHeader.ReadFully(_stream, raw);

@@ -64,6 +64,8 @@ public sealed class FitsTable
         long rowBytes = hdu.Axes[0], rows = hdu.Axes[1];
         if (!h.TryGetLong("TFIELDS", out long fields) || fields < 0 || fields > 999)
             throw new FitsFormatException(label, $"HDU {hdu.Index}: TFIELDS is missing or out of range");
+        if (rowBytes > int.MaxValue / 2)
+            throw new FitsFormatException(label, $"HDU {hdu.Index}: rows of NAXIS1 = {rowBytes} bytes are too long to read");
         var cols = new List<FitsColumn>();
         int offset = 0;
         for (int n = 1; n <= fields; n++)
@@ -72,6 +74,11 @@ public sealed class FitsTable
                 ?? throw new FitsFormatException(label, $"HDU {hdu.Index}: TFORM{n} is missing");
             int k = 0;
             while (k < form.Length && char.IsAsciiDigit(form[k])) k++;
+            // A repeat is at most the row's bytes (and fits an int): '99999999999A' is an error, not an overflow.
+            if (k > 0 && (!long.TryParse(form[..k], NumberStyles.None, CultureInfo.InvariantCulture, out long r) || r > rowBytes
+                || r > int.MaxValue / 16))
+                throw new FitsFormatException(label,
+                    $"HDU {hdu.Index}: TFORM{n} = '{form}' repeats more than a row of NAXIS1 = {rowBytes} bytes holds");
             int repeat = k == 0 ? 1 : int.Parse(form[..k], CultureInfo.InvariantCulture);
             if (k >= form.Length)
                 throw new FitsFormatException(label, $"HDU {hdu.Index}: TFORM{n} = '{form}' has no type code");
@@ -84,6 +91,8 @@ public sealed class FitsTable
                 h.GetDoubleOr($"TSCAL{n}", 1.0), h.GetDoubleOr($"TZERO{n}", 0.0), nul);
             cols.Add(col);
             offset += col.Bytes;
+            if (offset > rowBytes)
+                throw new FitsFormatException(label, $"HDU {hdu.Index}: columns 1..{n} take {offset} bytes, more than NAXIS1 = {rowBytes}");
         }
         if (offset != rowBytes)
             throw new FitsFormatException(label, $"HDU {hdu.Index}: columns add up to {offset} bytes per row but NAXIS1 = {rowBytes}");

@@ -37,20 +37,11 @@ public sealed class FitsWriter : IDisposable
     /// <summary>Writes a whole file to <paramref name="path"/> atomically (temp file + rename).</summary>
     public static void WriteFile(string path, Action<FitsWriter> write)
     {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string tmp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
+        Common.AtomicFile.Write(path, fs =>
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var w = new FitsWriter(fs, leaveOpen: true))
-                write(w);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+            using var w = new FitsWriter(fs, leaveOpen: true);
+            write(w);
+        });
     }
 
     /// <summary>A primary HDU with no data (NAXIS = 0), as needed before table extensions.</summary>

@@ -45,8 +45,7 @@ public static class FetchRunner
                     foreach (var (fileName, path) in files)
                     {
                         string target = Path.Combine(outDir, fileName);
-                        File.Copy(path, target + ".tmp", true);
-                        File.Move(target + ".tmp", target, true);
+                        AtomicFile.Copy(path, target);
                     }
                     journal.Append(pos.Name);
                     Interlocked.Increment(ref fetched);
@@ -58,7 +57,8 @@ public static class FetchRunner
                 task.Advance();
             }).GetAwaiter().GetResult();
         }
-        File.WriteAllText(Path.Combine(outDir, Failures), "id,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
+        AtomicFile.WriteAllText(Path.Combine(outDir, Failures),
+            "id,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         return (fetched, positions.Count - fetched - failures.Count, failures.Count);
     }
 }

@@ -17,7 +17,11 @@ namespace MantisShrimp.Engine.Forced;
 /// <summary>One forced photo-z: the position, the dust used, the (recalibrated) class probabilities and their summary.</summary>
 /// <param name="SnrR">The target's measured S/N in PS1 r (source extraction, the paper's target rule): is anything there at all?</param>
 public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities, PdfSummary Summary,
-    CutoutSample Sample, bool Calibrated, double SnrR);
+    CutoutSample Sample, bool Calibrated, double SnrR)
+{
+    /// <summary>Galaxies in the forward pass this one joined (the service batches concurrent requests).</summary>
+    public int BatchSize { get; init; } = 1;
+}
 
 /// <summary>E(B−V) at a position: from the two HEALPix maps, or fixed values given by the user.</summary>
 public sealed class DustSource
@@ -72,7 +76,7 @@ public sealed class ForcedPhotoZ : IDisposable
     private readonly Models.ModelCard _card;
     private readonly double[] _centres;
 
-    private sealed record Pending(CutoutSample Sample, float EbvCsfd, float EbvPlanck, TaskCompletionSource<float[]> Done);
+    private sealed record Pending(CutoutSample Sample, float EbvCsfd, float EbvPlanck, TaskCompletionSource<(float[] P, int Batch)> Done);
 
     public ForcedPhotoZ(PhotoZNetwork model, Device device, ICutoutSource source, DustSource dust, IRecalibrator? calibration = null)
     {
@@ -101,7 +105,7 @@ public sealed class ForcedPhotoZ : IDisposable
         if (calibrate && _calibration is null) throw new UserInputException("calibration was asked for, but the service has none (start it with --calibration CALIB)");
         var sample = await _source.GetAsync(p, cancel);
         var (csfd, planck) = _dust.At(ra, dec);
-        var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<(float[] P, int Batch)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
         // The S/N (≈ 4 ms of source extraction) is measured here, while the batch runs, not on the network's thread.
         // One extraction per position: all 9 bands when the calibration needs them (r's S/N among them), else r alone.
@@ -109,13 +113,16 @@ public sealed class ForcedPhotoZ : IDisposable
         double snrR = targets is not null
             ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
             : Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
-        var probabilities = await done.Task.WaitAsync(cancel);
+        var (probabilities, batchSize) = await done.Task.WaitAsync(cancel);
         if (calibrate)
         {
             var features = CalibrationFeatures.FromTargets(targets!, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate, snrR);
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate, snrR)
+        {
+            BatchSize = batchSize,
+        };
     }
 
     private void Loop()
@@ -139,7 +146,7 @@ public sealed class ForcedPhotoZ : IDisposable
                 var probabilities = Forward(batch);
                 Interlocked.Increment(ref Batches);
                 Interlocked.Add(ref Galaxies, batch.Count);
-                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(probabilities[i]);
+                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((probabilities[i], batch.Count));
             }
             catch (Exception e)
             {

@@ -33,11 +33,28 @@ public static class PredictRunner
         var result = new List<NamedPosition>();
         foreach (var (line, f) in rows.Skip(1))
         {
-            double Parse(int c, string field) => c < f.Length && double.TryParse(f[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            double Parse(int c, string field) => c < f.Length && TryParseNumber(f[c], out var v)
                 ? v : throw new UserInputException($"{path}, line {line}: {field} is not a number ('{(c < f.Length ? f[c] : "")}')");
             result.Add(new NamedPosition(name >= 0 && name < f.Length ? f[name] : $"pos{result.Count}", Parse(ra, "ra"), Parse(dec, "dec")));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A number, where inf/-inf (C, NumPy) read as ±∞ like .NET's Infinity and 1e400: a non-finite position is that
+    /// row's failure (the range check names it), not the whole file's.
+    /// </summary>
+    private static bool TryParseNumber(string text, out double value)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
+        string t = text.Trim();
+        value = t.ToLowerInvariant() switch
+        {
+            "inf" or "+inf" => double.PositiveInfinity,
+            "-inf" => double.NegativeInfinity,
+            _ => double.NaN,
+        };
+        return !double.IsNaN(value);
     }
 
     public static (int Done, int Failed) Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
@@ -86,7 +103,8 @@ public static class PredictRunner
         TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
-        else File.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
+        else AtomicFile.WriteAllText(failurePath,
+            "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         if (!mpi.IsDistributed)
         {
             if (failures.IsEmpty) File.Delete(journalPath);
@@ -107,7 +125,8 @@ public static class PredictRunner
         TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
-        if (failures.Count > 0) File.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
+        if (failures.Count > 0)
+            AtomicFile.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
         else File.Delete(output + ".failures.csv");
         for (int r = 0; r < ranks; r++)
         {

@@ -12,17 +12,17 @@ public static class TableFile
 {
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns)
     {
-        string tmp = path + ".tmp";
         if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
-            ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns);
+            Common.AtomicFile.WriteVia(path,
+                tmp => ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns));
         else
-        {
-            using var writer = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false));
-            writer.Write(Common.Csv.Line(header));
-            writer.Write('\n');
-            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
-        }
-        File.Move(tmp, path, true);
+            Common.AtomicFile.Write(path, s =>
+            {
+                using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                writer.Write(Common.Csv.Line(header));
+                writer.Write('\n');
+                foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
+            });
     }
 
     /// <summary>

@@ -72,9 +72,10 @@ public static class Scorer
         if (output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
         {
             // Typed columns, as a one-process run writes them (ParquetScores), not TableFile's all-double table.
-            string tmp = output + ".tmp";
             int pdf = writePdf ? RedshiftGrid.Classes : 0;
-            using (var table = new ParquetScores(tmp, Csv.ParseLine(header), pdf))
+            AtomicFile.WriteVia(output, tmp =>
+            {
+                using var table = new ParquetScores(tmp, Csv.ParseLine(header), pdf);
                 foreach (var line in lines)
                 {
                     var f = Csv.ParseLine(line);
@@ -83,7 +84,7 @@ public static class Scorer
                     table.Add(f[0], summaries, writePdf ? p : null, f.Skip(9 + pdf).ToArray());
                     rows++;
                 }
-            File.Move(tmp, output, true);
+            });
         }
         else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), []);
         Distributed.RankParts.Delete(output, ranks);
@@ -112,8 +113,8 @@ public static class Scorer
         if (header.Distinct().Count() != header.Count) throw new UserInputException($"{outPath}: the catalog's extra columns already hold {string.Join(", ", snrBands.Select(SnrColumn))}");
         long expected = total ?? set.ForSplit(split).Sum(s => (long)s.Count);
         int rows = 0;
-        string tmp = outPath + ".tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        AtomicFile.WriteVia(outPath, tmp =>
+        {
         using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
         using (var table = parquet ? new ParquetScores(tmp, header, writePdf ? RedshiftGrid.Classes : 0) : null)
         using (var task = progress.Start("scoring", expected))
@@ -130,7 +131,7 @@ public static class Scorer
                     for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
                 }
         }
-        File.Move(tmp, outPath, true);
+        });
         return rows;
 
         void WriteRow(Prediction p, string[] snr, StreamWriter? writer, ParquetScores? table, IProgressTask task)

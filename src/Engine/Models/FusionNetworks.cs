@@ -61,6 +61,9 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     /// <summary>The stochastic-depth random source of every block (the trainer sets it per epoch).</summary>
     public DropPathRandom DropPathRandom { get; } = new();
 
+    /// <summary>Widest accepted head (a checkpoint's state.json sizes the network).</summary>
+    public const int MaxHeadWidth = 16384;
+
     /// <summary>
     /// Separates the weight-initialisation streams from the other streams of the same user seed (the trainer's
     /// per-epoch streams are <see cref="SplitMix64.ForStream"/>(seed, epoch)).
@@ -75,6 +78,12 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     public static PhotoZNetwork Create(NetworkConfig config, ulong? initSeed = null)
     {
         BandSets.Surveys(config.Bands); // validate
+        // A checkpoint's state.json sizes the network: bound it before anything is allocated.
+        if (config.HeadWidth is < 1 or > MaxHeadWidth)
+            throw new UserInputException($"head width {config.HeadWidth} is outside 1..{MaxHeadWidth} (paper: 2048)");
+        if (config.Classes != RedshiftGrid.Classes)
+            throw new UserInputException($"{config.Classes} classes: the redshift grid has {RedshiftGrid.Classes}");
+        if (!(config.DropPath is >= 0 and < 1)) throw new UserInputException($"drop path {config.DropPath} is outside [0, 1)");
         PhotoZNetwork net = config.Arch == PublishedConvModel.ArchName ? new PublishedConvModel(config) { Config = config }
             : config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config }
             : new LateFusionNet(config) { Config = config };

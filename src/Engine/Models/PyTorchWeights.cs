@@ -26,6 +26,7 @@ public static class PyTorchWeights
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"weights file not found: {path}");
+        WeightFileLimits.Check(path);
         Dictionary<string, Tensor> raw;
         try
         {
@@ -58,16 +59,14 @@ public static class PyTorchWeights
     /// </summary>
     public static void Write(PhotoZNetwork net, string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        using (NewDisposeScope())
+        AtomicFile.WriteVia(path, tmp =>
         {
+            using var scope = NewDisposeScope();
             var state = new Dictionary<string, Tensor>();
             foreach (var (name, parameter) in net.named_parameters()) state[name] = parameter.detach();
             if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) Safetensors.SaveStateDict(tmp, state);
             else PyTorchPickler.PickleStateDict(tmp, state);
-        }
-        File.Move(tmp, path, true);
+        });
     }
 
     /// <summary>The start of a zip archive: torch.save's format since PyTorch 1.6, the only pickle layout read.</summary>

@@ -104,11 +104,9 @@ public static class Figures
 
     private static void SavePng(SKBitmap bitmap, string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        Common.AtomicFile.Write(path, data.SaveTo);
     }
 
     private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap)

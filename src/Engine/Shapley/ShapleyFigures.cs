@@ -47,7 +47,7 @@ public static class ShapleyFigures
                 summary.Append(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetFileName(file)},{Csv.Escape(id)},{BandCatalog.Get(t.Band).Name},{t.Method},{t.Flux:G6},{t.Mask.A:F3},{t.Mask.B:F3},{t.Mask.Theta:F4},{t.BackLevel:G6},{t.BackRms:G6}\n"));
         }
-        File.WriteAllText(Path.Combine(outDir, "baselines.csv"), summary.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "baselines.csv"), summary.ToString());
         return written;
     }
 
@@ -143,7 +143,7 @@ public static class ShapleyFigures
             for (int j = 0; j < names.Length; j++)
                 csv.Append(string.Create(CultureInfo.InvariantCulture,
                     $"{b.ZLo:F2},{b.ZHi:F2},{b.Count},{names[j]},{b.MeanShap[j]:G6},{b.SeShap[j]:G6},{b.MeanMm[j]:G6},{b.SeMm[j]:G6}\n"));
-        File.WriteAllText(Path.Combine(outDir, "shapley_by_z.csv"), csv.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "shapley_by_z.csv"), csv.ToString());
         return bins;
     }
 }

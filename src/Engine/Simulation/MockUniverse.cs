@@ -314,7 +314,7 @@ public static class MockUniverse
         string json = JsonSerializer.Serialize(settings);
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != json)
             throw new UserInputException($"{o.OutputDirectory} holds a simulation with other settings ({File.ReadAllText(settingsPath)}); choose another --out.");
-        File.WriteAllText(settingsPath, json);
+        AtomicFile.WriteAllText(settingsPath, json);
         var dust = DustSky.WriteMaps(Path.Combine(o.OutputDirectory, "dust"), o.DustNside);
         return (dust, Path.Combine(o.OutputDirectory, "catalog.csv"));
     }
@@ -323,8 +323,6 @@ public static class MockUniverse
     {
         var sb = new StringBuilder(string.Join(",", CatalogColumns)).Append('\n');
         foreach (var l in lines) sb.Append(l).Append('\n');
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, sb.ToString());
-        File.Move(tmp, path, true);
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 }

@@ -112,7 +112,8 @@ public static class SimulationReport
         Figures.Mosaic(Path.Combine(outDir, "sim_examples.png"), rows);
         report["example_captions"] = captions;
         report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(), p => sample.Count(s => s.Properties.Population == p));
-        File.WriteAllText(Path.Combine(outDir, "sim_report.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(outDir, "sim_report.json"),
+            JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         Directory.Delete(work, true);
         return report;
     }

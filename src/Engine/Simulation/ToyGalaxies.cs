@@ -30,7 +30,7 @@ public static class ToyGalaxies
         string catalog = Path.Combine(dir, "catalog.csv");
         var sb = new StringBuilder("id,ra,dec,z,ebv_csfd,ebv_planck,population\n");
         foreach (var r in rows) sb.Append(r).Append('\n');
-        File.WriteAllText(catalog, sb.ToString());
+        AtomicFile.WriteAllText(catalog, sb.ToString());
         return catalog;
     }
 

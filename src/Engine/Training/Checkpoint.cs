@@ -42,10 +42,9 @@ public static class Checkpoint
 
     public static void Save(string path, TrainingState state, PhotoZNetwork model, NAdam? optimizer)
     {
-        string tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create))
-        using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+        AtomicFile.Write(path, fs =>
         {
+            using var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true);
             using (var s = zip.CreateEntry("state.json", CompressionLevel.NoCompression).Open())
                 JsonSerializer.Serialize(s, state, Json);
             using (var s = zip.CreateEntry("model.bin", CompressionLevel.NoCompression).Open())
@@ -56,22 +55,28 @@ public static class Checkpoint
                 using var w = new BinaryWriter(s);
                 optimizer.save_state_dict(w);
             }
-        }
-        File.Move(tmp, path, true);
+        });
     }
 
-    public static TrainingState ReadState(string path)
+    /// <summary>Largest state.json read (its history grows by a few hundred bytes an epoch).</summary>
+    public const long MaxStateBytes = 64L << 20;
+
+    public static TrainingState ReadState(string path) => Read(path, zip => ReadStateEntry(zip, path));
+
+    /// <summary>
+    /// Reads the whole checkpoint (state, weights, optimizer state when present) without keeping it: what a resume runs
+    /// on the checkpoints it keeps, so a truncated or damaged file is found then and not by a later score.
+    /// </summary>
+    public static TrainingState Validate(string path)
     {
-        try
+        var state = ReadState(path);
+        Read(path, zip =>
         {
-            using var zip = ZipFile.OpenRead(path);
-            using var s = (zip.GetEntry("state.json") ?? throw new UserInputException($"{path}: not a Mantis checkpoint (no state.json)")).Open();
-            return JsonSerializer.Deserialize<TrainingState>(s, Json) ?? throw new UserInputException($"{path}: empty state");
-        }
-        catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
-        {
-            throw new UserInputException($"{path}: unreadable checkpoint ({e.Message})", e);
-        }
+            CheckpointLimits.Drain(zip, "model.bin", path, required: true);
+            CheckpointLimits.Drain(zip, "optimizer.bin", path, required: false);
+            return 0;
+        });
+        return state;
     }
 
     /// <summary>Loads a checkpoint's network (and, when given, the optimizer state).</summary>
@@ -79,22 +84,63 @@ public static class Checkpoint
     {
         if (!File.Exists(path)) throw new UserInputException($"Checkpoint not found: {path}");
         var state = ReadState(path);
-        var model = into ?? PhotoZNetwork.Create(state.Network);
-        using var zip = ZipFile.OpenRead(path);
-        using (var ms = new MemoryStream())
+        var model = into ?? PhotoZNetwork.Create(state.Network); // Create bounds what a config may ask for
+        long limit = CheckpointLimits.ModelBytes(model);
+        try
         {
-            using (var s = zip.GetEntry("model.bin")!.Open()) s.CopyTo(ms);
-            ms.Position = 0;
-            model.load(ms);
+            Read(path, zip =>
+            {
+                using (var ms = CheckpointLimits.ReadEntry(zip, "model.bin", limit, path, required: true)!)
+                    Guarded(path, "model.bin", () => model.load(ms));
+                long optimizerLimit = CheckpointLimits.OptimizerBytes(limit);
+                if (optimizer is not null
+                    && CheckpointLimits.ReadEntry(zip, "optimizer.bin", optimizerLimit, path, required: false) is { } ms2)
+                    using (var r = new BinaryReader(ms2))
+                        Guarded(path, "optimizer.bin", () => optimizer.load_state_dict(r));
+                return 0;
+            });
         }
-        if (optimizer is not null && zip.GetEntry("optimizer.bin") is { } entry)
+        catch when (into is null)
         {
-            using var ms = new MemoryStream();
-            using (var s = entry.Open()) s.CopyTo(ms);
-            ms.Position = 0;
-            using var r = new BinaryReader(ms);
-            optimizer.load_state_dict(r);
+            model.Dispose();
+            throw;
         }
         return (state, model);
+    }
+
+    private static TrainingState ReadStateEntry(ZipArchive zip, string path)
+    {
+        _ = zip.GetEntry("state.json") ?? throw new UserInputException($"{path}: not a Mantis checkpoint (no state.json)");
+        using var ms = CheckpointLimits.ReadEntry(zip, "state.json", MaxStateBytes, path, required: true)!;
+        var state = JsonSerializer.Deserialize<TrainingState>(ms, Json) ?? throw new UserInputException($"{path}: empty state");
+        if (state.Network is null || state.Options is null) throw new UserInputException($"{path}: state.json lacks Network or Options");
+        return state;
+    }
+
+    /// <summary>Opens the zip and maps what a damaged file throws to a user error naming it.</summary>
+    private static T Read<T>(string path, Func<ZipArchive, T> read)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            return read(zip);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or IOException or NotSupportedException)
+        {
+            throw new UserInputException($"{path}: unreadable checkpoint ({e.Message})", e);
+        }
+    }
+
+    /// <summary>TorchSharp's loaders throw plain exceptions on malformed bytes: those become a user error naming the entry.</summary>
+    private static void Guarded(string path, string entry, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception e) when (e is not UserInputException and not OutOfMemoryException)
+        {
+            throw new UserInputException($"{path}: {entry} does not hold this network's weights ({e.GetType().Name}: {e.Message})", e);
+        }
     }
 }

@@ -89,6 +89,7 @@ public static class Trainer
             var expected = o.Record with { Epochs = state.Options.Epochs, InitWeights = o.InitWeights is null ? state.Options.InitWeights : o.Record.InitWeights };
             if (state.Options != expected || state.Network != o.Network)
                 throw new UserInputException($"{o.Out} holds a run with other settings ({state.Options}, {state.Network}); choose another --out.");
+            KeepValidBest(o.Out, state);
             model = PhotoZNetwork.Create(state.Network);
             model.to(device);
             optimizer = NewOptimizer(model, o);
@@ -158,7 +159,7 @@ public static class Trainer
             if (!o.Distributed || mpi.IsRoot)
             {
                 Checkpoint.Save(last, state, model, optimizer);
-                if (improved) File.Copy(last, Path.Combine(o.Out, BestCheckpoint), true);
+                if (improved) AtomicFile.Copy(last, Path.Combine(o.Out, BestCheckpoint));
                 WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
             }
             progress.Message(string.Create(CultureInfo.InvariantCulture,
@@ -168,6 +169,32 @@ public static class Trainer
         model.Dispose();
         optimizer.Dispose();
         return state;
+    }
+
+    /// <summary>
+    /// A resume keeps best.ckpt: it must be whole and of the best epoch. When last.ckpt is that epoch (the copy was cut
+    /// short) it is copied again; otherwise the best weights are gone and the run is refused rather than finished on them.
+    /// </summary>
+    private static void KeepValidBest(string outDir, TrainingState state)
+    {
+        if (state.BestEpoch == 0) return;
+        string best = Path.Combine(outDir, BestCheckpoint), last = Path.Combine(outDir, LastCheckpoint);
+        string? problem = null;
+        if (!File.Exists(best)) problem = "missing";
+        else
+            try
+            {
+                if (Checkpoint.Validate(best).Epoch != state.BestEpoch) problem = $"not of the best epoch {state.BestEpoch}";
+            }
+            catch (UserInputException e)
+            {
+                problem = e.Message;
+            }
+        if (problem is null) return;
+        if (state.Epoch != state.BestEpoch)
+            throw new UserInputException($"{best} is damaged ({problem}) and epoch {state.BestEpoch}'s weights are not in {last}: " +
+                "delete the run folder and train again, or score last.ckpt");
+        AtomicFile.Copy(last, best);
     }
 
     private static readonly string[] SharedMetrics = ["nmad", "bias", "eta_0p15", "cde_loss"];
@@ -261,7 +288,6 @@ public static class Trainer
         var sb = new StringBuilder(string.Join(",", keys)).Append('\n');
         foreach (var row in history)
             sb.Append(string.Join(",", keys.Select(k => row[k].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
-        File.WriteAllText(path + ".tmp", sb.ToString());
-        File.Move(path + ".tmp", path, true);
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 }

@@ -150,14 +150,28 @@ internal static class ServeCommand
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 };
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
-        var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per client address.", DefaultValueFactory = _ => 600 };
+        var defaults = new Web.WebOptions();
+        var rate = new Option<int>("--rate-limit")
+        {
+            Description = "POST /predict requests per minute per client address.", DefaultValueFactory = _ => defaults.PermitsPerMinute,
+        };
+        var pageRate = new Option<int>("--page-rate-limit")
+        {
+            Description = "GET requests (page, cutouts, OpenAPI) per minute per client address; /health is not limited.",
+            DefaultValueFactory = _ => defaults.PagePermitsPerMinute,
+        };
+        var cacheMb = new Option<int>("--cutout-cache-mb")
+        {
+            Description = "Memory for the cutouts of recent results (the page's mosaics), in MiB.",
+            DefaultValueFactory = _ => (int)(defaults.CutoutCacheBytes >> 20),
+        };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
         var sources = new SourceOptions();
         var cmd = new Command("serve", "The web app and JSON API: POST /predict {\"NAME\",\"RA\",\"DEC\"}, GET / (page), /health, /openapi.json.")
         {
-            model, port, host, calibration, rate, dust, ebv, device,
+            model, port, host, calibration, rate, pageRate, cacheMb, dust, ebv, device,
         };
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
@@ -169,11 +183,20 @@ internal static class ServeCommand
             using (resources)
             {
                 string url = $"http://{r.GetValue(host)}:{r.GetValue(port)}";
-                var app = Web.WebApp.Build(service, url, r.GetValue(rate));
-                ctx.Out.WriteLine($"serving on {url} (Ctrl+C to stop)");
-                app.StartAsync(cancel).GetAwaiter().GetResult();
-                try { Task.Delay(Timeout.Infinite, cancel).GetAwaiter().GetResult(); }
-                finally { app.StopAsync().GetAwaiter().GetResult(); }
+                var options = new Web.WebOptions
+                {
+                    PermitsPerMinute = Math.Max(1, r.GetValue(rate)), PagePermitsPerMinute = Math.Max(1, r.GetValue(pageRate)),
+                    CutoutCacheBytes = Math.Max(0, (long)r.GetValue(cacheMb)) << 20,
+                };
+                using var app = Web.WebApp.Build(service, url, options);
+                app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+                ctx.Out.WriteLine($"serving on {url} (Ctrl+C or SIGTERM to stop)");
+                ctx.Out.Flush();
+                // SIGTERM (kill, docker stop, systemd) and SIGINT stop the host (its console lifetime); Ctrl+C also
+                // cancels the command. Either way: stop taking requests, let those in flight finish, exit 0.
+                WaitHandle.WaitAny([cancel.WaitHandle, app.Lifetime.ApplicationStopping.WaitHandle]);
+                app.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                ctx.Out.WriteLine("stopped");
                 return ExitCodes.Ok;
             }
         }));

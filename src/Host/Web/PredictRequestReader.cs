@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace MantisShrimp.Host.Web;
+
+/// <summary>A /predict body, checked field by field, with errors in the request's own terms (no type names).</summary>
+internal sealed record PredictInput(string Name, double Ra, double Dec, bool Calibrate)
+{
+    public const int MaxNameLength = 200;
+
+    /// <summary>The input, or the reason it is refused.</summary>
+    public static (PredictInput? Input, string? Error) Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty) return (null, "empty body: send the JSON object {\"NAME\": …, \"RA\": …, \"DEC\": …}");
+        if (!Utf8.IsValid(body)) return (null, "the body is not valid UTF-8 text");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): " +
+                "send {\"NAME\": …, \"RA\": …, \"DEC\": …}");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return (null, $"the body is a JSON {Kind(root)}; it must be an object {{\"NAME\": …, \"RA\": …, \"DEC\": …}}");
+            if (!Number(root, "RA", out double ra) || !Number(root, "DEC", out double dec))
+                return (null, "RA and DEC must be numbers (degrees)");
+            bool calibrate = false;
+            if (root.TryGetProperty("CALIBRATE", out var c) && c.ValueKind != JsonValueKind.Null)
+            {
+                if (c.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    return (null, $"CALIBRATE must be true or false, not a {Kind(c)}");
+                calibrate = c.GetBoolean();
+            }
+            string name = "";
+            if (root.TryGetProperty("NAME", out var n))
+            {
+                if (n.ValueKind == JsonValueKind.String)
+                {
+                    // A lone surrogate (\ud800) is valid JSON but not text: GetString cannot transcode it.
+                    try
+                    {
+                        name = n.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return (null, "NAME is not valid Unicode text (a lone surrogate escape such as \\ud800)");
+                    }
+                }
+                else if (n.ValueKind is JsonValueKind.Number) name = n.GetRawText();
+                else if (n.ValueKind is not JsonValueKind.Null) return (null, $"NAME must be a string, not a {Kind(n)}");
+            }
+            if (name.Length > MaxNameLength) return (null, $"NAME is longer than {MaxNameLength} characters");
+            return (new PredictInput(name, ra, dec, calibrate), null);
+        }
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Array => "array", JsonValueKind.Object => "object", JsonValueKind.String => "string",
+        JsonValueKind.Number => "number", JsonValueKind.True or JsonValueKind.False => "boolean", _ => "null",
+    };
+
+    private static bool Number(JsonElement root, string field, out double value)
+    {
+        value = double.NaN;
+        if (!root.TryGetProperty(field, out var v)) return false;
+        if (v.ValueKind == JsonValueKind.Number) return v.TryGetDouble(out value) && double.IsFinite(value);
+        return v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+}
