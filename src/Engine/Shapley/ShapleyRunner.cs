@@ -24,6 +24,8 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public int GalaxiesPerGroup { get; init; } = 4;
     public int BatchSize { get; init; } = 64;
     public bool StemTrick { get; init; } = true;
+    /// <summary>Late fusion: encoders on their own bands' subsets, the head on the combinations (false: brute force).</summary>
+    public bool Factorise { get; init; } = true;
 
     public bool Sampled => Mode switch
     {
@@ -78,7 +80,7 @@ public static class ShapleyRunner
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
-        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = o.StemTrick });
+        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = o.StemTrick, Factorise = o.Factorise });
         using (var journal = new AppendLog(journalPath))
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
