@@ -141,6 +141,41 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     }
 
     [Fact]
+    public void Ilgpu_kernels_give_the_same_baselines_and_values_as_the_cpu_path()
+    {
+        var records = toy.Set.Shards[0];
+        var refs = Enumerable.Range(0, 2).Select(i => (records, i)).ToArray();
+        using var kernels = new Kernels.Shapley.ShapleyKernelHost(Kernels.AcceleratorChoice.Cpu);
+        var onCpu = ShapleyGalaxy.FromRecords(refs, 9);
+        var onKernels = ShapleyGalaxy.FromRecords(refs, 9, kernels);
+        for (int g = 0; g < refs.Length; g++)
+        {
+            Assert.Equal(onCpu[g].Raw, onKernels[g].Raw);
+            Assert.False(onCpu[g].Raw.AsSpan().SequenceEqual(onCpu[g].Baseline)); // the targets were masked
+            for (int p = 0; p < onCpu[g].Baseline.Length; p++)
+                Assert.True(Math.Abs(onCpu[g].Baseline[p] - onKernels[g].Baseline[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Baseline[p])), $"galaxy {g} pixel {p}");
+        }
+        foreach (var arch in new[] { "early", "late" })
+        {
+            using var model = Model(arch);
+            using var simd = new ShapleyEvaluator(model, CPU);
+            using var ilgpu = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions
+            {
+                Backend = Data.Pipeline.TransformBackend.Ilgpu, Accelerator = Kernels.AcceleratorChoice.Cpu, StemTrick = false, Factorise = false,
+            });
+            Assert.NotNull(ilgpu.Kernels);
+            var a = simd.Evaluate(onCpu);
+            var b = ilgpu.Evaluate(onCpu);
+            for (int g = 0; g < onCpu.Length; g++)
+            {
+                Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
+                for (int s = 0; s < ShapleyMath.Subsets; s++)
+                    Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"{arch} galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+            }
+        }
+    }
+
+    [Fact]
     public void Full_and_empty_subsets_are_the_plain_predictions_of_galaxy_and_baseline()
     {
         foreach (var arch in new[] { "early", "late" })

@@ -29,6 +29,8 @@ public sealed record ShapleyBenchmarkOptions(string Model, string Data)
     public int[] PermutationLadder { get; init; } = [2, 4, 8, 16, 32, 64, 128, 256];
     /// <summary>Rounds per timing; each figure is the best round (the machine is shared).</summary>
     public int Repeats { get; init; } = 5;
+    /// <summary>Input transform, baselines and composites of the exact run: "cpu" (C#) or "cuda" (ILGPU kernels).</summary>
+    public string Accelerator { get; init; } = "cpu";
 }
 
 /// <summary>
@@ -58,7 +60,10 @@ public static class ShapleyBenchmark
         // 1–2. The limit (plain inference of real inputs, batch after batch) and the production path of exact Shapley
         // (baselines from source extraction, composites, batched evaluation, Shapley sums), timed in alternation.
         progress.Message($"plain inference and exact Shapley of {records.Length} galaxies …");
-        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize });
+        var (backend, choice) = new ShapleyOptions(o.Model, o.Data, "bench.csv") { Accelerator = o.Accelerator }.Acceleration;
+        using var evaluator = new ShapleyEvaluator(model, device,
+            new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, Backend = backend, Accelerator = choice });
+        raw["accelerator"] = o.Accelerator;
         evaluator.Evaluate([Galaxy(records[0], o.Seed)], (_, a) => [0, a]); // warm-up: layouts, JIT, libtorch kernels
         var inference = InferenceCall(model, device, records, o);
         var galaxies = new ShapleyGalaxy[records.Length];
@@ -70,7 +75,7 @@ public static class ShapleyBenchmark
             () =>
             {
                 var clock = Stopwatch.StartNew();
-                Parallel.For(0, records.Length, i => galaxies[i] = Galaxy(records[i], o.Seed));
+                galaxies = ShapleyGalaxy.FromRecords(records, o.Seed, evaluator.Kernels);
                 baselineSeconds = Math.Min(baselineSeconds, clock.Elapsed.TotalSeconds);
                 tables = evaluator.Evaluate(galaxies);
                 exact = tables.Select(t => ShapleyMath.Exact(t.Values)).ToArray();

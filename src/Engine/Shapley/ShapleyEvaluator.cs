@@ -3,6 +3,7 @@ using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;
 using MantisShrimp.Kernels.Shapley;
 using TorchSharp;
@@ -15,12 +16,33 @@ namespace MantisShrimp.Engine.Shapley;
 public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd, float EbvPlanck)
 {
     /// <summary>A shard record with its baseline (source extraction of every band, noise from (seed, catalog row)).</summary>
-    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed)
+    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed) => FromRecords([(shard, slot)], seed)[0];
+
+    /// <summary>
+    /// Shard records with their baselines: the targets are measured per record in parallel (source extraction),
+    /// then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
+    /// </summary>
+    public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed, ShapleyKernelHost? kernels = null)
     {
-        var raw = shard.Pixels(slot).ToArray();
-        ref readonly var h = ref shard.Header(slot);
-        var (_, baseline) = Baselines.ForSample(raw, seed, h.CatalogRow);
-        return new ShapleyGalaxy(raw, baseline, h.EbvCsfd, h.EbvPlanck);
+        int n = records.Count, stride = BandCatalog.NativePixelsPerSample;
+        var raw = new float[n * stride];
+        var masks = new BandMask[n * BandCatalog.BandCount];
+        // Where stored per-record target photometry would be read instead of measured again.
+        Parallel.For(0, n, i =>
+        {
+            var (shard, slot) = records[i];
+            var pixels = raw.AsSpan(i * stride, stride);
+            shard.Pixels(slot).CopyTo(pixels);
+            Baselines.Masks(Sources.TargetPhotometry.MeasureSample(pixels), seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
+        });
+        var baseline = new float[raw.Length];
+        if (kernels is not null) kernels.Baselines(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
+        else BaselineKernel.Run(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            ref readonly var h = ref records[i].Shard.Header(records[i].Slot);
+            return new ShapleyGalaxy(raw.AsSpan(i * stride, stride).ToArray(), baseline.AsSpan(i * stride, stride).ToArray(), h.EbvCsfd, h.EbvPlanck);
+        }).ToArray();
     }
 }
 
@@ -46,6 +68,12 @@ public sealed record ShapleyEvaluatorOptions
     public bool Factorise { get; init; } = true;
     /// <summary>Feature combinations per fusion-head call (the head is small: large batches amortise the call).</summary>
     public int HeadBatchSize { get; init; } = 512;
+    /// <summary>
+    /// Where the input transform, baselines and composites run: the C# bodies on the CPU (default), or the ILGPU
+    /// kernels on <see cref="Accelerator"/> (CUDA; the CPU accelerator for tests).
+    /// </summary>
+    public TransformBackend Backend { get; init; } = TransformBackend.Simd;
+    public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Cpu;
 }
 
 /// <summary>
@@ -65,9 +93,10 @@ public sealed class ShapleyEvaluator : IDisposable
     private readonly int _modelMask;
     private readonly Tensor _zCentres;
     private InputLayout? _layout;
-    private FusedInputCpu? _fused;
+    private InputTransform? _transform;
     private PinnedBuffer<float>[] _composite = [];
     private float[] _raw = [];
+    private SampleAugment[] _augment = [];
     private PinnedBuffer<float>? _input;
 
     public ShapleyEvaluator(PhotoZNetwork model, Device device, ShapleyEvaluatorOptions? options = null)
@@ -78,7 +107,11 @@ public sealed class ShapleyEvaluator : IDisposable
         _modelMask = BandSets.Channels(model.Config.Bands).Aggregate(0, (m, c) => m | 1 << (int)c);
         _zCentres = tensor(Enumerable.Range(0, model.Config.Classes).Select(k => (float)RedshiftGrid.Centre(k)).ToArray(), device: device);
         model.eval();
+        if (_options.Backend == TransformBackend.Ilgpu) Kernels = new ShapleyKernelHost(_options.Accelerator);
     }
+
+    /// <summary>The ILGPU Shapley kernels when <see cref="ShapleyEvaluatorOptions.Backend"/> is ILGPU (baselines use them too).</summary>
+    public ShapleyKernelHost? Kernels { get; }
 
     public ShapleyEvaluatorOptions Options => _options;
 
@@ -162,31 +195,35 @@ public sealed class ShapleyEvaluator : IDisposable
         return list;
     }
 
-    /// <summary>Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1).</summary>
+    /// <summary>
+    /// Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1), by the training/scoring
+    /// pipeline's <see cref="InputTransform"/> in evaluation mode (no augmentation).
+    /// </summary>
     private PinnedBuffer<float> Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
     {
         int g = galaxies.Count, stride = BandCatalog.NativePixelsPerSample;
         if (_layout is null || _layout.BatchCapacity < 2 * g)
         {
+            _transform?.Dispose();
             _layout = InputLayouts.Create(_model.Config.Fusion, 2 * g);
-            _fused = new FusedInputCpu(_layout);
+            // Pinned: the transform (and the CPU accelerator) work on them in place. Reused across groups.
+            _raw = GC.AllocateArray<float>(2 * g * stride, pinned: true);
+            _augment = GC.AllocateArray<SampleAugment>(2 * g, pinned: true);
+            _augment.AsSpan().Fill(SampleAugment.Identity);
+            _input = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
+            _transform = new InputTransform(_layout, _options.Backend, _options.Accelerator);
         }
-        // Reused across groups (a group of 4 is ≈ 6.5 MB); only the first 2g samples of each are written and read.
-        if (_raw.Length < 2 * g * stride) _raw = new float[2 * g * stride];
-        var raw = _raw;
         for (int i = 0; i < g; i++)
         {
             if (galaxies[i].Raw.Length != stride || galaxies[i].Baseline.Length != stride)
                 throw new ArgumentException($"Galaxy {i}: raw and baseline must hold {stride} pixels.");
-            galaxies[i].Raw.CopyTo(raw, i * stride);
-            galaxies[i].Baseline.CopyTo(raw, (g + i) * stride);
+            galaxies[i].Raw.CopyTo(_raw, i * stride);
+            galaxies[i].Baseline.CopyTo(_raw, (g + i) * stride);
         }
-        if (_input is null || _input.Length < _layout.OutputLength) _input = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
-        var output = _input;
-        var augment = new SampleAugment[2 * g];
-        augment.AsSpan().Fill(SampleAugment.Identity);
-        _fused!.Run(raw, 2 * g, augment, output.Span);
-        return output;
+        _transform!.Run(_raw, _augment, 2 * g, _input!);
+        // The composites of this group are built on the device from one copy of the group's input.
+        Kernels?.SetInput(_input!.Span);
+        return _input!;
     }
 
     /// <summary>The model's bands whose network input differs between galaxy i and its baseline.</summary>
@@ -227,7 +264,10 @@ public sealed class ShapleyEvaluator : IDisposable
         if (_composite[segment] is null || _composite[segment].Length < need) _composite[segment] = new PinnedBuffer<float>((int)need);
         var x = input.Span.Slice((int)seg.Base, g * seg.SampleStride);
         var b = input.Span.Slice((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
-        CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
+        if (Kernels is not null)
+            Kernels.Composites(seg.Base, seg.Base + (long)g * seg.SampleStride, (long)g * seg.SampleStride, subsets, galaxyOf, _composite[segment].Span,
+                seg.Channels, seg.Height * seg.Width, bandOffset);
+        else CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
         return _composite[segment].AsTensor(ScalarType.Float32, (long)subsets.Length * seg.SampleStride)
             .view(subsets.Length, seg.Channels, seg.Height, seg.Width).to(_device);
     }
@@ -335,5 +375,10 @@ public sealed class ShapleyEvaluator : IDisposable
         return cat(pieces, 0).view(chunk.Length, shape[1], shape[2], shape[3]).permute(0, 3, 1, 2);
     }
 
-    public void Dispose() => _zCentres.Dispose();
+    public void Dispose()
+    {
+        _zCentres.Dispose();
+        _transform?.Dispose();
+        Kernels?.Dispose();
+    }
 }
