@@ -101,7 +101,8 @@ public static class ShapleyRunner
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
             var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
-            using var task = progress.Start("shapley (galaxies)", todo.Length);
+            // The bar's rate is galaxies/s and its ETA this rank's remaining share; under MPI each rank reports its own.
+            using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)", todo.Length);
             for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
             {
                 cancel.ThrowIfCancellationRequested();
