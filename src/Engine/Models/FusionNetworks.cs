@@ -143,7 +143,8 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
     public IReadOnlyList<FusionEncoder> Encoders { get; }
 
     // Looked up per call rather than kept in a module array, which TorchSharp would take for another submodule.
-    public Tensor Encode(int encoder, Tensor input) => new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
+    public Tensor Encode(int encoder, Tensor input) =>
+        new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
 
     public Tensor Fuse(IReadOnlyList<Tensor> features, Tensor ebv)
     {

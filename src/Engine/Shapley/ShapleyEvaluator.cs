@@ -22,7 +22,8 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
     /// Shard records with their baselines: the targets are measured per record in parallel (source extraction),
     /// then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
     /// </summary>
-    public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed, ShapleyKernelHost? kernels = null)
+    public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed,
+        ShapleyKernelHost? kernels = null)
     {
         int n = records.Count, stride = BandCatalog.NativePixelsPerSample;
         var raw = new float[n * stride];
@@ -33,7 +34,8 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
             var (shard, slot) = records[i];
             var pixels = raw.AsSpan(i * stride, stride);
             shard.Pixels(slot).CopyTo(pixels);
-            Baselines.Masks(Sources.TargetPhotometry.MeasureSample(pixels), seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
+            var targets = Sources.TargetPhotometry.MeasureSample(pixels);
+            Baselines.Masks(targets, seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
         });
         var baseline = new float[raw.Length];
         if (kernels is not null) kernels.Baselines(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
@@ -41,7 +43,8 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
         return Enumerable.Range(0, n).Select(i =>
         {
             ref readonly var h = ref records[i].Shard.Header(records[i].Slot);
-            return new ShapleyGalaxy(raw.AsSpan(i * stride, stride).ToArray(), baseline.AsSpan(i * stride, stride).ToArray(), h.EbvCsfd, h.EbvPlanck);
+            return new ShapleyGalaxy(raw.AsSpan(i * stride, stride).ToArray(), baseline.AsSpan(i * stride, stride).ToArray(),
+                h.EbvCsfd, h.EbvPlanck);
         }).ToArray();
     }
 }
@@ -265,8 +268,8 @@ public sealed class ShapleyEvaluator : IDisposable
         var x = input.Span.Slice((int)seg.Base, g * seg.SampleStride);
         var b = input.Span.Slice((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
         if (Kernels is not null)
-            Kernels.Composites(seg.Base, seg.Base + (long)g * seg.SampleStride, (long)g * seg.SampleStride, subsets, galaxyOf, _composite[segment].Span,
-                seg.Channels, seg.Height * seg.Width, bandOffset);
+            Kernels.Composites(seg.Base, seg.Base + (long)g * seg.SampleStride, (long)g * seg.SampleStride, subsets, galaxyOf,
+                _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
         else CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
         return _composite[segment].AsTensor(ScalarType.Float32, (long)subsets.Length * seg.SampleStride)
             .view(subsets.Length, seg.Channels, seg.Height, seg.Width).to(_device);

@@ -69,8 +69,8 @@ public sealed class ShapleyKernelHost : IDisposable
     /// Composites of one segment from the input set by <see cref="SetInput"/>: the galaxies' segment starts at
     /// <paramref name="xOffset"/>, their baselines' at <paramref name="bOffset"/>; arguments as <see cref="CompositeKernel.Run(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, int, int, int)"/>.
     /// </summary>
-    public void Composites(long xOffset, long bOffset, long length, ReadOnlySpan<int> subsets, ReadOnlySpan<int> galaxyOf, Span<float> output,
-        int channels, int channelPixels, int bandOffset)
+    public void Composites(long xOffset, long bOffset, long length, ReadOnlySpan<int> subsets, ReadOnlySpan<int> galaxyOf,
+        Span<float> output, int channels, int channelPixels, int bandOffset)
     {
         var input = _input ?? throw new InvalidOperationException("SetInput first.");
         long n = (long)subsets.Length * channels * channelPixels;
@@ -88,7 +88,8 @@ public sealed class ShapleyKernelHost : IDisposable
 
     public void Dispose()
     {
-        foreach (var b in new MemoryBuffer?[] { _raw, _baselineOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets, _galaxyOf })
+        var buffers = new MemoryBuffer?[] { _raw, _baselineOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets, _galaxyOf };
+        foreach (var b in buffers)
             b?.Dispose();
         Host.Dispose();
     }

@@ -27,7 +27,8 @@ public sealed unsafe class InputTransform : IDisposable
 
     public InputTransform(InputLayout layout, TransformBackend backend = TransformBackend.Simd,
         AcceleratorChoice accelerator = AcceleratorChoice.Cpu, int workers = 0)
-        : this(layout, backend, accelerator, new WorkCrew(Math.Max(1, workers > 0 ? workers : Environment.ProcessorCount) - 1, "mantis input"), true)
+        : this(layout, backend, accelerator,
+            new WorkCrew(Math.Max(1, workers > 0 ? workers : Environment.ProcessorCount) - 1, "mantis input"), true)
     {
     }
 
@@ -147,7 +148,8 @@ public sealed unsafe class InputTransform : IDisposable
                 rawView.SubView(0, (long)count * _layout.RawSampleStride).CopyFromCPU(raw.AsSpan(0, count * _layout.RawSampleStride));
                 augView.SubView(0, count).CopyFromCPU(augment.AsSpan(0, count));
             }
-            var args = FusedInputKernel.Args(_layout, count, rawView, augView, _channels.View, _tapStart.View, _tapCount.View, _tapWeights.View, outView);
+            var args = FusedInputKernel.Args(_layout, count, rawView, augView, _channels.View, _tapStart.View, _tapCount.View,
+                _tapWeights.View, outView);
             int threads = Host.GridStrideThreads((long)count * _layout.PixelsPerSample);
             _kernel(threads, args, threads);
             Host.Accelerator.Synchronize();
