@@ -52,6 +52,129 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         }
     }
 
+    [Theory]
+    [InlineData("all", false)]
+    [InlineData("all", true)]
+    [InlineData("optical+ir", false)]
+    public void Late_fusion_factorised_equals_brute_force_and_runs_each_encoder_on_its_own_subsets(string bands, bool blankGalex)
+    {
+        using var model = Model("late", bands);
+        var net = Assert.IsAssignableFrom<IFactorisedFusion>(model);
+        var galaxies = Galaxies(2, blankGalex);
+        using var brute = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { Factorise = false, BatchSize = 40 });
+        using var factorised = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { BatchSize = 24, HeadBatchSize = 100 });
+        var a = brute.Evaluate(galaxies);
+        var b = factorised.Evaluate(galaxies);
+        long expectedPasses = 0;
+        for (int g = 0; g < galaxies.Length; g++)
+        {
+            Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
+            Assert.Equal(a[g].Evaluations, b[g].Evaluations);
+            for (int s = 0; s < ShapleyMath.Subsets; s++)
+                Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+            var phi = ShapleyMath.Exact(b[g].Values);
+            var bruteSum = ShapleyMath.Exact(a[g].Values);
+            for (int j = 0; j < ShapleyMath.Players; j++) Assert.True(Math.Abs(phi[j] - bruteSum[j]) < 1e-5, $"galaxy {g} band {j}");
+            Assert.Equal(b[g].Values[ShapleyMath.AllBands] - b[g].Values[0], phi.Sum(), 9);
+            // Each encoder met only the subsets of its own active bands: 2^|active ∩ bands(e)| inputs.
+            expectedPasses += net.Encoders.Sum(e => 1L << int.PopCount(e.BandMask & b[g].ActiveMask));
+        }
+        Assert.Equal(expectedPasses, factorised.NetworkPasses);
+        Assert.Equal(a.Sum(t => (long)t.Evaluations), factorised.HeadPasses);
+        Assert.Equal(a.Sum(t => (long)t.Evaluations), brute.NetworkPasses);
+        if (blankGalex)
+        {
+            Assert.Equal(0, b[0].ActiveMask & 0b11);
+            Assert.Equal(0, ShapleyMath.Exact(b[0].Values)[0]);
+        }
+        if (bands == "all" && !blankGalex) Assert.Equal(galaxies.Length * (4 + 32 + 4), factorised.NetworkPasses);
+    }
+
+    [Fact]
+    public void Late_fusion_encoders_come_from_the_band_table()
+    {
+        using var model = Model("late");
+        var encoders = ((IFactorisedFusion)model).Encoders;
+        var surveys = BandCatalog.All.GroupBy(b => b.Survey).ToArray();
+        Assert.Equal(surveys.Length, encoders.Count);
+        for (int e = 0; e < encoders.Count; e++)
+        {
+            Assert.Equal((int)surveys[e].Key, encoders[e].Segment);
+            Assert.Equal(surveys[e].Select(b => b.Channel).ToArray(), encoders[e].Bands);
+        }
+        // Encode + Fuse is the network: the same logits as forward on real inputs.
+        var galaxies = Galaxies(2);
+        var layout = Data.Pipeline.InputLayouts.Create(model.Config.Fusion, 2);
+        var output = new float[layout.OutputLength];
+        Kernels.Input.InputReference.Run(layout, [.. galaxies[0].Raw, .. galaxies[1].Raw], 2,
+            [Kernels.Input.SampleAugment.Identity, Kernels.Input.SampleAugment.Identity], output);
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var inputs = Data.Pipeline.InputLayouts.Tensors(layout, output, 2, CPU);
+        var ebv = tensor(galaxies.SelectMany(g => new[] { g.EbvCsfd, g.EbvPlanck }).ToArray(), [2, 2]);
+        var net = (IFactorisedFusion)model;
+        var fused = net.Fuse(net.Encoders.Select((e, i) => net.Encode(i, inputs[e.Segment])).ToArray(), ebv);
+        Assert.True((fused - model.call(inputs, ebv)).abs().max().item<float>() < 1e-5f);
+    }
+
+    [Fact]
+    public void Sampled_subsets_through_the_factorised_path_equal_brute_force()
+    {
+        using var model = Model("late");
+        var galaxies = Galaxies(2);
+        var orderings = new int[galaxies.Length][][];
+        IEnumerable<int> Needed(int g, int active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, 6, 17UL + (ulong)g));
+        using var brute = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { Factorise = false });
+        using var factorised = new ShapleyEvaluator(model, CPU);
+        var a = brute.Evaluate(galaxies, Needed);
+        var b = factorised.Evaluate(galaxies, Needed);
+        for (int g = 0; g < galaxies.Length; g++)
+        {
+            Assert.True(b[g].Evaluations < ShapleyMath.Subsets);
+            for (int s = 0; s < ShapleyMath.Subsets; s++)
+            {
+                Assert.Equal(double.IsNaN(a[g].Values[s]), double.IsNaN(b[g].Values[s]));
+                if (!double.IsNaN(a[g].Values[s])) Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"galaxy {g} subset {s}");
+            }
+        }
+        Assert.True(factorised.NetworkPasses < brute.NetworkPasses);
+    }
+
+    [Fact]
+    public void Ilgpu_kernels_give_the_same_baselines_and_values_as_the_cpu_path()
+    {
+        var records = toy.Set.Shards[0];
+        var refs = Enumerable.Range(0, 2).Select(i => (records, i)).ToArray();
+        using var kernels = new Kernels.Shapley.ShapleyKernelHost(Kernels.AcceleratorChoice.Cpu);
+        var onCpu = ShapleyGalaxy.FromRecords(refs, 9);
+        var onKernels = ShapleyGalaxy.FromRecords(refs, 9, kernels);
+        for (int g = 0; g < refs.Length; g++)
+        {
+            Assert.Equal(onCpu[g].Raw, onKernels[g].Raw);
+            Assert.False(onCpu[g].Raw.AsSpan().SequenceEqual(onCpu[g].Baseline)); // the targets were masked
+            for (int p = 0; p < onCpu[g].Baseline.Length; p++)
+                Assert.True(Math.Abs(onCpu[g].Baseline[p] - onKernels[g].Baseline[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Baseline[p])), $"galaxy {g} pixel {p}");
+        }
+        foreach (var arch in new[] { "early", "late" })
+        {
+            using var model = Model(arch);
+            using var simd = new ShapleyEvaluator(model, CPU);
+            using var ilgpu = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions
+            {
+                Backend = Data.Pipeline.TransformBackend.Ilgpu, Accelerator = Kernels.AcceleratorChoice.Cpu, StemTrick = false, Factorise = false,
+            });
+            Assert.NotNull(ilgpu.Kernels);
+            var a = simd.Evaluate(onCpu);
+            var b = ilgpu.Evaluate(onCpu);
+            for (int g = 0; g < onCpu.Length; g++)
+            {
+                Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
+                for (int s = 0; s < ShapleyMath.Subsets; s++)
+                    Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"{arch} galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+            }
+        }
+    }
+
     [Fact]
     public void Full_and_empty_subsets_are_the_plain_predictions_of_galaxy_and_baseline()
     {

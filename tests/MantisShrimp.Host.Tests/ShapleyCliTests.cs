@@ -34,10 +34,33 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
             "--json", tmp.File("b.json"), "--device", "cpu", "-q");
         Assert.True(bench.Code == 0, bench.Err);
         var json = JsonNode.Parse(File.ReadAllText(tmp.File("b.json")))!.AsObject();
-        foreach (var key in new[] { "galaxies_per_s_exact", "inference_samples_per_s", "exact_vs_limit", "batched_vs_per_subset", "stem_trick_gain",
+        foreach (var key in new[] { "galaxies_per_s_exact", "inference_samples_per_s", "exact_vs_limit", "batched_vs_per_subset", "stem_trick_gain", "factorise_gain",
                      "evaluations_saved_fraction", "sampled_speedup", "sampled_mean_abs_error" })
             Assert.True(json.ContainsKey(key), key);
         Assert.True((double)json["exact_vs_limit"]! > 0);
+
+        // Late fusion: the factorised default and the brute-force --no-factorise path give the same values.
+        TorchSharp.torch.random.manual_seed(5);
+        using (var late = Engine.Models.PhotoZNetwork.Create(new Engine.Models.NetworkConfig
+               { Arch = "late", Backbone = Engine.Models.ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
+            TestModels.Save(tmp.File("late.ckpt"), late);
+        string[] common = ["shapley", "--model", tmp.File("late.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--device", "cpu", "-q"];
+        var fast = Run([.. common, "--out", tmp.File("late.csv")]);
+        var brute = Run([.. common, "--no-factorise", "--out", tmp.File("late_brute.csv")]);
+        Assert.True(fast.Code == 0 && brute.Code == 0, fast.Err + brute.Err);
+        var a = File.ReadAllLines(tmp.File("late.csv"));
+        var b = File.ReadAllLines(tmp.File("late_brute.csv"));
+        Assert.Equal(a.Length, b.Length);
+        for (int row = 1; row < a.Length; row++)
+        {
+            var fa = a[row].Split(',');
+            var fb = b[row].Split(',');
+            Assert.Equal(fa[0], fb[0]);
+            for (int c = 2; c < 13; c++) // v_all, v_empty, shap_FUV … shap_W2
+                Assert.True(Math.Abs(double.Parse(fa[c], System.Globalization.CultureInfo.InvariantCulture)
+                    - double.Parse(fb[c], System.Globalization.CultureInfo.InvariantCulture)) < 1e-5, $"row {row} column {c}");
+        }
+        Assert.Equal(1, Run([.. common, "--accelerator", "gpu", "--out", tmp.File("z.csv")]).Code);
 
         // Bad input: an unknown mode, a missing model.
         Assert.Equal(1, Run("shapley", "--model", ckpt, "--data", toy.Set.Directory, "--mode", "approx", "--out", tmp.File("x.csv")).Code);

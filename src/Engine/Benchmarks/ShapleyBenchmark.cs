@@ -29,6 +29,8 @@ public sealed record ShapleyBenchmarkOptions(string Model, string Data)
     public int[] PermutationLadder { get; init; } = [2, 4, 8, 16, 32, 64, 128, 256];
     /// <summary>Rounds per timing; each figure is the best round (the machine is shared).</summary>
     public int Repeats { get; init; } = 5;
+    /// <summary>Input transform, baselines and composites of the exact run: "cpu" (C#) or "cuda" (ILGPU kernels).</summary>
+    public string Accelerator { get; init; } = "cpu";
 }
 
 /// <summary>
@@ -58,7 +60,10 @@ public static class ShapleyBenchmark
         // 1–2. The limit (plain inference of real inputs, batch after batch) and the production path of exact Shapley
         // (baselines from source extraction, composites, batched evaluation, Shapley sums), timed in alternation.
         progress.Message($"plain inference and exact Shapley of {records.Length} galaxies …");
-        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize });
+        var (backend, choice) = new ShapleyOptions(o.Model, o.Data, "bench.csv") { Accelerator = o.Accelerator }.Acceleration;
+        using var evaluator = new ShapleyEvaluator(model, device,
+            new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, Backend = backend, Accelerator = choice });
+        raw["accelerator"] = o.Accelerator;
         evaluator.Evaluate([Galaxy(records[0], o.Seed)], (_, a) => [0, a]); // warm-up: layouts, JIT, libtorch kernels
         var inference = InferenceCall(model, device, records, o);
         var galaxies = new ShapleyGalaxy[records.Length];
@@ -70,7 +75,7 @@ public static class ShapleyBenchmark
             () =>
             {
                 var clock = Stopwatch.StartNew();
-                Parallel.For(0, records.Length, i => galaxies[i] = Galaxy(records[i], o.Seed));
+                galaxies = ShapleyGalaxy.FromRecords(records, o.Seed, evaluator.Kernels);
                 baselineSeconds = Math.Min(baselineSeconds, clock.Elapsed.TotalSeconds);
                 tables = evaluator.Evaluate(galaxies);
                 exact = tables.Select(t => ShapleyMath.Exact(t.Values)).ToArray();
@@ -88,7 +93,7 @@ public static class ShapleyBenchmark
 
         // 3. Stem trick: the same galaxies with every composite convolved.
         double? stemGain = null;
-        if (model is EarlyFusionNet)
+        if (model is ILinearStem)
         {
             progress.Message("exact Shapley without the stem trick …");
             using var plain = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
@@ -100,11 +105,41 @@ public static class ShapleyBenchmark
             stemGain = without / withTrick;
         }
 
+        // 3b. Late-fusion factorisation: the same galaxies through the whole network per composite (brute force).
+        double? factoriseGain = null;
+        if (model is IFactorisedFusion)
+        {
+            progress.Message("exact Shapley without the factorisation (brute force) …");
+            using var brute = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, Factorise = false });
+            brute.Evaluate([galaxies[0]], (_, a) => [0, a]);
+            ValueTable[] bruteTables = [];
+            // Brute force costs ~factorise_gain × the factorised run: one round of it is enough and keeps the bench short.
+            int keep = _repeats;
+            _repeats = 1;
+            var t = Interleaved(() => evaluator.Evaluate(galaxies), () => bruteTables = brute.Evaluate(galaxies));
+            _repeats = keep;
+            raw["evaluate_seconds_factorised"] = t[0];
+            raw["evaluate_seconds_brute_force"] = t[1];
+            factoriseGain = t[1] / t[0];
+            raw["factorised_vs_brute_force_max_abs_difference"] = tables.Select((x, g) =>
+                Enumerable.Range(0, ShapleyMath.Subsets).Max(s => Math.Abs(x.Values[s] - bruteTables[g].Values[s]))).Max();
+            raw["factorised_vs_brute_force_max_abs_shapley_difference"] = tables.Select((x, g) =>
+            {
+                var phi = ShapleyMath.Exact(bruteTables[g].Values);
+                return Enumerable.Range(0, ShapleyMath.Players).Max(j => Math.Abs(exact[g][j] - phi[j]));
+            }).Max();
+        }
+        long passesBefore = evaluator.NetworkPasses, headBefore = evaluator.HeadPasses;
+        evaluator.Evaluate(galaxies);
+        raw["network_passes_per_galaxy"] = (double)(evaluator.NetworkPasses - passesBefore) / galaxies.Length;
+        raw["head_passes_per_galaxy"] = (double)(evaluator.HeadPasses - headBefore) / galaxies.Length;
+
         // 4. Batched vs one network call per subset (same subsets of one galaxy, composites convolved in both).
         progress.Message($"batched vs per-subset calls on {o.PerSubsetSubsets} subsets …");
         var subsets = ShapleyEvaluator.AllSubsetsOf(tables[0].ActiveMask).Take(o.PerSubsetSubsets).ToArray();
-        using var single = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = 1, StemTrick = false });
-        using var batched = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
+        using var single = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = 1, StemTrick = false, Factorise = false });
+        using var batched = new ShapleyEvaluator(model, device,
+            new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false, Factorise = false });
         single.Evaluate([galaxies[0]], (_, a) => [0]);
         batched.Evaluate([galaxies[0]], (_, a) => [0]);
         var pair = Interleaved(() => single.Evaluate([galaxies[0]], (_, _) => subsets), () => batched.Evaluate([galaxies[0]], (_, _) => subsets));
@@ -149,6 +184,7 @@ public static class ShapleyBenchmark
             ["exact_vs_limit"] = gps * ShapleyMath.Subsets / inferenceRate,
             ["batched_vs_per_subset"] = perSubset / batchedTime,
             ["stem_trick_gain"] = stemGain,
+            ["factorise_gain"] = factoriseGain,
             ["evaluations_saved_fraction"] = 1 - (double)evaluations / (ShapleyMath.Subsets * (long)records.Length),
             ["sampled_speedup"] = sampledSpeedup,
             ["sampled_mean_abs_error"] = sampledError,

@@ -109,7 +109,7 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
 }
 
 /// <summary>Early fusion (§4.1): the chosen bands stacked at 120×120 → one ConvNeXt with a k-channel stem.</summary>
-public sealed class EarlyFusionNet : PhotoZNetwork
+public sealed class EarlyFusionNet : PhotoZNetwork, ILinearStem
 {
     private readonly ConvNeXt backbone;
     private readonly Sequential head;
@@ -153,7 +153,7 @@ public sealed class EarlyFusionNet : PhotoZNetwork
 }
 
 /// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>
-public sealed class LateFusionNet : PhotoZNetwork
+public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
 {
     private readonly ConvNeXt? galex;
     private readonly ConvNeXt? ps1;
@@ -173,6 +173,23 @@ public sealed class LateFusionNet : PhotoZNetwork
         if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
         head = Head(features, config);
         RegisterComponents();
+        // From the band table: each encoder reads its survey's segment and sees that survey's bands.
+        Encoders = new[] { (Survey.Galex, galex), (Survey.PanStarrs, ps1), (Survey.Unwise, unwise) }
+            .Where(e => e.Item2 is not null)
+            .Select(e => new FusionEncoder((int)e.Item1, BandCatalog.ForSurvey(e.Item1).Bands.Select(b => b.Channel).ToArray()))
+            .ToArray();
+    }
+
+    public IReadOnlyList<FusionEncoder> Encoders { get; }
+
+    // Looked up per call rather than kept in a module array, which TorchSharp would take for another submodule.
+    public Tensor Encode(int encoder, Tensor input) =>
+        new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
+
+    public Tensor Fuse(IReadOnlyList<Tensor> features, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        return head.call(cat([.. features, ebv], 1)).MoveToOuterDisposeScope();
     }
 
     protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() =>

@@ -3,6 +3,7 @@ using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
+using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;
 using MantisShrimp.Kernels.Shapley;
 using TorchSharp;
@@ -15,12 +16,36 @@ namespace MantisShrimp.Engine.Shapley;
 public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd, float EbvPlanck)
 {
     /// <summary>A shard record with its baseline (source extraction of every band, noise from (seed, catalog row)).</summary>
-    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed)
+    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed) => FromRecords([(shard, slot)], seed)[0];
+
+    /// <summary>
+    /// Shard records with their baselines: the targets are measured per record in parallel (source extraction),
+    /// then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
+    /// </summary>
+    public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed,
+        ShapleyKernelHost? kernels = null)
     {
-        var raw = shard.Pixels(slot).ToArray();
-        ref readonly var h = ref shard.Header(slot);
-        var (_, baseline) = Baselines.ForSample(raw, seed, h.CatalogRow);
-        return new ShapleyGalaxy(raw, baseline, h.EbvCsfd, h.EbvPlanck);
+        int n = records.Count, stride = BandCatalog.NativePixelsPerSample;
+        var raw = new float[n * stride];
+        var masks = new BandMask[n * BandCatalog.BandCount];
+        // Where stored per-record target photometry would be read instead of measured again.
+        Parallel.For(0, n, i =>
+        {
+            var (shard, slot) = records[i];
+            var pixels = raw.AsSpan(i * stride, stride);
+            shard.Pixels(slot).CopyTo(pixels);
+            var targets = Sources.TargetPhotometry.MeasureSample(pixels);
+            Baselines.Masks(targets, seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
+        });
+        var baseline = new float[raw.Length];
+        if (kernels is not null) kernels.Baselines(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
+        else BaselineKernel.Run(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            ref readonly var h = ref records[i].Shard.Header(records[i].Slot);
+            return new ShapleyGalaxy(raw.AsSpan(i * stride, stride).ToArray(), baseline.AsSpan(i * stride, stride).ToArray(),
+                h.EbvCsfd, h.EbvPlanck);
+        }).ToArray();
     }
 }
 
@@ -39,6 +64,19 @@ public sealed record ShapleyEvaluatorOptions
     public bool StemTrick { get; init; } = true;
     /// <summary>Treat bands whose input equals the baseline's as inactive (their Shapley value is exactly 0).</summary>
     public bool SkipIdenticalBands { get; init; } = true;
+    /// <summary>
+    /// Late fusion: run each encoder only on its own bands' distinct subsets and the fusion head on the combinations
+    /// of their features, instead of the whole network on every composite (false: the brute-force path, for tests).
+    /// </summary>
+    public bool Factorise { get; init; } = true;
+    /// <summary>Feature combinations per fusion-head call (the head is small: large batches amortise the call).</summary>
+    public int HeadBatchSize { get; init; } = 512;
+    /// <summary>
+    /// Where the input transform, baselines and composites run: the C# bodies on the CPU (default), or the ILGPU
+    /// kernels on <see cref="Accelerator"/> (CUDA; the CPU accelerator for tests).
+    /// </summary>
+    public TransformBackend Backend { get; init; } = TransformBackend.Simd;
+    public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Cpu;
 }
 
 /// <summary>
@@ -58,9 +96,10 @@ public sealed class ShapleyEvaluator : IDisposable
     private readonly int _modelMask;
     private readonly Tensor _zCentres;
     private InputLayout? _layout;
-    private FusedInputCpu? _fused;
+    private InputTransform? _transform;
     private PinnedBuffer<float>[] _composite = [];
     private float[] _raw = [];
+    private SampleAugment[] _augment = [];
     private PinnedBuffer<float>? _input;
 
     public ShapleyEvaluator(PhotoZNetwork model, Device device, ShapleyEvaluatorOptions? options = null)
@@ -71,12 +110,25 @@ public sealed class ShapleyEvaluator : IDisposable
         _modelMask = BandSets.Channels(model.Config.Bands).Aggregate(0, (m, c) => m | 1 << (int)c);
         _zCentres = tensor(Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes).Select(c => (float)c).ToArray(), device: device);
         model.eval();
+        if (_options.Backend == TransformBackend.Ilgpu) Kernels = new ShapleyKernelHost(_options.Accelerator);
     }
+
+    /// <summary>The ILGPU Shapley kernels when <see cref="ShapleyEvaluatorOptions.Backend"/> is ILGPU (baselines use them too).</summary>
+    public ShapleyKernelHost? Kernels { get; }
 
     public ShapleyEvaluatorOptions Options => _options;
 
-    /// <summary>Network evaluations made so far.</summary>
+    /// <summary>Values V(S) computed so far (distinct reduced subsets).</summary>
     public long Evaluations { get; private set; }
+
+    /// <summary>
+    /// Inputs passed through the costly part of the network so far: whole-network calls per composite, or (late
+    /// fusion, factorised) encoder calls on their own bands' subsets, or (stem trick) calls from the stem output on.
+    /// </summary>
+    public long NetworkPasses { get; private set; }
+
+    /// <summary>Fusion-head evaluations of the factorised path (one per value).</summary>
+    public long HeadPasses { get; private set; }
 
     /// <summary>
     /// Value tables for a group of galaxies: for galaxy g, every subset <paramref name="needed"/>(g, activeMask) lists
@@ -97,26 +149,31 @@ public sealed class ShapleyEvaluator : IDisposable
             foreach (int s in subsets.Select(s => s & active[i]).Distinct().Order()) { work.Add((i, s)); evaluations[i]++; }
         }
         var reduced = new Dictionary<(int, int), double>(work.Count);
-        bool stem = _options.StemTrick && _model is EarlyFusionNet;
+        var stem = _options.StemTrick ? _model as ILinearStem : null;
+        var factorised = _options.Factorise ? _model as IFactorisedFusion : null;
         using (torch.inference_mode())
         using (var outer = NewDisposeScope())
         {
             var ebv = tensor(galaxies.SelectMany(x => new[] { x.EbvCsfd, x.EbvPlanck }).ToArray(), [g, 2]).to(_device);
-            var stemParts = stem ? StemParts((EarlyFusionNet)_model, input, g) : default;
-            for (int start = 0; start < work.Count; start += _options.BatchSize)
+            if (factorised is not null) EvaluateFactorised(factorised, input, g, work, ebv, reduced);
+            else
             {
-                int n = Math.Min(_options.BatchSize, work.Count - start);
-                var chunk = CollectionsMarshal.AsSpan(work).Slice(start, n);
-                using var scope = NewDisposeScope();
-                var galaxyOf = tensor(chunk.ToArray().Select(w => (long)w.Galaxy).ToArray(), device: _device);
-                var logits = stem
-                    ? ((EarlyFusionNet)_model).ForwardFromStemConvolution(AssembleStem(stemParts, chunk), ebv.index_select(0, galaxyOf))
-                    : _model.call(Composites(input, g, chunk), ebv.index_select(0, galaxyOf));
-                var v = nn.functional.softmax(logits, 1).matmul(_zCentres).cpu().to(ScalarType.Float64).data<double>().ToArray();
-                for (int k = 0; k < n; k++) reduced[(chunk[k].Galaxy, chunk[k].Subset)] = v[k];
-                Evaluations += n;
+                var stemParts = stem is not null ? StemParts(stem, input, g) : default;
+                for (int start = 0; start < work.Count; start += _options.BatchSize)
+                {
+                    int n = Math.Min(_options.BatchSize, work.Count - start);
+                    var chunk = CollectionsMarshal.AsSpan(work).Slice(start, n);
+                    using var scope = NewDisposeScope();
+                    var galaxyOf = tensor(chunk.ToArray().Select(w => (long)w.Galaxy).ToArray(), device: _device);
+                    var logits = stem is not null
+                        ? stem.ForwardFromStemConvolution(AssembleStem(stemParts, chunk), ebv.index_select(0, galaxyOf))
+                        : _model.call(Composites(input, g, chunk), ebv.index_select(0, galaxyOf));
+                    Record(logits, chunk, reduced);
+                    NetworkPasses += n;
+                }
             }
         }
+        Evaluations += work.Count;
         var tables = new ValueTable[g];
         for (int i = 0; i < g; i++)
         {
@@ -141,36 +198,40 @@ public sealed class ShapleyEvaluator : IDisposable
         return list;
     }
 
-    /// <summary>Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1).</summary>
     private Models.ModelCard Card => Models.ModelCard.Of(_model.Config);
 
+    /// <summary>
+    /// Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1), by the training/scoring
+    /// pipeline's <see cref="InputTransform"/> in evaluation mode (no augmentation).
+    /// </summary>
     private PinnedBuffer<float> Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
     {
         int g = galaxies.Count, stride = BandCatalog.NativePixelsPerSample;
         if (_layout is null || _layout.BatchCapacity < 2 * g)
         {
+            _transform?.Dispose();
             _layout = InputLayouts.Create(_model.Config.Fusion, 2 * g);
-            _fused = new FusedInputCpu(_layout);
+            // Pinned: the transform (and the CPU accelerator) work on them in place. Reused across groups.
+            _raw = GC.AllocateArray<float>(2 * g * stride, pinned: true);
+            _augment = GC.AllocateArray<SampleAugment>(2 * g, pinned: true);
+            _augment.AsSpan().Fill(SampleAugment.Identity);
+            _input = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
+            _transform = new InputTransform(_layout, _options.Backend, _options.Accelerator);
         }
-        // Reused across groups (a group of 4 is ≈ 6.5 MB); only the first 2g samples of each are written and read.
-        if (_raw.Length < 2 * g * stride) _raw = new float[2 * g * stride];
-        var raw = _raw;
         for (int i = 0; i < g; i++)
         {
             if (galaxies[i].Raw.Length != stride || galaxies[i].Baseline.Length != stride)
                 throw new ArgumentException($"Galaxy {i}: raw and baseline must hold {stride} pixels.");
-            galaxies[i].Raw.CopyTo(raw, i * stride);
-            galaxies[i].Baseline.CopyTo(raw, (g + i) * stride);
+            galaxies[i].Raw.CopyTo(_raw, i * stride);
+            galaxies[i].Baseline.CopyTo(_raw, (g + i) * stride);
             // The model card's NaN treatment (Telea for the published model), on both, as score and predict apply it.
-            Data.Pipeline.NanTreatments.Apply(Card, raw.AsSpan(i * stride, stride));
-            Data.Pipeline.NanTreatments.Apply(Card, raw.AsSpan((g + i) * stride, stride));
+            Data.Pipeline.NanTreatments.Apply(Card, _raw.AsSpan(i * stride, stride));
+            Data.Pipeline.NanTreatments.Apply(Card, _raw.AsSpan((g + i) * stride, stride));
         }
-        if (_input is null || _input.Length < _layout.OutputLength) _input = new PinnedBuffer<float>((int)_layout.OutputLength); // read in place by torch: aligned
-        var output = _input;
-        var augment = new SampleAugment[2 * g];
-        augment.AsSpan().Fill(SampleAugment.Identity);
-        _fused!.Run(raw, 2 * g, augment, output.Span);
-        return output;
+        _transform!.Run(_raw, _augment, 2 * g, _input!);
+        // The composites of this group are built on the device from one copy of the group's input.
+        Kernels?.SetInput(_input!.Span);
+        return _input!;
     }
 
     /// <summary>The model's bands whose network input differs between galaxy i and its baseline.</summary>
@@ -193,30 +254,93 @@ public sealed class ShapleyEvaluator : IDisposable
     /// <summary>The composites of a chunk, one tensor per input segment, written into pinned buffers torch shares.</summary>
     private Tensor[] Composites(PinnedBuffer<float> input, int g, ReadOnlySpan<(int Galaxy, int Subset)> chunk)
     {
-        var segments = _layout!.Segments;
-        if (_composite.Length != segments.Length) _composite = new PinnedBuffer<float>[segments.Length];
         var subsets = new int[chunk.Length];
         var galaxyOf = new int[chunk.Length];
         for (int k = 0; k < chunk.Length; k++) (galaxyOf[k], subsets[k]) = chunk[k];
-        var tensors = new Tensor[segments.Length];
-        int bandOffset = 0;
-        for (int s = 0; s < segments.Length; s++)
+        return Enumerable.Range(0, _layout!.Segments.Length).Select(s => Composites(input, g, s, subsets, galaxyOf)).ToArray();
+    }
+
+    /// <summary>The composites of one input segment: composite k takes galaxy galaxyOf[k]'s bands in subsets[k].</summary>
+    private Tensor Composites(PinnedBuffer<float> input, int g, int segment, int[] subsets, int[] galaxyOf)
+    {
+        var segments = _layout!.Segments;
+        if (_composite.Length != segments.Length) _composite = new PinnedBuffer<float>[segments.Length];
+        // The segments hold the bands in channel order, so segment s's channel c is band (channels before s) + c.
+        int bandOffset = segments.Take(segment).Sum(x => x.Channels);
+        var seg = segments[segment];
+        long need = (long)_options.BatchSize * seg.SampleStride;
+        if (_composite[segment] is null || _composite[segment].Length < need) _composite[segment] = new PinnedBuffer<float>((int)need);
+        var x = input.Span.Slice((int)seg.Base, g * seg.SampleStride);
+        var b = input.Span.Slice((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
+        if (Kernels is not null)
+            Kernels.Composites(seg.Base, seg.Base + (long)g * seg.SampleStride, (long)g * seg.SampleStride, subsets, galaxyOf,
+                _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
+        else CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[segment].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
+        return _composite[segment].AsTensor(ScalarType.Float32, (long)subsets.Length * seg.SampleStride)
+            .view(subsets.Length, seg.Channels, seg.Height, seg.Width).to(_device);
+    }
+
+    /// <summary>V = E[z] of each logit row, recorded under its (galaxy, reduced subset).</summary>
+    private void Record(Tensor logits, ReadOnlySpan<(int Galaxy, int Subset)> chunk, Dictionary<(int, int), double> values)
+    {
+        var v = nn.functional.softmax(logits, 1).matmul(_zCentres).cpu().to(ScalarType.Float64).data<double>().ToArray();
+        for (int k = 0; k < chunk.Length; k++) values[(chunk[k].Galaxy, chunk[k].Subset)] = v[k];
+    }
+
+    /// <summary>
+    /// Late fusion, factorised: a composite for subset S reaches encoder e only through S ∩ bands(e), so each
+    /// encoder runs once per galaxy and distinct S ∩ bands(e) (all bands active: 4 GALEX, 32 PS1, 4 unWISE inputs),
+    /// and the fusion head runs on each needed S with the features of its parts — the same operations as the whole
+    /// network on the composite, in a different order.
+    /// </summary>
+    private void EvaluateFactorised(IFactorisedFusion net, PinnedBuffer<float> input, int g, List<(int Galaxy, int Subset)> work,
+        Tensor ebv, Dictionary<(int, int), double> values)
+    {
+        var encoders = net.Encoders;
+        var features = new Tensor[encoders.Count];
+        var rowOf = new Dictionary<(int, int), long>[encoders.Count];
+        for (int e = 0; e < encoders.Count; e++)
         {
-            var seg = segments[s];
-            long need = (long)_options.BatchSize * seg.SampleStride;
-            if (_composite[s] is null || _composite[s].Length < need) _composite[s] = new PinnedBuffer<float>((int)need);
-            var x = input.Span.Slice((int)seg.Base, g * seg.SampleStride);
-            var b = input.Span.Slice((int)seg.Base + g * seg.SampleStride, g * seg.SampleStride);
-            CompositeKernel.Run(x, b, subsets, galaxyOf, _composite[s].Span, seg.Channels, seg.Height * seg.Width, bandOffset);
-            tensors[s] = _composite[s].AsTensor(ScalarType.Float32, (long)chunk.Length * seg.SampleStride)
-                .view(chunk.Length, seg.Channels, seg.Height, seg.Width).to(_device);
-            bandOffset += seg.Channels;
+            int mask = encoders[e].BandMask;
+            var parts = work.Select(w => (w.Galaxy, Subset: w.Subset & mask)).Distinct().Order().ToArray();
+            rowOf[e] = new Dictionary<(int, int), long>(parts.Length);
+            for (int r = 0; r < parts.Length; r++) rowOf[e][parts[r]] = r;
+            var chunks = new List<Tensor>();
+            for (int start = 0; start < parts.Length; start += _options.BatchSize)
+            {
+                int n = Math.Min(_options.BatchSize, parts.Length - start);
+                using var scope = NewDisposeScope();
+                var slice = parts.AsSpan(start, n);
+                var subsets = new int[n];
+                var galaxyOf = new int[n];
+                for (int k = 0; k < n; k++) (galaxyOf[k], subsets[k]) = slice[k];
+                // The composite buffer is rewritten by the next chunk: keep the features, not the input.
+                chunks.Add(net.Encode(e, Composites(input, g, encoders[e].Segment, subsets, galaxyOf)).MoveToOuterDisposeScope());
+                NetworkPasses += n;
+            }
+            features[e] = chunks.Count == 1 ? chunks[0] : cat(chunks, 0);
         }
-        return tensors;
+        for (int start = 0; start < work.Count; start += _options.HeadBatchSize)
+        {
+            int n = Math.Min(_options.HeadBatchSize, work.Count - start);
+            var chunk = CollectionsMarshal.AsSpan(work).Slice(start, n);
+            using var scope = NewDisposeScope();
+            var picked = new Tensor[encoders.Count];
+            for (int e = 0; e < encoders.Count; e++)
+            {
+                int mask = encoders[e].BandMask;
+                var rows = new long[n];
+                for (int k = 0; k < n; k++) rows[k] = rowOf[e][(chunk[k].Galaxy, chunk[k].Subset & mask)];
+                picked[e] = features[e].index_select(0, tensor(rows, device: _device));
+            }
+            var galaxyOf = tensor(chunk.ToArray().Select(w => (long)w.Galaxy).ToArray(), device: _device);
+            Record(net.Fuse(picked, ebv.index_select(0, galaxyOf)), chunk, values);
+            HeadPasses += n;
+        }
     }
 
     /// <summary>Per galaxy: the stem output of the all-baseline composite (bias included; [g, h, w, C]) and, per model band, what swapping in the galaxy adds ([g, k, h·w·C]).</summary>
-    private (Tensor Base, Tensor Delta, int[] Bands) StemParts(EarlyFusionNet net, PinnedBuffer<float> input, int g)
+    private (Tensor Base, Tensor Delta, int[] Bands) StemParts(ILinearStem net, PinnedBuffer<float> input, int g)
     {
         var seg = _layout!.Segments[0];
         var all = input.AsTensor(ScalarType.Float32, 2L * g * seg.SampleStride, seg.Base)
@@ -259,5 +383,10 @@ public sealed class ShapleyEvaluator : IDisposable
         return cat(pieces, 0).view(chunk.Length, shape[1], shape[2], shape[3]).permute(0, 3, 1, 2);
     }
 
-    public void Dispose() => _zCentres.Dispose();
+    public void Dispose()
+    {
+        _zCentres.Dispose();
+        _transform?.Dispose();
+        Kernels?.Dispose();
+    }
 }

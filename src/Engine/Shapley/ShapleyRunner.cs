@@ -2,9 +2,11 @@ using System.Globalization;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
+using MantisShrimp.Kernels;
 using TorchSharp;
 
 namespace MantisShrimp.Engine.Shapley;
@@ -24,6 +26,18 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public int GalaxiesPerGroup { get; init; } = 4;
     public int BatchSize { get; init; } = 64;
     public bool StemTrick { get; init; } = true;
+    /// <summary>Late fusion: encoders on their own bands' subsets, the head on the combinations (false: brute force).</summary>
+    public bool Factorise { get; init; } = true;
+    /// <summary>Input transform, baselines and composites: "cpu" (the C# bodies) or "cuda" (the ILGPU kernels).</summary>
+    public string Accelerator { get; init; } = "cpu";
+
+    /// <summary>The evaluator's backend for <see cref="Accelerator"/>.</summary>
+    public (TransformBackend Backend, AcceleratorChoice Choice) Acceleration => Accelerator switch
+    {
+        "cpu" => (TransformBackend.Simd, AcceleratorChoice.Cpu),
+        "cuda" => (TransformBackend.Ilgpu, AcceleratorChoice.Cuda),
+        _ => throw new UserInputException($"--accelerator must be cpu or cuda (got '{Accelerator}')"),
+    };
 
     public bool Sampled => Mode switch
     {
@@ -78,12 +92,17 @@ public static class ShapleyRunner
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
-        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = o.StemTrick });
+        var (backend, choice) = o.Acceleration;
+        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions
+        {
+            BatchSize = o.BatchSize, StemTrick = o.StemTrick, Factorise = o.Factorise, Backend = backend, Accelerator = choice,
+        });
         using (var journal = new AppendLog(journalPath))
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
             var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
-            using var task = progress.Start("shapley (galaxies)", todo.Length);
+            // The bar's rate is galaxies/s and its ETA this rank's remaining share; under MPI each rank reports its own.
+            using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)", todo.Length);
             for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -123,8 +142,7 @@ public static class ShapleyRunner
     private static List<(int Index, string Line)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
         ShapleyOptions o, bool sampled)
     {
-        var galaxies = new ShapleyGalaxy[group.Length];
-        Parallel.For(0, group.Length, i => galaxies[i] = ShapleyGalaxy.FromRecord(records[group[i]].Shard, records[group[i]].Slot, o.Seed));
+        var galaxies = ShapleyGalaxy.FromRecords(group.Select(i => records[i]).ToArray(), o.Seed, evaluator.Kernels);
         int[][][] orderings = new int[group.Length][][];
         var tables = evaluator.Evaluate(galaxies, sampled
             ? (g, active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, o.Permutations,

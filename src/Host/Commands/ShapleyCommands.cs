@@ -19,13 +19,21 @@ internal static class ShapleyCommand
         var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.", DefaultValueFactory = _ => 4 };
         var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 };
         var noStem = new Option<bool>("--no-stem-trick") { Description = "Early fusion: convolve every composite instead of assembling stem outputs." };
+        var noFactorise = new Option<bool>("--no-factorise")
+        {
+            Description = "Late fusion: run the whole network on every composite instead of each encoder on its own bands' subsets.",
+        };
+        var accelerator = new Option<string>("--accelerator")
+        {
+            Description = "Input transform, baselines and band-subset composites: cpu (C#) or cuda (ILGPU kernels).", DefaultValueFactory = _ => "cpu",
+        }.AcceptOnlyFromAmong("cpu", "cuda");
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Output file (.csv or .parquet); OUT.journal holds finished galaxies until the run completes.", Required = true };
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
         {
-            model, data, split, count, mode, permutations, group, batchSize, noStem, seed, output, device, quiet,
+            model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
@@ -33,6 +41,7 @@ internal static class ShapleyCommand
             {
                 Split = r.GetValue(split)!, Count = Math.Max(0, r.GetValue(count)), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
                 GalaxiesPerGroup = Math.Max(1, r.GetValue(group)), BatchSize = Math.Max(1, r.GetValue(batchSize)), StemTrick = !r.GetValue(noStem),
+                Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!,
             };
             int rows = ShapleyRunner.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
@@ -92,12 +101,16 @@ internal static class BenchShapleyCommand
         var galaxies = new Option<int>("--galaxies") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 };
         var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 };
         var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 };
+        var accelerator = new Option<string>("--accelerator")
+        {
+            Description = "Input transform, baselines and composites: cpu (C#) or cuda (ILGPU kernels).", DefaultValueFactory = _ => "cpu",
+        }.AcceptOnlyFromAmong("cpu", "cuda");
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Exact Shapley galaxies/s vs the model's inference rate, batching and stem-trick gains, evaluations saved, sampled-mode speed-up at MAE < 0.005.")
         {
-            json, model, data, split, galaxies, batchSize, repeats, seed, device, quiet,
+            json, model, data, split, galaxies, batchSize, repeats, accelerator, seed, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
@@ -105,6 +118,7 @@ internal static class BenchShapleyCommand
             {
                 Split = r.GetValue(split)!, Galaxies = Math.Max(1, r.GetValue(galaxies)), BatchSize = Math.Max(1, r.GetValue(batchSize)),
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = Math.Max(1, r.GetValue(repeats)),
+                Accelerator = r.GetValue(accelerator)!,
             }, ctx.Progress(r.GetValue(quiet)));
             ctx.WriteJson(results, r.GetValue(json));
             return ExitCodes.Ok;

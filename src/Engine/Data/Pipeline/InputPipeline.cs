@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using ILGPU;
-using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
 using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;
 
@@ -45,12 +42,10 @@ public sealed unsafe class InputPipeline : IDisposable
     private readonly InputBatch[] _slots;
     private readonly SemaphoreSlim _free, _ready;
     private readonly WorkCrew _crew;
-    private readonly FusedInputCpu _cpu;
-    private readonly FusedInputCpu.Scratch[] _scratch;
-    private readonly Action<int, int> _gatherItem, _transformItem;
+    private readonly InputTransform _transform;
+    private readonly Action<int, int> _gatherItem;
     private readonly Thread _producer;
     private readonly CancellationTokenSource _stop = new();
-    private readonly IlgpuPath? _ilgpu;
     private InputBatch? _current;
     private long _consumed;
     private bool _ended;
@@ -69,11 +64,8 @@ public sealed unsafe class InputPipeline : IDisposable
         _free = new SemaphoreSlim(_slots.Length);
         _ready = new SemaphoreSlim(0);
         _crew = new WorkCrew(Math.Max(1, options.Workers) - 1, "mantis input");
-        _cpu = new FusedInputCpu(Layout);
-        _scratch = Enumerable.Range(0, _crew.Width).Select(_ => _cpu.CreateScratch()).ToArray();
+        _transform = new InputTransform(Layout, options.Backend, options.Accelerator, _crew, ownsCrew: false);
         _gatherItem = GatherRow;
-        _transformItem = TransformItem;
-        if (options.Backend == TransformBackend.Ilgpu) _ilgpu = new IlgpuPath(Layout, _slots, options.Accelerator);
         _producer = new Thread(Produce) { IsBackground = true, Name = "mantis input producer" };
         _producer.Start();
     }
@@ -150,11 +142,24 @@ public sealed unsafe class InputPipeline : IDisposable
                 _policy.Fill(index, samples, batch.Augment);
                 _producing = batch;
                 stopwatch.Restart();
-                RunCrew(batch.Count, _gatherItem, batch);
+                try
+                {
+                    _crew.Run(batch.Count, _gatherItem);
+                }
+                catch (WorkItemException e)
+                {
+                    throw Named(e, e.Item, batch);
+                }
                 GatherSeconds += stopwatch.Elapsed.TotalSeconds;
                 stopwatch.Restart();
-                if (_ilgpu is not null) _ilgpu.Run(batch);
-                else RunCrew(batch.Count * Layout.Channels.Length, _transformItem, batch);
+                try
+                {
+                    _transform.Run(batch.Raw, batch.Augment, batch.Count, batch.OutputBuffer);
+                }
+                catch (WorkItemException e)
+                {
+                    throw Named(e, e.Item / Layout.Channels.Length, batch);
+                }
                 TransformSeconds += stopwatch.Elapsed.TotalSeconds;
             }
             catch (Exception e)
@@ -169,19 +174,12 @@ public sealed unsafe class InputPipeline : IDisposable
 
     private InputBatch? _producing;
 
-    private void RunCrew(int items, Action<int, int> body, InputBatch batch)
+    /// <summary>A failed crew item as an error naming its sample.</summary>
+    private InvalidOperationException Named(WorkItemException e, int row, InputBatch batch)
     {
-        try
-        {
-            _crew.Run(items, body);
-        }
-        catch (WorkItemException e)
-        {
-            int row = body == _transformItem ? e.Item / Layout.Channels.Length : e.Item;
-            var r = batch.Records[row];
-            string id = SafeId(r);
-            throw new InvalidOperationException($"sample '{id}' (shard {_set.Shards[r.Shard].Info.File}, slot {r.Slot}): {e.InnerException?.Message}", e.InnerException);
-        }
+        var r = batch.Records[row];
+        string id = SafeId(r);
+        return new InvalidOperationException($"sample '{id}' (shard {_set.Shards[r.Shard].Info.File}, slot {r.Slot}): {e.InnerException?.Message}", e.InnerException);
     }
 
     private string SafeId(RecordRef r)
@@ -211,104 +209,16 @@ public sealed unsafe class InputPipeline : IDisposable
         batch.EbvValues[2 * row + 1] = h.EbvPlanck;
     }
 
-    private void TransformItem(int item, int worker)
-    {
-        var batch = _producing!;
-        fixed (float* raw = batch.Raw)
-        fixed (SampleAugment* aug = batch.Augment)
-            _cpu.Process(raw, aug, batch.OutputBuffer.Pointer, item, _scratch[worker]);
-    }
-
     public void Dispose()
     {
         _stop.Cancel();
         _free.Release(_slots.Length); // unblock the producer if it waits for a slot
         _producer.Join();
+        _transform.Dispose();
         _crew.Dispose();
-        _ilgpu?.Dispose();
         foreach (var s in _slots) s.Dispose();
         _free.Dispose();
         _ready.Dispose();
         _stop.Dispose();
-    }
-
-    /// <summary>
-    /// The ILGPU path. On the CPU accelerator the kernel reads and writes the slots' pinned arrays directly
-    /// (wrapped as ILGPU buffers, no copies). On CUDA it copies the gathered batch to device memory, runs the
-    /// kernel, and copies the input back into the pinned output that the tensors share (a host round trip
-    /// this CPU-only build cannot test; a CUDA build would hand libtorch device memory instead).
-    /// </summary>
-    private sealed class IlgpuPath : IDisposable
-    {
-        private readonly AcceleratorHost _host;
-        private readonly InputLayout _layout;
-        private readonly Action<Index1D, FusedArgs, int> _kernel;
-        private readonly MemoryBuffer1D<ChannelPlan, Stride1D.Dense> _channels;
-        private readonly MemoryBuffer1D<int, Stride1D.Dense> _tapStart, _tapCount;
-        private readonly MemoryBuffer1D<float, Stride1D.Dense> _tapWeights;
-        private readonly Dictionary<InputBatch, (MemoryBuffer Raw, MemoryBuffer Aug, MemoryBuffer Output)> _buffers = new();
-
-        public IlgpuPath(InputLayout layout, InputBatch[] slots, AcceleratorChoice choice)
-        {
-            _host = new AcceleratorHost(choice);
-            _layout = layout;
-            var acc = _host.Accelerator;
-            _kernel = acc.LoadAutoGroupedStreamKernel<Index1D, FusedArgs, int>(FusedInputKernel.Kernel);
-            _channels = acc.Allocate1D(layout.Channels);
-            _tapStart = acc.Allocate1D(layout.TapStart);
-            _tapCount = acc.Allocate1D(layout.TapCount);
-            _tapWeights = acc.Allocate1D(layout.TapWeights);
-            foreach (var s in slots)
-            {
-                if (_host.IsCpu)
-                {
-                    fixed (float* raw = s.Raw)
-                    fixed (SampleAugment* aug = s.Augment)
-                    {
-                        // The arrays are pinned (POH), so these pointers stay valid for the slot's lifetime.
-                        _buffers[s] = (CPUMemoryBuffer.Create(acc, (IntPtr)raw, s.Raw.LongLength, sizeof(float)),
-                            CPUMemoryBuffer.Create(acc, (IntPtr)aug, s.Augment.LongLength, sizeof(SampleAugment)),
-                            CPUMemoryBuffer.Create(acc, (IntPtr)s.OutputBuffer.Pointer, s.OutputBuffer.Length, sizeof(float)));
-                    }
-                }
-                else
-                {
-                    _buffers[s] = (acc.Allocate1D<float>(s.Raw.LongLength), acc.Allocate1D<SampleAugment>(s.Augment.LongLength), acc.Allocate1D<float>(s.OutputBuffer.Length));
-                }
-            }
-        }
-
-        public void Run(InputBatch batch)
-        {
-            var (raw, aug, output) = _buffers[batch];
-            var rawView = raw.AsArrayView<float>(0, raw.Length);
-            var augView = aug.AsArrayView<SampleAugment>(0, aug.Length);
-            var outView = output.AsArrayView<float>(0, output.Length);
-            if (!_host.IsCpu)
-            {
-                rawView.SubView(0, (long)batch.Count * _layout.RawSampleStride).CopyFromCPU(batch.Raw.AsSpan(0, batch.Count * _layout.RawSampleStride));
-                augView.SubView(0, batch.Count).CopyFromCPU(batch.Augment.AsSpan(0, batch.Count));
-            }
-            var args = FusedInputKernel.Args(_layout, batch.Count, rawView, augView, _channels.View, _tapStart.View, _tapCount.View, _tapWeights.View, outView);
-            int threads = _host.GridStrideThreads((long)batch.Count * _layout.PixelsPerSample);
-            _kernel(threads, args, threads);
-            _host.Accelerator.Synchronize();
-            if (!_host.IsCpu) outView.CopyToCPU(batch.Output);
-        }
-
-        public void Dispose()
-        {
-            foreach (var (r, a, o) in _buffers.Values)
-            {
-                r.Dispose();
-                a.Dispose();
-                o.Dispose();
-            }
-            _channels.Dispose();
-            _tapStart.Dispose();
-            _tapCount.Dispose();
-            _tapWeights.Dispose();
-            _host.Dispose();
-        }
     }
 }
