@@ -17,6 +17,8 @@ public sealed record EvaluateOptions(string Scores, string Out)
     public string MagnitudeColumn { get; init; } = "mag_r";
     /// <summary>Measured signal-to-noise column (<c>mantis score --snr r</c> writes snr_r) for binned metrics, the analogue of the paper's Fig. 10 (when present).</summary>
     public string SnrColumn { get; init; } = "snr_r";
+    /// <summary>Also the metrics as a table, one row per group (all, each population, each bin), in the format its extension names.</summary>
+    public string? Table { get; init; }
 }
 
 /// <summary>
@@ -30,10 +32,11 @@ public static class Evaluator
     public static Dictionary<string, object?> Run(EvaluateOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
+        if (o.Table is not null) TableFile.CheckExtension(o.Table, "--table");
         var (galaxies, intervals) = Read(o.Scores);
         if (galaxies.Count == 0) throw new UserInputException($"{o.Scores}: no galaxies");
         Directory.CreateDirectory(o.Out);
-        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count };
+        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count, ["units"] = MetricsTable.JsonUnits };
         foreach (var (k, v) in MetricSet.Compute(galaxies)) result[k] = Clean(v);
         if (o.Bootstrap > 0)
         {
@@ -53,6 +56,7 @@ public static class Evaluator
             if (bins.Count > 0) binned.Add((column, bins, file));
         }
         Plot(o.Out, galaxies, intervals, binned);
+        if (o.Table is not null) MetricsTable.Write(o.Table, result, o, binned.Select(b => b.Column).ToList());
         File.WriteAllText(Path.Combine(o.Out, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }

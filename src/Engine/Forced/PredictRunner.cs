@@ -19,6 +19,9 @@ public static class PredictRunner
 {
     public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r"];
 
+    /// <summary>The FITS extension name of a predict table.</summary>
+    public const string Extname = "PHOTOZ";
+
     /// <summary>Reads name/ra/dec (or NAME/RA/DEC, id/ra/dec) columns; a bad row is an error naming file, line and field.</summary>
     public static List<NamedPosition> ReadPositions(string path)
     {
@@ -41,11 +44,10 @@ public static class PredictRunner
     }
 
     public static (int Done, int Failed) Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
-        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default)
+        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null)
     {
         progress ??= NullProgress.Instance;
-        if (!output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {output}: the file name must end in .csv or .parquet");
+        TableFile.CheckExtension(output);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         var header = new List<string>(Scorer.Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
@@ -83,7 +85,7 @@ public static class PredictRunner
             }).GetAwaiter().GetResult();
         }
         var order = Enumerable.Range(first, end - first).Where(done.ContainsKey).ToList();
-        TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
+        TableFile.Write(output, header, order.Select(i => done[i]), ["id"], meta, Extname);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
         else File.WriteAllText(failurePath, "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
@@ -95,16 +97,16 @@ public static class PredictRunner
         var counts = new double[] { order.Count, failures.Count };
         mpi.SumInPlace(counts);
         mpi.Barrier();
-        if (mpi.IsRoot) Merge(finalOutput, mpi.Size);
+        if (mpi.IsRoot) Merge(finalOutput, mpi.Size, meta);
         mpi.Barrier();
         return ((int)counts[0], (int)counts[1]);
     }
 
     /// <summary>Rank 0: the parts (and their failure lists) in rank order into the requested output.</summary>
-    private static void Merge(string output, int ranks)
+    private static void Merge(string output, int ranks, TableMeta? meta)
     {
         var (headerLine, lines) = Distributed.RankParts.Read(output, ranks);
-        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
+        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"], meta, Extname);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
         if (failures.Count > 0) File.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));

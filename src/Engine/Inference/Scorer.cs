@@ -39,7 +39,8 @@ public static class Scorer
         CheckOutput(o.Out);
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
-        var (_, model) = Checkpoint.Load(o.Model);
+        var (state, model) = Checkpoint.Load(o.Model);
+        var meta = new TableMeta(Path.GetFullPath(o.Model), state.Options.Seed, "training seed of the model");
         model.to(device);
         using var calibration = o.Calibration is null ? null : Calibration.CalPit.Load(o.Calibration);
         var mpi = Distributed.MpiSession.Current;
@@ -51,20 +52,20 @@ public static class Scorer
         {
             var predictions = Predictor.Predict(model, set, records[start..end], device, o.BatchSize, o.Tta, o.Workers, cancel);
             if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
-            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands);
+            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands, meta);
         }
         model.Dispose();
         if (mpi.IsDistributed)
         {
             mpi.Barrier();
-            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf);
+            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf, meta);
             mpi.Barrier();
         }
         return rows;
     }
 
-    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (.csv or .parquet).</summary>
-    private static int Merge(string output, int ranks, bool writePdf)
+    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (any <see cref="TableFile"/> format).</summary>
+    private static int Merge(string output, int ranks, bool writePdf, TableMeta meta)
     {
         var (header, lines) = Distributed.RankParts.Read(output, ranks);
         int rows = 0;
@@ -84,25 +85,30 @@ public static class Scorer
                 }
             File.Move(tmp, output, true);
         }
-        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), []);
+        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), StringColumns, meta, Extname);
         Distributed.RankParts.Delete(output, ranks);
         return rows;
     }
 
-    private static void CheckOutput(string path)
-    {
-        if (!path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {path}: the file name must end in .csv or .parquet");
-    }
+    private static void CheckOutput(string path) => TableFile.CheckExtension(path);
 
-    /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (.csv or .parquet).</summary>
+    /// <summary>The FITS extension name of a scores table.</summary>
+    public const string Extname = "SCORES";
+
+    /// <summary>The text columns of a scores table; the catalog's extras are typed from their values by <see cref="TableFile"/>.</summary>
+    private static readonly string[] StringColumns = ["id"];
+
+    /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (any <see cref="TableFile"/> format).</summary>
     public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
-        long? total = null, IReadOnlyList<Band>? snrBands = null)
+        long? total = null, IReadOnlyList<Band>? snrBands = null, TableMeta? tableMeta = null)
     {
         snrBands ??= [];
         progress ??= NullProgress.Instance;
         CheckOutput(outPath);
-        bool parquet = outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        bool parquet = TableFile.IsParquet(outPath);
+        // FITS needs every row before its header (row count, string widths) and FITS and ECSV type the catalog's extra
+        // columns from their values: those rows go through TableFile at the end.
+        List<string>? held = TableFile.IsFits(outPath) || TableFile.IsEcsv(outPath) ? [] : null;
         var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
         var header = new List<string>(Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
@@ -113,7 +119,7 @@ public static class Scorer
         int rows = 0;
         string tmp = outPath + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
+        using (var writer = parquet || held is not null ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
         using (var table = parquet ? new ParquetScores(tmp, header, writePdf ? RedshiftGrid.Classes : 0) : null)
         using (var task = progress.Start("scoring", expected))
         {
@@ -129,7 +135,8 @@ public static class Scorer
                     for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
                 }
         }
-        File.Move(tmp, outPath, true);
+        if (held is not null) TableFile.Write(outPath, header, held, StringColumns, tableMeta, Extname);
+        else File.Move(tmp, outPath, true);
         return rows;
 
         void WriteRow(Prediction p, string[] snr, StreamWriter? writer, ParquetScores? table, IProgressTask task)
@@ -145,8 +152,12 @@ public static class Scorer
                 var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
                 if (writePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
                 fields.AddRange(extras);
-                writer!.Write(Csv.Line(fields));
-                writer.Write('\n');
+                if (held is not null) held.Add(Csv.Line(fields));
+                else
+                {
+                    writer!.Write(Csv.Line(fields));
+                    writer.Write('\n');
+                }
             }
             rows++;
             task.Advance();

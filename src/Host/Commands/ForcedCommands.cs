@@ -82,7 +82,7 @@ internal static class PredictCommand
         var dec = new Option<double?>("--dec") { Description = "Declination (deg, ICRS)." };
         var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
         var positions = new Option<string?>("--positions") { Description = "CSV of positions (name,ra,dec); resumable." };
-        var output = new Option<string>("--out") { Description = "Output (.csv or .parquet): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output (.csv, .parquet, .fits or .ecsv): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN.png, the 9 cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
@@ -107,8 +107,10 @@ internal static class PredictCommand
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
             {
+                var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
+                    "training seed of the model");
                 var (ok, failed) = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
-                    ctx.Progress(r.GetValue(quiet)), cancel);
+                    ctx.Progress(r.GetValue(quiet)), cancel, meta);
                 ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
                 return failed > 0 && ok == 0 ? ExitCodes.UserError : ExitCodes.Ok;
             }
