@@ -36,7 +36,9 @@ public static class FitsResultTable
             if (stringColumns.Contains(name))
             {
                 var values = rows.Select(r => c < r.Length ? r[c] : "").ToArray();
-                columns.Add(new FitsTableColumn(name, 'A', Math.Max(1, values.Select(v => v.Length).DefaultIfEmpty(1).Max()), values));
+                int width = Math.Max(1, values.Select(v => v.Length).DefaultIfEmpty(1).Max());
+                // NUL-terminated, not blank-padded: astropy gives 'ELG', not 'ELG    ' (the standard allows both).
+                columns.Add(new FitsTableColumn(name, 'A', width, values.Select(v => v.PadRight(width, '\0')).ToArray()));
                 continue;
             }
             var numbers = rows.Select(r => Number(c < r.Length ? r[c] : "")).ToArray();
