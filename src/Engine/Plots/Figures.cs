@@ -80,16 +80,19 @@ public static class Figures
     /// A mosaic of grey-scale tiles (row-major list of rows), each tile an image plane [y, x] with y up (FITS order),
     /// scaled to <paramref name="tile"/> pixels and stretched with asinh between robust limits; NaN is drawn red.
     /// </summary>
-    public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4)
+    /// <param name="labels">Per tile, the text drawn in its top-left corner (a band name), as <paramref name="rows"/> is laid out.</param>
+    public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
-        using var bitmap = MosaicBitmap(rows, tile, gap);
+        using var bitmap = MosaicBitmap(rows, tile, gap, labels);
         SavePng(bitmap, path);
     }
 
     /// <summary>A mosaic (see <see cref="Mosaic"/>) above a ScottPlot figure, as one PNG.</summary>
-    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420)
+    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
-        using var mosaic = MosaicBitmap(rows, tile, 4);
+        using var mosaic = MosaicBitmap(rows, tile, 4, labels);
         plot.ShowLegend();
         using var chart = SKBitmap.Decode(plot.GetImageBytes(mosaic.Width, plotHeight, ImageFormat.Png));
         using var both = new SKBitmap(mosaic.Width, mosaic.Height + chart.Height);
@@ -111,7 +114,8 @@ public static class Figures
         data.SaveTo(file);
     }
 
-    private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap)
+    private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
         int cols = rows.Max(r => r.Count);
         int w = cols * tile + (cols + 1) * gap, h = rows.Count * tile + (rows.Count + 1) * gap;
@@ -145,6 +149,25 @@ public static class Figures
                         bitmap.SetPixel(ox + tx, oy + ty, color);
                     }
             }
+        if (labels is not null) DrawLabels(bitmap, labels, tile, gap);
         return bitmap;
+    }
+
+    /// <summary>Each tile's label on a dark box in its top-left corner, so it reads on bright and dark images alike.</summary>
+    private static void DrawLabels(SKBitmap bitmap, IReadOnlyList<IReadOnlyList<string>> labels, int tile, int gap)
+    {
+        using var canvas = new SKCanvas(bitmap);
+        using var font = new SKFont(SKTypeface.Default, Math.Max(11, tile / 7f));
+        using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var box = new SKPaint { Color = new SKColor(0, 0, 0, 170) };
+        for (int r = 0; r < labels.Count; r++)
+            for (int c = 0; c < labels[r].Count; c++)
+            {
+                if (string.IsNullOrEmpty(labels[r][c])) continue;
+                float ox = gap + c * (tile + gap), oy = gap + r * (tile + gap);
+                float w = font.MeasureText(labels[r][c]);
+                canvas.DrawRect(ox, oy, w + 6, font.Size + 5, box);
+                canvas.DrawText(labels[r][c], ox + 3, oy + font.Size + 1, font, text);
+            }
     }
 }
