@@ -147,3 +147,44 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
 
     private static JsonElement[] Values(JsonElement cols, string name) => cols.GetProperty(name).GetProperty("values").EnumerateArray().ToArray();
 }
+
+/// <summary>
+/// Coordinates as people write them (predict --ra/--dec and positions files): the engine's parser against astropy's
+/// Angle on the same strings (peers/tables_angles.py), accepted values equal to 1e-9°, refused strings refused by both.
+/// </summary>
+public sealed class CoordinateConformanceTests(ITestOutputHelper output)
+{
+    private static readonly string[] Cases =
+    [
+        "ra=06:41:11.1", "ra=6h41m11.1s", "ra=06 41 11.1", "ra=6h41m", "ra=23:59:59.999", "ra=0:0:0", "ra=100.29625", "ra=0.5",
+        "ra=100d17m46.5s", "ra=359.9999", "ra=12h", "dec=+00:56:00", "dec=-00:30:00", "dec=+00d56m00s", "dec=-00 56 00", "dec=0°56′00″",
+        "dec=-89:59:59.9", "dec=+45:30", "dec=-12.25", "dec=12d", "dec=-0d30m", "ra=abc", "dec=12:61:00", "ra=06:41:75",
+        "ra=25:00:00", "dec=", "dec=1:2:3:4", "ra=06h41x",
+    ];
+
+    [Fact]
+    public void The_coordinate_parser_agrees_with_astropy_Angle()
+    {
+        var astropy = PythonPeer.Run("tables_angles.py", Cases).EnumerateArray().ToArray();
+        double worst = 0;
+        for (int i = 0; i < Cases.Length; i++)
+        {
+            var (kind, text) = (Cases[i][..Cases[i].IndexOf('=')], Cases[i][(Cases[i].IndexOf('=') + 1)..]);
+            double? ours;
+            try
+            {
+                ours = kind == "ra" ? Engine.Sky.Coordinates.ParseRa(text) : Engine.Sky.Coordinates.ParseDec(text);
+            }
+            catch (Engine.Common.UserInputException) { ours = null; }
+            if (astropy[i].ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                Assert.True(ours is null, $"{Cases[i]}: astropy refuses it, ours gave {ours}");
+                continue;
+            }
+            Assert.True(ours is not null, $"{Cases[i]}: astropy gives {astropy[i].GetDouble()}, ours refused it");
+            Assert.True(Math.Abs(ours!.Value - astropy[i].GetDouble()) < 1e-9, $"{Cases[i]}: ours {ours} astropy {astropy[i].GetDouble()}");
+            worst = Math.Max(worst, Math.Abs(ours.Value - astropy[i].GetDouble()));
+        }
+        PythonPeer.Report(output, "coordinates vs astropy Angle", $"{Cases.Length} strings, worst |Δ| = {worst:E1} deg");
+    }
+}
