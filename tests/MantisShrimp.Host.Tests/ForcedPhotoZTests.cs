@@ -145,8 +145,9 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
     {
         using var tmp = new TempDir();
         var g = f.Accepted[2];
-        string[] common = ["--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust, "--device", "cpu", "-q"];
-        Assert.Equal(0, Run([.. common, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", "x", "--out", tmp.File("deg.csv")]).Code);
+        string[] common = ["predict", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust, "--device", "cpu", "-q"];
+        var deg = Run([.. common, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", "x", "--out", tmp.File("deg.csv")]);
+        Assert.True(deg.Code == 0, deg.Err);
         var (ra, dec) = (Hms(g.Ra / 15, ':'), (g.Dec < 0 ? "-" : "+") + Hms(Math.Abs(g.Dec), ':'));
         var sex = Run([.. common, "--ra", ra, "--dec", dec, "--name", "x", "--out", tmp.File("sex.csv")]);
         Assert.True(sex.Code == 0, sex.Err);

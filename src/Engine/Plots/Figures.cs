@@ -40,6 +40,32 @@ public static class Figures
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>Like <see cref="Save"/>, with the legend in a panel right of the axes, where it covers no data.</summary>
+    public static void SaveLegendRight(Plot plot, string path, int width = Width, int height = Height)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>Panels stacked top to bottom in one PNG, their axes aligned.</summary>
+    public static void SaveStacked(string path, IReadOnlyList<Plot> panels, int width, int panelHeight)
+    {
+        // One fixed frame for every panel, so their x axes line up (auto layout sizes each to its own tick labels).
+        foreach (var p in panels) p.Layout.Fixed(new PixelPadding(90, 30, 70, 40));
+        using var all = new SKBitmap(width, panelHeight * panels.Count);
+        using (var canvas = new SKCanvas(all))
+        {
+            canvas.Clear(SKColors.White);
+            for (int i = 0; i < panels.Count; i++)
+            {
+                using var one = SKBitmap.Decode(panels[i].GetImageBytes(width, panelHeight, ImageFormat.Png));
+                canvas.DrawBitmap(one, 0, i * panelHeight);
+            }
+        }
+        SavePng(all, path);
+    }
+
     /// <summary>
     /// A 2-D density of (x, y) points over [min, max]², drawn as a heatmap of log10(1 + count) beneath what follows;
     /// empty cells are transparent.
