@@ -41,6 +41,7 @@ public static class EvaluationFigures
         var text = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture,
             $"n = {g.Count}\nNMAD = {Num(metrics, "nmad"):0.0000}\nη(0.15) = {Num(metrics, "eta_0p15"):0.00} %\nbias = {Num(metrics, "bias"):+0.0000;-0.0000}"), Alignment.UpperLeft);
         text.LabelFontSize = 15;
+        text.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
         Figures.Save(plot, path);
     }
 
@@ -54,10 +55,6 @@ public static class EvaluationFigures
         double expected = pit.Length / (double)PitBins, sigma = Math.Sqrt(expected);
         string which = calibrated ? "after CalPIT recalibration" : "network PDFs";
         var plot = Figures.New(string.Create(CultureInfo.InvariantCulture, $"PIT histogram, {which} ({scoresName}): KS = {ks:0.000}"), "PIT", "galaxies per bin");
-        var band = plot.Add.VerticalSpan(Math.Max(0, expected - sigma), expected + sigma);
-        band.FillStyle.Color = Colors.Gray.WithAlpha(0.3);
-        band.LineStyle.Width = 0;
-        band.LegendText = "uniform ± √N";
         var bars = plot.Add.Bars(x, y);
         foreach (var b in bars.Bars)
         {
@@ -66,11 +63,17 @@ public static class EvaluationFigures
             b.LineWidth = 0;
         }
         bars.LegendText = $"PIT of {pit.Length} galaxies";
+        // Over the bars, translucent: the bars that stick out of the band are the calibration's signal.
+        var band = plot.Add.VerticalSpan(Math.Max(0, expected - sigma), expected + sigma);
+        band.FillStyle.Color = Colors.Orange.WithAlpha(0.35);
+        band.LineStyle.Width = 0;
+        band.LegendText = "uniform ± √N";
         var flat = plot.Add.HorizontalLine(expected);
         flat.Color = Colors.Black;
         flat.LinePattern = LinePattern.Dashed;
         flat.LegendText = "uniform (calibrated)";
-        plot.Axes.SetLimits(0, 1, 0, Math.Max(y.DefaultIfEmpty(0).Max(), expected + sigma) * 1.15);
+        plot.Axes.SetLimits(0, 1, 0, Math.Max(y.DefaultIfEmpty(0).Max(), expected + sigma) * 1.35); // room for the legend above the bars
+        plot.Legend.Alignment = Alignment.UpperRight;
         Figures.Save(plot, path);
     }
 
@@ -94,7 +97,8 @@ public static class EvaluationFigures
             v.Color = color;
             v.LineWidth = 1.5f;
         }
-        plot.Axes.SetLimitsX(0, RedshiftGrid.ZMax);
+        double peak = g.Count == 0 ? 1 : examples.Select(i => g[i].Pdf!.Max() / RedshiftGrid.BinWidth).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimits(0, RedshiftGrid.ZMax, 0, peak * 1.08);
         Figures.SaveLegendRight(plot, path, Figures.Width + 260);
     }
 
@@ -122,7 +126,9 @@ public static class EvaluationFigures
             var pts = plot.Add.Scatter(xs, ys);
             pts.LineWidth = 1.5f;
             pts.MarkerSize = 8;
-            if (metric == "bias")
+            double top = ys.Zip(es, (y, e) => y + e).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+            if (metric != "bias") plot.Axes.SetLimitsY(0, top * 1.15); // NMAD and η from 0: their size, not only their trend
+            else
             {
                 var zero = plot.Add.HorizontalLine(0);
                 zero.Color = Colors.Gray;

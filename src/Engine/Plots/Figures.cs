@@ -159,6 +159,8 @@ public static class Figures
                 double hi = finite.Length > 0 ? Math.Max(finite[(int)(0.999 * (finite.Length - 1))], lo + 1e-12) : 1;
                 double soft = Math.Max(3 * mad, 1e-12);
                 double top = Math.Asinh((hi - lo) / soft);
+                // A constant image (no coverage: all zeros) would come out all black like a dark sky: grey, and said so.
+                bool constant = finite.Length > 0 && finite[0] == finite[^1];
                 int ox = gap + c * (tile + gap), oy = gap + r * (tile + gap);
                 for (int ty = 0; ty < tile; ty++)
                     for (int tx = 0; tx < tile; tx++)
@@ -167,6 +169,7 @@ public static class Figures
                         float v = pixels[sy * size + sx];
                         SKColor color;
                         if (float.IsNaN(v)) color = new SKColor(200, 40, 40);
+                        else if (constant) color = new SKColor(90, 90, 110);
                         else
                         {
                             byte g = (byte)Math.Clamp(255 * Math.Asinh(Math.Max(0, v - lo) / soft) / top, 0, 255);
