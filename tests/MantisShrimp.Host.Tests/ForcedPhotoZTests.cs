@@ -231,6 +231,17 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.Equal(1.0, json["pdf"]!.AsArray().Sum(v => (double)v!), 4);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync((string)json["cutouts"]!)).StatusCode);
 
+        // Keys in any case, as people type them: the same answer.
+        var lower = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["name"] = "x", ["ra"] = g.Ra, ["Dec"] = g.Dec });
+        Assert.Equal(HttpStatusCode.OK, lower.StatusCode);
+        Assert.Equal((double)json["z_mean"]!, (double)JsonNode.Parse(await lower.Content.ReadAsStringAsync())!["z_mean"]!);
+        // /health: no calibration here, and an example position the local cutouts answer.
+        var health = JsonNode.Parse(await http.GetStringAsync("/health"))!;
+        Assert.False((bool)health["calibration"]!);
+        var (exRa, exDec) = ((double)health["example"]!["ra"]!, (double)health["example"]!["dec"]!);
+        var example = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "ex", ["RA"] = exRa, ["DEC"] = exDec });
+        Assert.Equal(HttpStatusCode.OK, example.StatusCode);
+
         foreach (var (body, why) in new[] { ("{\"NAME\":\"x\",\"RA\":400,\"DEC\":10}", "RA"), ("{\"NAME\":\"x\",\"RA\":\"abc\",\"DEC\":10}", "numbers"),
                      ("{\"NAME\":\"x\",\"DEC\":10}", "numbers"), ("not json", "JSON"), ("{\"RA\":10,\"DEC\":-60}", "footprint") })
         {

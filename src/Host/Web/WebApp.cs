@@ -61,7 +61,10 @@ public static class WebApp
         // Cutout mosaics are drawn when the page asks for them, not while the prediction waits.
         var cutouts = new ConcurrentDictionary<string, Lazy<byte[]>>();
 
-        app.MapGet("/health", () => Results.Json(new { status = "ok", calibration = service.HasCalibration, batches = service.Batches, galaxies = service.Galaxies }));
+        // example: a position the configured cutouts can answer (a complete id of a local folder), for the page's example link.
+        var example = service.Source is LocalCutoutSource local ? local.Example() : null;
+        app.MapGet("/health", () => Results.Json(new { status = "ok", calibration = service.HasCalibration, batches = service.Batches, galaxies = service.Galaxies,
+            example = example is { } e ? new { ra = e.Ra, dec = e.Dec } : null }));
         string page = Page(); // read once, not per request
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/openapi.json", () => Results.Content(OpenApi, "application/json"));
@@ -70,7 +73,7 @@ public static class WebApp
         app.MapPost("/predict", async (HttpContext http, CancellationToken cancel) =>
         {
             PredictRequest? request;
-            try { request = await JsonSerializer.DeserializeAsync<PredictRequest>(http.Request.Body, cancellationToken: cancel); }
+            try { request = await JsonSerializer.DeserializeAsync<PredictRequest>(http.Request.Body, AnyCase, cancel); }
             catch (JsonException e) { return Results.BadRequest(new { error = $"body is not the JSON {{\"NAME\", \"RA\", \"DEC\"}}: {e.Message}" }); }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) { return Results.Json(new { error = e.Message }, statusCode: e.StatusCode); }
             if (request is null) return Results.BadRequest(new { error = "empty body" });
@@ -94,6 +97,9 @@ public static class WebApp
         return app;
     }
 
+    /// <summary>NAME/RA/DEC in any case (name, Ra, dec …), as people type them.</summary>
+    private static readonly JsonSerializerOptions AnyCase = new() { PropertyNameCaseInsensitive = true };
+
     private static bool Number(JsonElement? e, out double value)
     {
         value = double.NaN;
@@ -107,7 +113,8 @@ public static class WebApp
         string path = Path.Combine(Path.GetTempPath(), $"mantis-cutouts-{Guid.NewGuid():N}.png");
         try
         {
-            Figures.Mosaic(path, [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96);
+            Figures.Mosaic(path, [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96,
+                labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
             return File.ReadAllBytes(path);
         }
         finally { File.Delete(path); }
