@@ -186,7 +186,7 @@ public static class Figures
     private static void DrawLabels(SKBitmap bitmap, IReadOnlyList<IReadOnlyList<string>> labels, int tile, int gap)
     {
         using var canvas = new SKCanvas(bitmap);
-        using var font = new SKFont(SKTypeface.Default, Math.Max(11, tile / 7f));
+        using var font = new SKFont(SKTypeface.Default, Math.Max(10, tile / 9f));
         using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
         using var box = new SKPaint { Color = new SKColor(0, 0, 0, 170) };
         for (int r = 0; r < labels.Count; r++)

@@ -132,7 +132,7 @@ public static class SimulationReport
                 row.Add((g.Planes![(int)Band.r], 170));
                 row.Add((g.Planes![(int)Band.W1], 32));
                 captions.Add($"{pop}: {g.Id} z={g.Properties.Z:F2} r={g.Magnitudes[(int)Band.r]:F1} ({g.Properties.SedType})");
-                rowLabels.AddRange([string.Create(CultureInfo.InvariantCulture, $"{pop.ToString().ToUpperInvariant()} z={g.Properties.Z:F2} NUV"), "r", "W1"]);
+                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {pop.ToString().ToUpperInvariant()} z={g.Properties.Z:F2}"), "W1"]);
             }
             rows.Add(row);
             labels.Add(rowLabels);
