@@ -51,6 +51,7 @@ public static class SimulationReport
             Figures.Line(nz, x, y, pop.ToString().ToUpperInvariant());
             nz.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Last().Color = PopulationColour(pop);
         }
+        nz.Legend.Alignment = ScottPlot.Alignment.UpperRight; // the high-z tails run along the bottom
         Figures.Save(nz, Path.Combine(outDir, "sim_nz.png"));
 
         // Colour–redshift tracks: templates (lines) and the sample (points).
@@ -132,7 +133,7 @@ public static class SimulationReport
                 row.Add((g.Planes![(int)Band.r], 170));
                 row.Add((g.Planes![(int)Band.W1], 32));
                 captions.Add($"{pop}: {g.Id} z={g.Properties.Z:F2} r={g.Magnitudes[(int)Band.r]:F1} ({g.Properties.SedType})");
-                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {pop.ToString().ToUpperInvariant()} z={g.Properties.Z:F2}"), "W1"]);
+                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {(pop == Population.General ? "GEN" : pop.ToString().ToUpperInvariant())} z={g.Properties.Z:F2}"), "W1"]);
             }
             rows.Add(row);
             labels.Add(rowLabels);
