@@ -61,7 +61,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--cache", tmp.File("local-cache"), "--dust", f.Dust,
             "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
         Assert.True(local.Code == 0, local.Err);
-        Assert.True(System.IO.File.Exists(tmp.File("local_000000.png")));
+        Assert.True(System.IO.File.Exists(tmp.File($"local_{Engine.Forced.PredictRunner.SafeName(g.Id)}.png"))); // named by the position
         var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--snr", "r", "--device", "cpu", "-q");
         Assert.True(score.Code == 0, score.Err);
         var a = Row(tmp.File("local.csv"), g.Id);

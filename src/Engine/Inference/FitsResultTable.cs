@@ -47,7 +47,9 @@ public static class FitsResultTable
             if (unit == ColumnUnits.Percent) comments.Add(FitsCard.Of($"TCOMM{columns.Count}", "percent (FITS has no unit for it)"));
         }
         var cards = new List<FitsCard>(comments) { FitsCard.Of("LONGSTRN", "OGIP 1.0", "long strings continue on CONTINUE cards") };
-        cards.AddRange(meta.Keywords().Select(k => FitsCard.Of(k.Key, k.Value, k.Comment)));
+        // The seed as an integer keyword (what it is); the rest are strings, long ones on CONTINUE cards.
+        cards.AddRange(meta.Keywords().Select(k => k.Key == "SEED" && long.TryParse(k.Value, out long seed)
+            ? FitsCard.Of(k.Key, seed, k.Comment) : FitsCard.Of(k.Key, k.Value, k.Comment)));
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
         using var writer = new FitsWriter(stream);
         writer.WriteTable(columns, cards, extname);
