@@ -133,7 +133,8 @@ public static class SimulationReport
                 row.Add((g.Planes![(int)Band.r], 170));
                 row.Add((g.Planes![(int)Band.W1], 32));
                 captions.Add($"{pop}: {g.Id} z={g.Properties.Z:F2} r={g.Magnitudes[(int)Band.r]:F1} ({g.Properties.SedType})");
-                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {(pop == Population.General ? "GEN" : pop.ToString().ToUpperInvariant())} z={g.Properties.Z:F2}"), "W1"]);
+                string short_ = pop == Population.General ? "GEN" : pop.ToString().ToUpperInvariant(); // fits in a tile
+                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {short_} z={g.Properties.Z:F2}"), "W1"]);
             }
             rows.Add(row);
             labels.Add(rowLabels);

@@ -81,8 +81,14 @@ internal static class PredictCommand
         var ra = new Option<string?>("--ra") { Description = "Right ascension (ICRS): decimal degrees (100.29625) or hours (06:41:11.1, 6h41m11.1s)." };
         var dec = new Option<string?>("--dec") { Description = "Declination (ICRS): decimal degrees (0.9333) or sexagesimal (+00:56:00, +00d56m00s)." };
         var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
-        var positions = new Option<string?>("--positions") { Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or sexagesimal; resumable." };
-        var output = new Option<string>("--out") { Description = "Output (.csv, .parquet, .fits or .ecsv): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
+        var positions = new Option<string?>("--positions")
+        {
+            Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or sexagesimal; resumable.",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Output (.csv, .parquet, .fits or .ecsv): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true,
+        };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN.png, the 9 cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
