@@ -115,6 +115,6 @@ public class HostileInputTests
         Assert.Contains("RA", e.Message);
         File.WriteAllText(path, "name,ra,dec\na,ten,10\n");
         var e2 = Assert.Throws<Common.UserInputException>(() => PredictRunner.ReadPositions(path));
-        Assert.Contains("line 2: ra is not a number", e2.Message);
+        Assert.Contains("line 2: ra 'ten' is not an angle", e2.Message);
     }
 }

@@ -65,6 +65,26 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         foreach (var key in new[] { "nmad", "bias", "eta_0p15", "cde_loss", "pit_ks" })
             Assert.True(Math.Abs((double)metrics[key]! - (double)fromParquet[key]!) < 1e-4, $"{key}: {metrics[key]} vs {fromParquet[key]}");
         Assert.Equal(galaxies.Select(g => g.Id), Evaluator.Read(tmp.File("s.parquet")).Galaxies.Select(g => g.Id));
+        // FITS (pdf as one 400E vector column) and ECSV: the same galaxies and PDFs; the FITS header names the model and its training seed.
+        foreach (var ext in new[] { "fits", "ecsv" })
+        {
+            Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File($"s.{ext}")) { WritePdf = true, Device = "cpu" });
+            var read = Evaluator.Read(tmp.File($"s.{ext}")).Galaxies;
+            Assert.Equal(galaxies.Select(g => g.Id), read.Select(g => g.Id));
+            for (int i = 0; i < galaxies.Count; i++)
+            {
+                Assert.Equal(galaxies[i].ZMean, read[i].ZMean, 6);
+                Assert.Equal(galaxies[i].Pdf!, read[i].Pdf!); // float32 in FITS, G7 text in CSV and ECSV: the same floats
+                Assert.Equal(galaxies[i].Extra["population"], read[i].Extra["population"]);
+            }
+        }
+        using (var fits = Fits.FitsFile.Open(tmp.File("s.fits")))
+        {
+            var table = fits.ReadFirstTable();
+            Assert.Equal(Path.GetFullPath(ckpt), table.Header.GetStringOrNull("MODEL"));
+            Assert.True(table.Header.TryGetLong("SEED", out long seed) && seed == 1, "SEED = the training seed, an integer keyword");
+            Assert.Equal(RedshiftGrid.Classes, table.Column("pdf").Repeat);
+        }
         Assert.Throws<Common.UserInputException>(() => Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
 
         // --snr: the target's measured S/N per band, appended; each equals the source extraction of that record's band.

@@ -43,6 +43,19 @@ public class BrowserTests(ForcedFixture f) : IClassFixture<ForcedFixture>
         // The cutout mosaic loaded (natural width > 0).
         await page.WaitForFunctionAsync("() => document.getElementById('cutouts').complete && document.getElementById('cutouts').naturalWidth > 0");
         Assert.Equal("", await page.InnerTextAsync("#error"));
+        Assert.False(await page.IsVisibleAsync("#calibrate-label")); // this server has no calibration
+        string permalink = await page.InnerTextAsync("#permalink");
+        Assert.Contains("?ra=", permalink);
+
+        // The permalink predicts on load; the example link is one the cutouts can answer.
+        var again = await browser.NewPageAsync();
+        await again.GotoAsync(permalink);
+        await again.WaitForSelectorAsync("canvas#plot[data-drawn='true']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(zMean, await again.InnerTextAsync("#z_mean"));
+        await again.WaitForSelectorAsync("#example-line:not([hidden])");
+        await again.ClickAsync("#example");
+        await again.WaitForSelectorAsync("canvas#plot[data-drawn='true']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal("", await again.InnerTextAsync("#error"));
 
         // A bad coordinate shows the server's reason on the page.
         await page.FillAsync("#dec", "-70");

@@ -61,7 +61,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var local = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", g.Id, "--cutouts", f.Cutouts, "--cache", tmp.File("local-cache"), "--dust", f.Dust,
             "--out", tmp.File("local.csv"), "--device", "cpu", "--png", "-q");
         Assert.True(local.Code == 0, local.Err);
-        Assert.True(System.IO.File.Exists(tmp.File("local_000000.png")));
+        Assert.True(System.IO.File.Exists(tmp.File($"local_{Engine.Forced.PredictRunner.SafeName(g.Id)}.png"))); // named by the position
         var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", g.Split, "--out", tmp.File("score.csv"), "--snr", "r", "--device", "cpu", "-q");
         Assert.True(score.Code == 0, score.Err);
         var a = Row(tmp.File("local.csv"), g.Id);
@@ -100,16 +100,25 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var south = Run("predict", "--model", f.Model, "--ra", "10", "--dec", "-45", "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.01,0.01", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
         Assert.Equal(1, south.Code);
         Assert.Contains("Pan-STARRS footprint", System.IO.File.ReadAllText(tmp.File("s.csv.failures.csv")));
+        Assert.Contains("error: target: Dec -45 is outside the Pan-STARRS footprint", south.Err); // one position: its reason on stderr
+        var north = Run("predict", "--model", f.Model, "--ra", "10", "--dec", "95", "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.01,0.01",
+            "--out", tmp.File("d.csv"), "--device", "cpu", "-q");
+        Assert.Equal(1, north.Code);
+        Assert.Contains("Dec 95 is outside [−90, 90]", north.Err);
         Assert.Equal(1, Run("predict", "--model", f.Model, "--ra", "10", "--dec", "5", "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--out", tmp.File("n.csv"), "--device", "cpu").Code); // no dust given
 
         // A positions file: one good, one outside the footprint, one with nothing there; the run finishes and lists the failures.
         var g = f.Accepted[1];
-        System.IO.File.WriteAllText(tmp.File("pos.csv"), $"name,ra,dec\nok,{G(g.Ra)},{G(g.Dec)}\nsouth,10,-40\nnowhere,200,10\n");
+        System.IO.File.WriteAllText(tmp.File("pos.csv"), $"name,ra,dec\nok,{G(g.Ra)},{G(g.Dec)}\nsouth,10,-40\nnowhere,200,10\nsouth2,11,-41\n");
         var many = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust, "--out", tmp.File("many.csv"), "--device", "cpu", "-q");
         Assert.True(many.Code == 0, many.Err);
         Assert.Equal(2, System.IO.File.ReadAllLines(tmp.File("many.csv")).Length);
         var failures = System.IO.File.ReadAllLines(tmp.File("many.csv.failures.csv"));
-        Assert.Equal(["name,ra,dec,reason", "south", "nowhere"], failures.Select((l, i) => i == 0 ? l : l.Split(',')[0]));
+        Assert.Equal(["name,ra,dec,reason", "south", "nowhere", "south2"], failures.Select((l, i) => i == 0 ? l : l.Split(',')[0]));
+        // Failures counted by reason: the two outside the footprint are one reason.
+        Assert.Contains("3 position(s) failed, by reason:", many.Err);
+        Assert.Matches(@"\s2 × Dec … is outside the Pan-STARRS footprint.*\(e\.g\. south\)", many.Err);
+        Assert.Matches(@"\s1 × .*no \*\S+ cutout centred", many.Err);
 
         // A service that keeps failing: a clear upstream error after the retries, not a hang.
         f.Server.AlwaysFail = true;
@@ -117,11 +126,62 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         {
             var dead = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--ps1-url", f.Server.Ps1Url, "--legacy-url", f.Server.LegacyUrl,
                 "--cache", tmp.File("cache2"), "--retries", "1", "--dust", f.Dust, "--out", tmp.File("dead.csv"), "--device", "cpu", "-q");
-            Assert.Equal(1, dead.Code);
+            Assert.Equal(2, dead.Code); // a service failure, not the user's
             Assert.Contains("HTTP 500", System.IO.File.ReadAllText(tmp.File("dead.csv.failures.csv")));
+            Assert.Contains("HTTP 500", dead.Err);
             Assert.Empty(Directory.Exists(tmp.File("cache2")) ? Directory.GetFiles(tmp.File("cache2"), "*.fits", SearchOption.AllDirectories) : []);
         }
         finally { f.Server.AlwaysFail = false; }
+
+        // A host that does not resolve (DNS): a network failure, exit 2.
+        var dns = Run("predict", "--model", f.Model, "--ra", G(g.Ra), "--dec", G(g.Dec), "--ps1-url", "http://mantis-no-such-host.invalid/",
+            "--legacy-url", "http://mantis-no-such-host.invalid/", "--cache", tmp.File("cache3"), "--retries", "0", "--dust", f.Dust, "--out", tmp.File("dns.csv"), "--device", "cpu", "-q");
+        Assert.True(dns.Code == 2, dns.Err);
+        Assert.Contains("mantis-no-such-host.invalid", dns.Err);
+    }
+
+    [Fact]
+    public void Positions_as_people_write_them_give_the_same_prediction_as_degrees()
+    {
+        using var tmp = new TempDir();
+        var g = f.Accepted[2];
+        string[] common = ["predict", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust, "--device", "cpu", "-q"];
+        var deg = Run([.. common, "--ra", G(g.Ra), "--dec", G(g.Dec), "--name", "x", "--out", tmp.File("deg.csv")]);
+        Assert.True(deg.Code == 0, deg.Err);
+        var (ra, dec) = (Hms(g.Ra / 15, ':'), (g.Dec < 0 ? "-" : "+") + Hms(Math.Abs(g.Dec), ':'));
+        var sex = Run([.. common, "--ra", ra, "--dec", dec, "--name", "x", "--out", tmp.File("sex.csv")]);
+        Assert.True(sex.Code == 0, sex.Err);
+        Assert.Equal(Row(tmp.File("deg.csv"), "x")[2..9], Row(tmp.File("sex.csv"), "x")[2..9]); // the same cutouts, the same PDF
+
+        // A positions file with PS1's column names and sexagesimal values; PNGs named by the position's name.
+        System.IO.File.WriteAllText(tmp.File("ps1.csv"), $"objName,raMean,decMean\nNGC 1/a,{ra},{dec}\n");
+        var file = Run([.. common, "--positions", tmp.File("ps1.csv"), "--png", "--out", tmp.File("ps1.fits")]);
+        Assert.True(file.Code == 0, file.Err);
+        Assert.True(System.IO.File.Exists(tmp.File("ps1_NGC_1_a.png")), string.Join(", ", Directory.GetFiles(tmp.Path)));
+        var rows = Engine.Inference.TableFile.Read(tmp.File("ps1.fits")).ToList();
+        Assert.Equal("NGC 1/a", rows[1].Fields[0]);
+
+        // Both ways at once, and an RA that is no angle, are errors that say so (exit 1, no help dump).
+        var both = Run([.. common, "--positions", tmp.File("ps1.csv"), "--ra", "10", "--dec", "5", "--out", tmp.File("both.csv")]);
+        Assert.Equal(1, both.Code);
+        Assert.Contains("not both", both.Err);
+        var abc = Run([.. common, "--ra", "abc", "--dec", "5", "--out", tmp.File("abc.csv")]);
+        Assert.Equal(1, abc.Code);
+        Assert.Contains("--ra 'abc' is not an angle", abc.Err);
+        Assert.DoesNotContain("Usage", abc.Err + abc.Out);
+        System.IO.File.WriteAllText(tmp.File("bad.csv"), "name,RA,DEC\nok,10,5\nbad,06:71:00,5\n");
+        var bad = Run([.. common, "--positions", tmp.File("bad.csv"), "--out", tmp.File("bad.out.csv")]);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("bad.csv, line 3: RA '06:71:00': minutes and seconds must be below 60", bad.Err);
+    }
+
+    /// <summary>Sexagesimal with enough digits that the angle rounds back to the same double well within a cutout pixel.</summary>
+    private static string Hms(double v, char sep)
+    {
+        int a = (int)v;
+        int b = (int)((v - a) * 60);
+        double c = ((v - a) * 60 - b) * 60;
+        return string.Create(CultureInfo.InvariantCulture, $"{a:00}{sep}{b:00}{sep}{c:00.#########}");
     }
 
     [Fact]
@@ -170,6 +230,17 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.Equal(400, json["bins"]!.AsArray().Count);
         Assert.Equal(1.0, json["pdf"]!.AsArray().Sum(v => (double)v!), 4);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync((string)json["cutouts"]!)).StatusCode);
+
+        // Keys in any case, as people type them: the same answer.
+        var lower = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["name"] = "x", ["ra"] = g.Ra, ["Dec"] = g.Dec });
+        Assert.Equal(HttpStatusCode.OK, lower.StatusCode);
+        Assert.Equal((double)json["z_mean"]!, (double)JsonNode.Parse(await lower.Content.ReadAsStringAsync())!["z_mean"]!);
+        // /health: no calibration here, and an example position the local cutouts answer.
+        var health = JsonNode.Parse(await http.GetStringAsync("/health"))!;
+        Assert.False((bool)health["calibration"]!);
+        var (exRa, exDec) = ((double)health["example"]!["ra"]!, (double)health["example"]!["dec"]!);
+        var example = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "ex", ["RA"] = exRa, ["DEC"] = exDec });
+        Assert.Equal(HttpStatusCode.OK, example.StatusCode);
 
         foreach (var (body, why) in new[] { ("{\"NAME\":\"x\",\"RA\":400,\"DEC\":10}", "RA"), ("{\"NAME\":\"x\",\"RA\":\"abc\",\"DEC\":10}", "numbers"),
                      ("{\"NAME\":\"x\",\"DEC\":10}", "numbers"), ("not json", "JSON"), ("{\"RA\":10,\"DEC\":-60}", "footprint") })

@@ -137,6 +137,17 @@ public sealed class LocalCutoutSource : ICutoutSource
     /// <summary>Files that could not be indexed, with the reason.</summary>
     public ConcurrentBag<string> Skipped { get; } = [];
 
+    /// <summary>
+    /// A position whose files for every band are in the folder (the first such id in name order), for examples that
+    /// work with these cutouts (the web page's); null when no id is complete.
+    /// </summary>
+    public SkyPosition? Example() =>
+        _grid.Values.SelectMany(e => e)
+            .GroupBy(e => Path.GetFileName(e.File)[..^e.Suffix.Length], StringComparer.Ordinal)
+            .Where(g => g.Select(e => e.Suffix).Distinct().Count() == Suffixes.Length)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (SkyPosition?)new SkyPosition(g.First().Ra, g.First().Dec)).FirstOrDefault();
+
     private static (int, int) Cell(double ra, double dec) => ((int)Math.Floor(ra / CellDegrees), (int)Math.Floor((dec + 90) / CellDegrees));
 
     public Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel) =>

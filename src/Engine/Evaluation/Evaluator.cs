@@ -17,6 +17,8 @@ public sealed record EvaluateOptions(string Scores, string Out)
     public string MagnitudeColumn { get; init; } = "mag_r";
     /// <summary>Measured signal-to-noise column (<c>mantis score --snr r</c> writes snr_r) for binned metrics, the analogue of the paper's Fig. 10 (when present).</summary>
     public string SnrColumn { get; init; } = "snr_r";
+    /// <summary>Also the metrics as a table, one row per group (all, each population, each bin), in the format its extension names.</summary>
+    public string? Table { get; init; }
 }
 
 /// <summary>
@@ -30,10 +32,11 @@ public static class Evaluator
     public static Dictionary<string, object?> Run(EvaluateOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
+        if (o.Table is not null) TableFile.CheckExtension(o.Table, "--table");
         var (galaxies, intervals) = Read(o.Scores);
         if (galaxies.Count == 0) throw new UserInputException($"{o.Scores}: no galaxies");
         Directory.CreateDirectory(o.Out);
-        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count };
+        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count, ["units"] = MetricsTable.JsonUnits };
         foreach (var (k, v) in MetricSet.Compute(galaxies)) result[k] = Clean(v);
         if (o.Bootstrap > 0)
         {
@@ -48,11 +51,12 @@ public static class Evaluator
         foreach (var (column, edges, file) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"), (o.SnrColumn, SnrEdges, "metrics_vs_snr.png") })
         {
             if (!galaxies[0].Extra.ContainsKey(column)) continue;
-            var bins = Bin(galaxies, column, edges);
+            var bins = Bin(galaxies, column, edges, BinResamples(o), o.Seed);
             result["by_" + column] = bins;
             if (bins.Count > 0) binned.Add((column, bins, file));
         }
-        Plot(o.Out, galaxies, intervals, binned);
+        Plot(o.Out, o.Scores, galaxies, intervals, binned, result, BinResamples(o));
+        if (o.Table is not null) MetricsTable.Write(o.Table, result, o, binned.Select(b => b.Column).ToList());
         AtomicFile.WriteAllText(Path.Combine(o.Out, "metrics.json"),
             JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
@@ -64,8 +68,14 @@ public static class Evaluator
     /// <summary>Bin edges of the S/N column: below detection, marginal, then roughly doubling.</summary>
     public static readonly double[] SnrEdges = [double.NegativeInfinity, 3, 5, 10, 20, 50, 100, double.PositiveInfinity];
 
-    /// <summary>Metrics per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left out.</summary>
-    private static Dictionary<string, object> Bin(List<ScoredGalaxy> galaxies, string column, double[] edges)
+    /// <summary>
+    /// Bootstrap resamples per bin for the bins' *_se (the error bars of the binned figures): --bootstrap up to 2000
+    /// (enough for an error bar: its own relative error is 1.6%), 200 without --bootstrap.
+    /// </summary>
+    private static int BinResamples(EvaluateOptions o) => o.Bootstrap > 0 ? Math.Min(o.Bootstrap, 2000) : 200;
+
+    /// <summary>Metrics (and their bootstrap *_se) per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left out.</summary>
+    private static Dictionary<string, object> Bin(List<ScoredGalaxy> galaxies, string column, double[] edges, int resamples, ulong seed)
     {
         var valued = galaxies.Select(g => (Galaxy: g, Ok: double.TryParse(g.Extra[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v), Value: v))
             .Where(t => t.Ok && double.IsFinite(t.Value)).ToList();
@@ -73,7 +83,11 @@ public static class Evaluator
         for (int b = 0; b + 1 < edges.Length; b++)
         {
             var members = valued.Where(t => t.Value >= edges[b] && t.Value < edges[b + 1]).Select(t => t.Galaxy).ToList();
-            if (members.Count > 0) bins[string.Create(CultureInfo.InvariantCulture, $"{edges[b]}..{edges[b + 1]}")] = Summary(members);
+            if (members.Count == 0) continue;
+            var summary = Summary(members);
+            if (members.Count > 1)
+                foreach (var (k, v) in MetricSet.BootstrapStandardErrors(members, resamples, seed)) summary[k] = Clean(v);
+            bins[string.Create(CultureInfo.InvariantCulture, $"{edges[b]}..{edges[b + 1]}")] = summary;
         }
         return bins;
     }
@@ -117,55 +131,20 @@ public static class Evaluator
         return (list, intervals);
     }
 
-    private static void Plot(string dir, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals,
-        List<(string Column, Dictionary<string, object> Bins, string File)> binned)
+    private static void Plot(string dir, string scores, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals,
+        List<(string Column, Dictionary<string, object> Bins, string File)> binned, Dictionary<string, object?> metrics, int binResamples)
     {
-        // z_mean vs z_spec: the density of every galaxy, and 90% intervals on a random subset (paper Fig. 8).
         var rng = new SplitMix64(7);
         var subset = Enumerable.Range(0, g.Count).OrderBy(_ => rng.NextUInt64()).Take(150).ToArray();
-        var plot = Figures.New($"Photometric vs spectroscopic redshift: density of all {g.Count}, 90% intervals of {subset.Length} at random", "z_spec", "z_mean");
-        Figures.Density(plot, g.Select(x => x.ZSpec).ToArray(), g.Select(x => x.ZMean).ToArray(), 0, RedshiftGrid.ZMax, 48);
-        foreach (int i in subset)
-        {
-            var line = plot.Add.Line(g[i].ZSpec, intervals[i].Lo90, g[i].ZSpec, intervals[i].Hi90);
-            line.LineWidth = 1;
-            line.LineColor = ScottPlot.Colors.Black.WithAlpha(0.35);
-        }
-        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean (subset)", 5, ScottPlot.Colors.OrangeRed);
-        Figures.Line(plot, [0, RedshiftGrid.ZMax], [0, RedshiftGrid.ZMax], "1:1", 1);
-        Figures.Save(plot, Path.Combine(dir, "zphot_vs_zspec.png"));
-
+        EvaluationFigures.ZphotVsZspec(Path.Combine(dir, "zphot_vs_zspec.png"), g, intervals, subset, metrics);
         if (g[0].Pdf is not null)
         {
             var pit = g.Select(s => Metrics.Pit(s.Pdf, s.ZSpec)).ToArray();
-            var (x, y) = Figures.Histogram(pit, 0, 1, 20);
-            var hist = Figures.New("PIT histogram (flat = calibrated)", "PIT", "galaxies");
-            Figures.Line(hist, x, y, "PIT");
-            Figures.Line(hist, [0, 1], [g.Count / 20.0, g.Count / 20.0], "uniform", 1);
-            Figures.Save(hist, Path.Combine(dir, "pit_histogram.png"));
-
-            var pdfPlot = Figures.New("Example PDFs (dashed: z_spec)", "z", "p per class");
-            var centres = RedshiftGrid.Centres();
-            foreach (int i in subset.Take(5))
-            {
-                Figures.Line(pdfPlot, centres, g[i].Pdf!.Select(v => (double)v).ToArray(), $"{g[i].Id} (z_spec {g[i].ZSpec:F3})", 1.5f);
-                var v = pdfPlot.Add.VerticalLine(g[i].ZSpec);
-                v.LinePattern = ScottPlot.LinePattern.Dashed;
-            }
-            Figures.Save(pdfPlot, Path.Combine(dir, "example_pdfs.png"));
+            bool calibrated = g.All(x => x.Extra.GetValueOrDefault("calibrated") == "1");
+            EvaluationFigures.Pit(Path.Combine(dir, "pit_histogram.png"), pit, Path.GetFileName(scores), calibrated,
+                metrics.GetValueOrDefault("pit_ks") is double ks ? ks : double.NaN);
+            EvaluationFigures.ExamplePdfs(Path.Combine(dir, "example_pdfs.png"), g, subset.Take(5));
         }
-        foreach (var (column, bins, file) in binned)
-        {
-            var mp = Figures.New($"Metrics vs {column}", $"{column} bin", "value");
-            var keys = bins.Keys.ToArray();
-            var xs = Enumerable.Range(0, keys.Length).Select(i => (double)i).ToArray();
-            foreach (var metric in new[] { "nmad", "eta_0p15" })
-            {
-                var ys = keys.Select(k => ((Dictionary<string, object?>)bins[k])[metric] is double d ? (metric == "eta_0p15" ? d / 100 : d) : double.NaN).ToArray();
-                Figures.Line(mp, xs, ys, metric == "eta_0p15" ? "eta_0p15 / 100" : metric);
-            }
-            mp.Axes.Bottom.SetTicks(xs, keys);
-            Figures.Save(mp, Path.Combine(dir, file));
-        }
+        foreach (var (column, bins, file) in binned) EvaluationFigures.MetricsByBin(Path.Combine(dir, file), column, bins, binResamples);
     }
 }

@@ -96,6 +96,9 @@ public sealed class ForcedPhotoZ : IDisposable
 
     public bool HasCalibration => _calibration is not null;
 
+    /// <summary>Where the cutouts come from (the web page asks a local folder for an example position).</summary>
+    public ICutoutSource Source => _source;
+
     /// <summary>Forward passes run so far and the galaxies they held (batching statistics).</summary>
     public long Batches, Galaxies;
 

@@ -19,50 +19,17 @@ public static class PredictRunner
 {
     public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r"];
 
-    /// <summary>Reads name/ra/dec (or NAME/RA/DEC, id/ra/dec) columns; a bad row is an error naming file, line and field.</summary>
-    public static List<NamedPosition> ReadPositions(string path)
-    {
-        if (!File.Exists(path)) throw new UserInputException($"positions file not found: {path}");
-        using var reader = new StreamReader(path);
-        var rows = Csv.Read(reader, path).ToList();
-        if (rows.Count == 0) throw new UserInputException($"{path}: empty file");
-        var header = rows[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        int name = Array.IndexOf(header, "name"), ra = Array.IndexOf(header, "ra"), dec = Array.IndexOf(header, "dec");
-        if (name < 0) name = Array.IndexOf(header, "id");
-        if (ra < 0 || dec < 0) throw new UserInputException($"{path}: the header needs ra and dec columns (and name or id); got '{string.Join(",", rows[0].Fields)}'");
-        var result = new List<NamedPosition>();
-        foreach (var (line, f) in rows.Skip(1))
-        {
-            double Parse(int c, string field) => c < f.Length && TryParseNumber(f[c], out var v)
-                ? v : throw new UserInputException($"{path}, line {line}: {field} is not a number ('{(c < f.Length ? f[c] : "")}')");
-            result.Add(new NamedPosition(name >= 0 && name < f.Length ? f[name] : $"pos{result.Count}", Parse(ra, "ra"), Parse(dec, "dec")));
-        }
-        return result;
-    }
+    /// <summary>The FITS extension name of a predict table.</summary>
+    public const string Extname = "PHOTOZ";
 
-    /// <summary>
-    /// A number, where inf/-inf (C, NumPy) read as ±∞ like .NET's Infinity and 1e400: a non-finite position is that
-    /// row's failure (the range check names it), not the whole file's.
-    /// </summary>
-    private static bool TryParseNumber(string text, out double value)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
-        string t = text.Trim();
-        value = t.ToLowerInvariant() switch
-        {
-            "inf" or "+inf" => double.PositiveInfinity,
-            "-inf" => double.NegativeInfinity,
-            _ => double.NaN,
-        };
-        return !double.IsNaN(value);
-    }
+    /// <summary>A positions file (<see cref="PositionsFile"/>: the usual RA/Dec column names, degrees or sexagesimal).</summary>
+    public static List<NamedPosition> ReadPositions(string path) => PositionsFile.Read(path);
 
-    public static (int Done, int Failed) Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
-        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default)
+    public static PredictOutcome Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
+        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null)
     {
         progress ??= NullProgress.Instance;
-        if (!output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {output}: the file name must end in .csv or .parquet");
+        TableFile.CheckExtension(output);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         var header = new List<string>(Scorer.Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
@@ -75,6 +42,8 @@ public static class PredictRunner
         string journalPath = output + ".journal", settings = "#" + string.Join(",", header) + (calibrate ? " calibrated" : "");
         var done = Data.AppendLog.ReadIndexed(journalPath, settings);
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
+        var reasons = new System.Collections.Concurrent.ConcurrentDictionary<int, PredictFailure>();
+        var pngNames = png ? PngNames(positions) : null;
         using (var journal = new Data.AppendLog(journalPath))
         {
             if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
@@ -90,17 +59,18 @@ public static class PredictRunner
                     string line = Line(r, writePdf);
                     lock (done) done[i] = line;
                     journal.Append(i.ToString(CultureInfo.InvariantCulture) + "," + line);
-                    if (png) Figure(r, Path.ChangeExtension(output, null) + $"_{i:000000}");
+                    if (png) Figure(r, Path.ChangeExtension(output, null) + "_" + pngNames![i]);
                 }
                 catch (Exception e) when (e is UserInputException or UpstreamException or Fits.FitsFormatException)
                 {
                     failures[i] = Csv.Line([pos.Name, F(pos.Ra), F(pos.Dec), e.Message]);
+                    reasons[i] = new PredictFailure(pos.Name, e.Message, e is UpstreamException);
                 }
                 task.Advance();
             }).GetAwaiter().GetResult();
         }
         var order = Enumerable.Range(first, end - first).Where(done.ContainsKey).ToList();
-        TableFile.Write(output, header, order.Select(i => done[i]), ["id"]);
+        TableFile.Write(output, header, order.Select(i => done[i]), ["id"], meta, Extname);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
         else AtomicFile.WriteAllText(failurePath,
@@ -108,21 +78,21 @@ public static class PredictRunner
         if (!mpi.IsDistributed)
         {
             if (failures.IsEmpty) File.Delete(journalPath);
-            return (order.Count, failures.Count);
+            return new PredictOutcome(order.Count, failures.Count, reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
         }
         var counts = new double[] { order.Count, failures.Count };
         mpi.SumInPlace(counts);
         mpi.Barrier();
-        if (mpi.IsRoot) Merge(finalOutput, mpi.Size);
+        if (mpi.IsRoot) Merge(finalOutput, mpi.Size, meta);
         mpi.Barrier();
-        return ((int)counts[0], (int)counts[1]);
+        return new PredictOutcome((int)counts[0], (int)counts[1], reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList()); // this rank's reasons
     }
 
     /// <summary>Rank 0: the parts (and their failure lists) in rank order into the requested output.</summary>
-    private static void Merge(string output, int ranks)
+    private static void Merge(string output, int ranks, TableMeta? meta)
     {
         var (headerLine, lines) = Distributed.RankParts.Read(output, ranks);
-        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"]);
+        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"], meta, Extname);
         var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
             .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
         if (failures.Count > 0)
@@ -147,6 +117,24 @@ public static class PredictRunner
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// PNG file name parts, one per position: the position's name made safe for a file name (letters, digits, . _ + -
+    /// kept, anything else _), with the index appended where two names would give the same file.
+    /// </summary>
+    public static string[] PngNames(IReadOnlyList<NamedPosition> positions)
+    {
+        var safe = positions.Select(p => SafeName(p.Name)).ToArray();
+        var counts = safe.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        return safe.Select((n, i) => counts[n] > 1 ? $"{n}_{i:000000}" : n).ToArray();
+    }
+
+    public static string SafeName(string name)
+    {
+        var chars = name.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or '-' ? c : '_').ToArray();
+        string s = new string(chars).Trim('.');
+        return s.Length == 0 ? "position" : s.Length > 80 ? s[..80] : s;
+    }
+
     /// <summary>The reference's figure, BASE.png: the 9 cutouts (FUV … W2) above the PDF with its mean and 68% interval.</summary>
     public static void Figure(ForcedResult r, string basePath)
     {
@@ -157,6 +145,7 @@ public static class PredictRunner
         mean.LegendText = $"mean {r.Summary.Mean:F3}";
         var span = plot.Add.HorizontalSpan(r.Summary.Lo68, r.Summary.Hi68);
         span.LegendText = "68% interval";
-        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], plot);
+        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], plot,
+            labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
     }
 }

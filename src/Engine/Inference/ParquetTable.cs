@@ -5,16 +5,47 @@ using Parquet.Schema;
 namespace MantisShrimp.Engine.Inference;
 
 /// <summary>
-/// A results table held as CSV lines, written atomically (temp file + rename) as CSV or, when the path ends in
-/// .parquet, as Parquet (<see cref="ParquetTable"/>).
+/// A results table held as CSV lines, written atomically (temp file + rename) in the format the path's extension names:
+/// CSV, Parquet (<see cref="ParquetTable"/>), FITS binary table (<see cref="FitsResultTable"/>) or ECSV
+/// (<see cref="EcsvTable"/>). FITS and ECSV carry units and the run's <see cref="TableMeta"/>.
 /// </summary>
 public static class TableFile
 {
-    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns)
+    /// <summary>The extensions a results table may have, in the order error messages list them.</summary>
+    public static readonly string[] Extensions = [".csv", ".parquet", ".fits", ".ecsv"];
+
+    /// <summary>Refuses an output path whose extension names no table format (the flag names the option).</summary>
+    public static void CheckExtension(string path, string flag = "--out")
     {
-        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
-            Common.AtomicFile.WriteVia(path,
-                tmp => ParquetTable.Write(tmp, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns));
+        if (!Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            throw new Common.UserInputException($"{flag} {path}: the file name must end in {string.Join(", ", Extensions[..^1])} or {Extensions[^1]}");
+    }
+
+    public static bool IsFits(string path) => path.EndsWith(".fits", StringComparison.OrdinalIgnoreCase);
+    public static bool IsEcsv(string path) => path.EndsWith(".ecsv", StringComparison.OrdinalIgnoreCase);
+    public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+
+    /// <param name="extname">The FITS extension name (e.g. SCORES) when the path ends in .fits.</param>
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns,
+        TableMeta? meta = null, string extname = "RESULTS")
+    {
+        meta ??= TableMeta.None;
+        if (IsParquet(path) || IsFits(path) || IsEcsv(path))
+        {
+            var rows = lines.Select(Common.Csv.ParseLine).ToList();
+            var text = TextColumns(header, rows, stringColumns);
+            Common.AtomicFile.WriteVia(path, tmp =>
+            {
+                if (IsParquet(path)) ParquetTable.Write(tmp, header, rows, text);
+                else if (IsFits(path)) FitsResultTable.Write(tmp, header, rows, text, meta, extname);
+                else
+                {
+                    using var writer = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false));
+                    EcsvTable.Write(writer, header, text, meta);
+                    foreach (var row in rows) { writer.Write(Common.Csv.Line(row)); writer.Write('\n'); }
+                }
+            });
+        }
         else
             Common.AtomicFile.Write(path, s =>
             {
@@ -26,14 +57,30 @@ public static class TableFile
     }
 
     /// <summary>
-    /// The rows of a table file — CSV, or Parquet when the path ends in .parquet — as text fields, header first, like
-    /// <see cref="Common.Csv.Read"/>: so every reader of scores or results takes either format. Parquet values come as
-    /// invariant round-trip text; Line is the CSV line or the Parquet row (header = 1).
+    /// The columns typed formats store as text: those named, and any other with a value that is not a number (a
+    /// catalog's population or SED name), which would otherwise become NaN.
+    /// </summary>
+    private static HashSet<string> TextColumns(IReadOnlyList<string> header, List<string[]> rows, IReadOnlyCollection<string> named)
+    {
+        var text = new HashSet<string>(named);
+        for (int c = 0; c < header.Count; c++)
+            if (!text.Contains(header[c]) && rows.Any(r => c < r.Length && r[c].Length > 0
+                && !double.TryParse(r[c], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+                text.Add(header[c]);
+        return text;
+    }
+
+    /// <summary>
+    /// The rows of a table file — CSV, Parquet, FITS or ECSV by extension — as text fields, header first, like
+    /// <see cref="Common.Csv.Read"/>: so every reader of scores or results takes any format. Parquet and FITS values
+    /// come as invariant round-trip text; Line is the CSV line or the table row (header = 1).
     /// </summary>
     public static IEnumerable<(long Line, string[] Fields)> Read(string path)
     {
         if (!File.Exists(path)) throw new Common.UserInputException($"File not found: {path}");
-        return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTable.Read(path) : ReadCsv(path);
+        if (IsParquet(path)) return ParquetTable.Read(path);
+        if (IsFits(path)) return FitsResultTable.Read(path);
+        return IsEcsv(path) ? EcsvTable.Read(path) : ReadCsv(path);
 
         static IEnumerable<(long, string[])> ReadCsv(string path)
         {

@@ -39,7 +39,8 @@ public static class Scorer
         CheckOutput(o.Out);
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
-        var (_, model) = Checkpoint.Load(o.Model);
+        var (state, model) = Checkpoint.Load(o.Model);
+        var meta = new TableMeta(Path.GetFullPath(o.Model), state.Options.Seed, "training seed of the model");
         model.to(device);
         using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
         var mpi = Distributed.MpiSession.Current;
@@ -52,20 +53,20 @@ public static class Scorer
             var predictions = Predictor.Predict(model, set, records[start..end], device, o.BatchSize, o.Tta, o.Workers, cancel);
             if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
             var centres = Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes);
-            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands, centres);
+            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands, centres, meta);
         }
         model.Dispose();
         if (mpi.IsDistributed)
         {
             mpi.Barrier();
-            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf);
+            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf, meta);
             mpi.Barrier();
         }
         return rows;
     }
 
-    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (.csv or .parquet).</summary>
-    private static int Merge(string output, int ranks, bool writePdf)
+    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (any <see cref="TableFile"/> format).</summary>
+    private static int Merge(string output, int ranks, bool writePdf, TableMeta meta)
     {
         var (header, lines) = Distributed.RankParts.Read(output, ranks);
         int rows = 0;
@@ -86,25 +87,30 @@ public static class Scorer
                 }
             });
         }
-        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), []);
+        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), StringColumns, meta, Extname);
         Distributed.RankParts.Delete(output, ranks);
         return rows;
     }
 
-    private static void CheckOutput(string path)
-    {
-        if (!path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {path}: the file name must end in .csv or .parquet");
-    }
+    private static void CheckOutput(string path) => TableFile.CheckExtension(path);
 
-    /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (.csv or .parquet).</summary>
+    /// <summary>The FITS extension name of a scores table.</summary>
+    public const string Extname = "SCORES";
+
+    /// <summary>The text columns of a scores table; the catalog's extras are typed from their values by <see cref="TableFile"/>.</summary>
+    private static readonly string[] StringColumns = ["id"];
+
+    /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (any <see cref="TableFile"/> format).</summary>
     public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
-        long? total = null, IReadOnlyList<Band>? snrBands = null, double[]? centres = null)
+        long? total = null, IReadOnlyList<Band>? snrBands = null, double[]? centres = null, TableMeta? tableMeta = null)
     {
         snrBands ??= [];
         progress ??= NullProgress.Instance;
         CheckOutput(outPath);
-        bool parquet = outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        bool parquet = TableFile.IsParquet(outPath);
+        // FITS needs every row before its header (row count, string widths) and FITS and ECSV type the catalog's extra
+        // columns from their values: those rows go through TableFile at the end.
+        List<string>? held = TableFile.IsFits(outPath) || TableFile.IsEcsv(outPath) ? [] : null;
         var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
         var header = new List<string>(Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
@@ -113,10 +119,10 @@ public static class Scorer
         if (header.Distinct().Count() != header.Count) throw new UserInputException($"{outPath}: the catalog's extra columns already hold {string.Join(", ", snrBands.Select(SnrColumn))}");
         long expected = total ?? set.ForSplit(split).Sum(s => (long)s.Count);
         int rows = 0;
-        AtomicFile.WriteVia(outPath, tmp =>
+        void Body(string? tmp)
         {
-        using (var writer = parquet ? null : new StreamWriter(tmp, false, new UTF8Encoding(false)))
-        using (var table = parquet ? new ParquetScores(tmp, header, writePdf ? RedshiftGrid.Classes : 0) : null)
+        using (var writer = parquet || held is not null ? null : new StreamWriter(tmp!, false, new UTF8Encoding(false)))
+        using (var table = parquet ? new ParquetScores(tmp!, header, writePdf ? RedshiftGrid.Classes : 0) : null)
         using (var task = progress.Start("scoring", expected))
         {
             writer?.Write(Csv.Line(header));
@@ -131,7 +137,13 @@ public static class Scorer
                     for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
                 }
         }
-        });
+        }
+        if (held is null) AtomicFile.WriteVia(outPath, Body);
+        else
+        {
+            Body(null);
+            TableFile.Write(outPath, header, held, StringColumns, tableMeta, Extname);
+        }
         return rows;
 
         void WriteRow(Prediction p, string[] snr, StreamWriter? writer, ParquetScores? table, IProgressTask task)
@@ -147,8 +159,12 @@ public static class Scorer
                 var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
                 if (writePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
                 fields.AddRange(extras);
-                writer!.Write(Csv.Line(fields));
-                writer.Write('\n');
+                if (held is not null) held.Add(Csv.Line(fields));
+                else
+                {
+                    writer!.Write(Csv.Line(fields));
+                    writer.Write('\n');
+                }
             }
             rows++;
             task.Advance();

@@ -40,6 +40,32 @@ public static class Figures
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>Like <see cref="Save"/>, with the legend in a panel right of the axes, where it covers no data.</summary>
+    public static void SaveLegendRight(Plot plot, string path, int width = Width, int height = Height)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>Panels stacked top to bottom in one PNG, their axes aligned.</summary>
+    public static void SaveStacked(string path, IReadOnlyList<Plot> panels, int width, int panelHeight)
+    {
+        // One fixed frame for every panel, so their x axes line up (auto layout sizes each to its own tick labels).
+        foreach (var p in panels) p.Layout.Fixed(new PixelPadding(90, 30, 70, 40));
+        using var all = new SKBitmap(width, panelHeight * panels.Count);
+        using (var canvas = new SKCanvas(all))
+        {
+            canvas.Clear(SKColors.White);
+            for (int i = 0; i < panels.Count; i++)
+            {
+                using var one = SKBitmap.Decode(panels[i].GetImageBytes(width, panelHeight, ImageFormat.Png));
+                canvas.DrawBitmap(one, 0, i * panelHeight);
+            }
+        }
+        SavePng(all, path);
+    }
+
     /// <summary>
     /// A 2-D density of (x, y) points over [min, max]², drawn as a heatmap of log10(1 + count) beneath what follows;
     /// empty cells are transparent.
@@ -80,16 +106,19 @@ public static class Figures
     /// A mosaic of grey-scale tiles (row-major list of rows), each tile an image plane [y, x] with y up (FITS order),
     /// scaled to <paramref name="tile"/> pixels and stretched with asinh between robust limits; NaN is drawn red.
     /// </summary>
-    public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4)
+    /// <param name="labels">Per tile, the text drawn in its top-left corner (a band name), as <paramref name="rows"/> is laid out.</param>
+    public static void Mosaic(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile = 120, int gap = 4,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
-        using var bitmap = MosaicBitmap(rows, tile, gap);
+        using var bitmap = MosaicBitmap(rows, tile, gap, labels);
         SavePng(bitmap, path);
     }
 
     /// <summary>A mosaic (see <see cref="Mosaic"/>) above a ScottPlot figure, as one PNG.</summary>
-    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420)
+    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
-        using var mosaic = MosaicBitmap(rows, tile, 4);
+        using var mosaic = MosaicBitmap(rows, tile, 4, labels);
         plot.ShowLegend();
         using var chart = SKBitmap.Decode(plot.GetImageBytes(mosaic.Width, plotHeight, ImageFormat.Png));
         using var both = new SKBitmap(mosaic.Width, mosaic.Height + chart.Height);
@@ -109,7 +138,8 @@ public static class Figures
         Common.AtomicFile.Write(path, data.SaveTo);
     }
 
-    private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap)
+    private static SKBitmap MosaicBitmap(IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, int tile, int gap,
+        IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
         int cols = rows.Max(r => r.Count);
         int w = cols * tile + (cols + 1) * gap, h = rows.Count * tile + (rows.Count + 1) * gap;
@@ -127,6 +157,8 @@ public static class Figures
                 double hi = finite.Length > 0 ? Math.Max(finite[(int)(0.999 * (finite.Length - 1))], lo + 1e-12) : 1;
                 double soft = Math.Max(3 * mad, 1e-12);
                 double top = Math.Asinh((hi - lo) / soft);
+                // A constant image (no coverage: all zeros) would come out all black like a dark sky: grey, and said so.
+                bool constant = finite.Length > 0 && finite[0] == finite[^1];
                 int ox = gap + c * (tile + gap), oy = gap + r * (tile + gap);
                 for (int ty = 0; ty < tile; ty++)
                     for (int tx = 0; tx < tile; tx++)
@@ -135,6 +167,7 @@ public static class Figures
                         float v = pixels[sy * size + sx];
                         SKColor color;
                         if (float.IsNaN(v)) color = new SKColor(200, 40, 40);
+                        else if (constant) color = new SKColor(90, 90, 110);
                         else
                         {
                             byte g = (byte)Math.Clamp(255 * Math.Asinh(Math.Max(0, v - lo) / soft) / top, 0, 255);
@@ -143,6 +176,25 @@ public static class Figures
                         bitmap.SetPixel(ox + tx, oy + ty, color);
                     }
             }
+        if (labels is not null) DrawLabels(bitmap, labels, tile, gap);
         return bitmap;
+    }
+
+    /// <summary>Each tile's label on a dark box in its top-left corner, so it reads on bright and dark images alike.</summary>
+    private static void DrawLabels(SKBitmap bitmap, IReadOnlyList<IReadOnlyList<string>> labels, int tile, int gap)
+    {
+        using var canvas = new SKCanvas(bitmap);
+        using var font = new SKFont(SKTypeface.Default, Math.Max(10, tile / 9f));
+        using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var box = new SKPaint { Color = new SKColor(0, 0, 0, 170) };
+        for (int r = 0; r < labels.Count; r++)
+            for (int c = 0; c < labels[r].Count; c++)
+            {
+                if (string.IsNullOrEmpty(labels[r][c])) continue;
+                float ox = gap + c * (tile + gap), oy = gap + r * (tile + gap);
+                float w = font.MeasureText(labels[r][c]);
+                canvas.DrawRect(ox, oy, w + 6, font.Size + 5, box);
+                canvas.DrawText(labels[r][c], ox + 3, oy + font.Size + 1, font, text);
+            }
     }
 }

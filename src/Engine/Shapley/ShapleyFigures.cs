@@ -135,8 +135,10 @@ public static class ShapleyFigures
                 var bars = plot.Add.ErrorBar(xs, ys, es);
                 bars.Color = scatter.Color;
             }
-            plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
-            Figures.Save(plot, Path.Combine(outDir, file));
+            // Each bin's range and galaxy count under it; the legend beside the axes, where it hides no point (z = 0.1 included).
+            plot.Axes.Bottom.SetTicks(centres, bins.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.ZLo:0.0#}–{b.ZHi:0.0#}\nn = {b.Count}")).ToArray());
+            plot.Axes.SetLimitsX(0, Math.Max(bins[^1].ZHi, centres[^1] + binWidth));
+            Figures.SaveLegendRight(plot, Path.Combine(outDir, file), Figures.Width + 120);
         }
         var csv = new StringBuilder("z_lo,z_hi,n,band,mean_shap,se_shap,mean_mm,se_mm\n");
         foreach (var b in bins)

@@ -69,8 +69,7 @@ public static class ShapleyRunner
     {
         progress ??= NullProgress.Instance;
         bool sampled = o.Sampled;
-        if (!o.Out.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && !o.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new UserInputException($"--out {o.Out}: the file name must end in .csv or .parquet");
+        TableFile.CheckExtension(o.Out);
         if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
         if (sampled && o.Permutations < 2) throw new UserInputException("--permutations must be at least 2 (antithetic pairs)");
         using var set = ShardSet.Open(o.Data);
@@ -116,10 +115,12 @@ public static class ShapleyRunner
             }
         }
         model.Dispose();
-        TableFile.Write(target, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]), StringColumns);
+        TableFile.Write(target, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]), StringColumns, Meta(o), "SHAPLEY");
         File.Delete(journalPath);
         return mpi.IsDistributed ? Finish(o, mpi, sampled, end - first) : records.Count;
     }
+
+    private static TableMeta Meta(ShapleyOptions o) => new(Path.GetFullPath(o.Model), o.Seed, "seed of the baseline noise and permutations");
 
     /// <summary>Distributed: wait for every rank's part; rank 0 merges them in rank (= input) order into the output.</summary>
     private static int Finish(ShapleyOptions o, Distributed.MpiSession mpi, bool sampled, int mine)
@@ -130,7 +131,7 @@ public static class ShapleyRunner
         {
             var (_, lines) = Distributed.RankParts.Read(o.Out, mpi.Size);
             var all = lines.ToList();
-            TableFile.Write(o.Out, Columns(sampled), all, StringColumns);
+            TableFile.Write(o.Out, Columns(sampled), all, StringColumns, Meta(o), "SHAPLEY");
             Distributed.RankParts.Delete(o.Out, mpi.Size);
             rows = all.Count;
         }

@@ -13,6 +13,23 @@ namespace MantisShrimp.Engine.Simulation;
 /// </summary>
 public static class SimulationReport
 {
+    /// <summary>One colour per population in every figure (BGS and ELG used to be alike).</summary>
+    private static ScottPlot.Color PopulationColour(Population p) => p switch
+    {
+        Population.Bgs => ScottPlot.Colors.ForestGreen,
+        Population.Lrg => ScottPlot.Colors.SaddleBrown,
+        Population.Elg => ScottPlot.Colors.DarkViolet,
+        _ => ScottPlot.Colors.Gray,
+    };
+
+    /// <summary>Templates drawn in the colour their name says.</summary>
+    private static ScottPlot.Color TemplateColour(string type) => type switch
+    {
+        "red" => ScottPlot.Colors.Red,
+        "intermediate" => ScottPlot.Colors.Orange,
+        _ => ScottPlot.Colors.RoyalBlue,
+    };
+
     public static Dictionary<string, object> Run(string outDir, int count, ulong seed, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
@@ -32,7 +49,9 @@ public static class SimulationReport
         {
             var (x, y) = Figures.Histogram(sample.Where(s => s.Properties.Population == pop).Select(s => s.Properties.Z), 0, 1.6, 32);
             Figures.Line(nz, x, y, pop.ToString().ToUpperInvariant());
+            nz.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Last().Color = PopulationColour(pop);
         }
+        nz.Legend.Alignment = ScottPlot.Alignment.UpperRight; // the high-z tails run along the bottom
         Figures.Save(nz, Path.Combine(outDir, "sim_nz.png"));
 
         // Colour–redshift tracks: templates (lines) and the sample (points).
@@ -44,11 +63,13 @@ public static class SimulationReport
             {
                 var m = zs.Select(z => SimulationChecks.TemplateMagnitudes(type, z)).ToArray();
                 Figures.Line(plot, zs, m.Select(v => v[(int)a] - v[(int)b]).ToArray(), $"{type} template");
+                plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Last().Color = TemplateColour(type);
             }
             foreach (var pop in Enum.GetValues<Population>())
             {
                 var s = sample.Where(g => g.Properties.Population == pop && double.IsFinite(g.Magnitudes[(int)a]) && g.Magnitudes[(int)a] < 27).ToArray();
-                Figures.Points(plot, s.Select(g => g.Properties.Z).ToArray(), s.Select(g => g.Magnitudes[(int)a] - g.Magnitudes[(int)b]).ToArray(), pop.ToString().ToUpperInvariant(), 3);
+                Figures.Points(plot, s.Select(g => g.Properties.Z).ToArray(), s.Select(g => g.Magnitudes[(int)a] - g.Magnitudes[(int)b]).ToArray(),
+                    pop.ToString().ToUpperInvariant(), 3, PopulationColour(pop).WithAlpha(0.6));
             }
             Figures.Save(plot, Path.Combine(outDir, $"sim_colour_{name}.png"));
         }
@@ -68,6 +89,10 @@ public static class SimulationReport
         Figures.Points(dplot, channels, BandCatalog.All.Select(b => b.Depth5SigmaAb).ToArray(), "target (Table 2)", 10);
         Figures.Points(dplot, channels, depths, "measured (1.4826 MAD of the pixels)", 6);
         dplot.Axes.Bottom.SetTicks(channels, BandCatalog.All.Select(b => b.Name).ToArray());
+        // The legend at the top: the shallowest bands (W2) sit at the bottom, where it used to hide them.
+        var all = BandCatalog.All.Select(b => b.Depth5SigmaAb).Concat(depths.Where(double.IsFinite)).ToArray();
+        dplot.Axes.SetLimits(-0.5, 8.5, all.Min() - 0.3, all.Max() + 0.8);
+        dplot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
         Figures.Save(dplot, Path.Combine(outDir, "sim_depths.png"));
 
         // Aperture flux of bright galaxies vs the catalog.
@@ -93,12 +118,14 @@ public static class SimulationReport
         progress.Message("example cutouts …");
         var rows = new List<IReadOnlyList<(float[], int)>>();
         var captions = new List<string>();
+        var labels = new List<IReadOnlyList<string>>();
         foreach (var pop in new[] { Population.Bgs, Population.Lrg, Population.Elg, Population.General })
         {
             var picks = sample.Where(s => s.Properties.Population == pop).OrderBy(s => s.Properties.Z).ToArray();
             if (picks.Length == 0) continue;
             var chosen = Enumerable.Range(0, 3).Select(i => picks[(int)((i + 0.5) / 3 * picks.Length)]).ToArray();
             var row = new List<(float[], int)>();
+            var rowLabels = new List<string>();
             foreach (var c in chosen)
             {
                 var g = MockUniverse.Generate(c.Index, seed, dust, PopulationMix.Default, cosmology);
@@ -106,10 +133,13 @@ public static class SimulationReport
                 row.Add((g.Planes![(int)Band.r], 170));
                 row.Add((g.Planes![(int)Band.W1], 32));
                 captions.Add($"{pop}: {g.Id} z={g.Properties.Z:F2} r={g.Magnitudes[(int)Band.r]:F1} ({g.Properties.SedType})");
+                string short_ = pop == Population.General ? "GEN" : pop.ToString().ToUpperInvariant(); // fits in a tile
+                rowLabels.AddRange(["NUV", string.Create(CultureInfo.InvariantCulture, $"r · {short_} z={g.Properties.Z:F2}"), "W1"]);
             }
             rows.Add(row);
+            labels.Add(rowLabels);
         }
-        Figures.Mosaic(Path.Combine(outDir, "sim_examples.png"), rows);
+        Figures.Mosaic(Path.Combine(outDir, "sim_examples.png"), rows, labels: labels);
         report["example_captions"] = captions;
         report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(), p => sample.Count(s => s.Properties.Population == p));
         AtomicFile.WriteAllText(Path.Combine(outDir, "sim_report.json"),

@@ -78,11 +78,17 @@ internal static class PredictCommand
     public static Command Create(CommandContext ctx)
     {
         var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
-        var ra = new Option<double?>("--ra") { Description = "Right ascension (deg, ICRS)." };
-        var dec = new Option<double?>("--dec") { Description = "Declination (deg, ICRS)." };
+        var ra = new Option<string?>("--ra") { Description = "Right ascension (ICRS): decimal degrees (100.29625) or hours (06:41:11.1, 6h41m11.1s)." };
+        var dec = new Option<string?>("--dec") { Description = "Declination (ICRS): decimal degrees (0.9333) or sexagesimal (+00:56:00, +00d56m00s)." };
         var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
-        var positions = new Option<string?>("--positions") { Description = "CSV of positions (name,ra,dec); resumable." };
-        var output = new Option<string>("--out") { Description = "Output (.csv or .parquet): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true };
+        var positions = new Option<string?>("--positions")
+        {
+            Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or sexagesimal; resumable.",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Output (.csv, .parquet, .fits or .ecsv): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true,
+        };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN.png, the 9 cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
@@ -98,22 +104,51 @@ internal static class PredictCommand
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
-            List<NamedPosition> list = r.GetValue(positions) is { } file ? PredictRunner.ReadPositions(file)
-                : r.GetValue(ra) is { } a && r.GetValue(dec) is { } d ? [new NamedPosition(r.GetValue(name)!, a, d)]
-                : throw new UserInputException("give --ra and --dec, or --positions FILE.csv");
+            var list = Positions(r.GetValue(positions), r.GetValue(ra), r.GetValue(dec), r.GetValue(name)!);
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
             var (source, http) = sources.Build(r, ctx.Error);
             using var _ = http;
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
             {
-                var (ok, failed) = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
-                    ctx.Progress(r.GetValue(quiet)), cancel);
+                var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
+                    "training seed of the model");
+                var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
+                    ctx.Progress(r.GetValue(quiet)), cancel, meta);
+                var (ok, failed) = outcome;
                 ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
-                return failed > 0 && ok == 0 ? ExitCodes.UserError : ExitCodes.Ok;
+                ExplainFailures(outcome, list.Count, ctx.Error);
+                // Nothing predicted: a service or network failure (retry later) is 2, bad positions alone are 1.
+                if (failed == 0 || ok > 0) return ExitCodes.Ok;
+                return outcome.Failures.Any(f => f.Service) ? ExitCodes.Failure : ExitCodes.UserError;
             }
         }));
         return cmd;
+    }
+
+    /// <summary>--positions FILE, or --ra and --dec (degrees or sexagesimal) for one position; both together is an error.</summary>
+    internal static List<NamedPosition> Positions(string? file, string? ra, string? dec, string name)
+    {
+        if (file is not null && (ra is not null || dec is not null))
+            throw new UserInputException("give either --positions FILE or --ra and --dec, not both");
+        if (file is not null) return PredictRunner.ReadPositions(file);
+        if (ra is null || dec is null) throw new UserInputException($"give --ra and --dec (missing {(ra is null ? "--ra" : "--dec")}), or --positions FILE.csv");
+        return [new NamedPosition(name, Engine.Sky.Coordinates.ParseRa(ra, "--ra"), Engine.Sky.Coordinates.ParseDec(dec, "--dec"))];
+    }
+
+    /// <summary>On stderr: the reason of a single position's failure, or the failures of a file counted by reason.</summary>
+    internal static void ExplainFailures(PredictOutcome outcome, int positions, TextWriter error)
+    {
+        if (outcome.Failures.Count == 0) return;
+        if (positions == 1)
+        {
+            error.WriteLine($"error: {outcome.Failures[0].Reason}");
+            return;
+        }
+        error.WriteLine($"{outcome.Failures.Count} position(s) failed, by reason:");
+        foreach (var (reason, count, example) in outcome.ByReason().Take(10))
+            error.WriteLine($"  {count,6} × {reason}" + (count > 1 ? $"  (e.g. {example.Name})" : ""));
+        if (outcome.ByReason().Count > 10) error.WriteLine("  … (every failure with its reason is in the .failures.csv)");
     }
 }
 

@@ -72,7 +72,7 @@ internal static class ScoreCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Output file (.csv).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file (.csv, .parquet, .fits or .ecsv).", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399 (class probabilities, summing to 1)." };
         var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (default 1: none).", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Threads preparing input batches (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -120,21 +120,26 @@ internal static class EvaluateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score, CSV or Parquet (with --pdf for PIT and CDE metrics).", Required = true };
+        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score: CSV, Parquet, FITS or ECSV (with --pdf for PIT and CDE metrics).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000).", DefaultValueFactory = _ => 0 };
         var seed = SharedOptions.Seed(1);
         var magColumn = new Option<string>("--mag-column") { Description = "Catalog magnitude column for metrics by magnitude bin (used when present).", DefaultValueFactory = _ => "mag_r" };
         var snrColumn = new Option<string>("--snr-column") { Description = "Measured S/N column (score --snr) for metrics by S/N bin, as the paper's Fig. 10 (used when present).", DefaultValueFactory = _ => "snr_r" };
+        var table = new Option<string?>("--table")
+        {
+            Description = "Also the metrics as a table (.csv, .parquet, .fits or .ecsv), one row per group; outlier rates as eta_*_pct (%).",
+        };
         var cmd = new Command("evaluate", "Photo-z metrics (NMAD, bias, outlier rates, CDE loss, PIT KS/CvM/AD) with bootstrap errors, by sub-population, magnitude and S/N, and plots.")
         {
-            scores, output, bootstrap, seed, magColumn, snrColumn,
+            scores, output, bootstrap, seed, magColumn, snrColumn, table,
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
             var result = Evaluator.Run(new EvaluateOptions(r.GetValue(scores)!, r.GetValue(output)!)
             {
                 Bootstrap = Math.Max(0, r.GetValue(bootstrap)), Seed = r.GetValue(seed), MagnitudeColumn = r.GetValue(magColumn)!, SnrColumn = r.GetValue(snrColumn)!,
+                Table = r.GetValue(table),
             });
             ctx.Out.WriteLine(MetricsTable(result));
             return ExitCodes.Ok;
@@ -162,7 +167,7 @@ internal static class BaselineCommand
     {
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "Split to score.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Scores file (.csv or .parquet), same columns as mantis score.", Required = true };
+        var output = new Option<string>("--out") { Description = "Scores file (.csv, .parquet, .fits or .ecsv), same columns as mantis score.", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var seed = SharedOptions.Seed(1);
         var quiet = SharedOptions.Quiet();

@@ -28,7 +28,7 @@ internal static class ShapleyCommand
             Description = "Input transform, baselines and band-subset composites: cpu (C#) or cuda (ILGPU kernels).", DefaultValueFactory = _ => "cpu",
         }.AcceptOnlyFromAmong("cpu", "cuda");
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Output file (.csv or .parquet); OUT.journal holds finished galaxies until the run completes.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file (.csv, .parquet, .fits or .ecsv); OUT.journal holds finished galaxies until the run completes.", Required = true };
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
@@ -56,7 +56,7 @@ internal static class ShapleyPlotCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var input = new Option<string>("--input") { Description = "Output of mantis shapley (.csv or .parquet).", Required = true };
+        var input = new Option<string>("--input") { Description = "Output of mantis shapley (.csv, .parquet, .fits or .ecsv).", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for shapley_by_z.png, mmshap_by_z.png, shapley_by_z.csv.", Required = true };
         var width = new Option<double>("--bin-width") { Description = "Redshift bin width.", DefaultValueFactory = _ => 0.2 };
         var cmd = new Command("shapley-plot", "Fig. 9 analogue: mean Shapley value and MM-SHAP per band in redshift bins, with standard errors.") { input, output, width };

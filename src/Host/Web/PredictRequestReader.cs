@@ -31,14 +31,14 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
             if (!Number(root, "RA", out double ra) || !Number(root, "DEC", out double dec))
                 return (null, "RA and DEC must be numbers (degrees)");
             bool calibrate = false;
-            if (root.TryGetProperty("CALIBRATE", out var c) && c.ValueKind != JsonValueKind.Null)
+            if (TryGetAnyCase(root, "CALIBRATE", out var c) && c.ValueKind != JsonValueKind.Null)
             {
                 if (c.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                     return (null, $"CALIBRATE must be true or false, not a {Kind(c)}");
                 calibrate = c.GetBoolean();
             }
             string name = "";
-            if (root.TryGetProperty("NAME", out var n))
+            if (TryGetAnyCase(root, "NAME", out var n))
             {
                 if (n.ValueKind == JsonValueKind.String)
                 {
@@ -69,9 +69,22 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
     private static bool Number(JsonElement root, string field, out double value)
     {
         value = double.NaN;
-        if (!root.TryGetProperty(field, out var v)) return false;
+        if (!TryGetAnyCase(root, field, out var v)) return false;
         if (v.ValueKind == JsonValueKind.Number) return v.TryGetDouble(out value) && double.IsFinite(value);
         return v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    /// <summary>NAME/RA/DEC in any case (name, Ra, dec …), as people type them.</summary>
+    private static bool TryGetAnyCase(JsonElement root, string field, out JsonElement value)
+    {
+        foreach (var p in root.EnumerateObject())
+            if (string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase))
+            {
+                value = p.Value;
+                return true;
+            }
+        value = default;
+        return false;
     }
 }

@@ -71,10 +71,13 @@ public static class WebApp
         // Cutout mosaics are drawn when the page asks for them, not while the prediction waits.
         var cutouts = new MosaicCache(options.CutoutCacheBytes, CutoutPng);
 
+        // example: a position the configured cutouts can answer (a complete id of a local folder), for the page's example link.
+        var example = service.Source is LocalCutoutSource local ? local.Example() : null;
         app.MapGet("/health", () => Results.Json(new
         {
             status = "ok", calibration = service.HasCalibration, batches = service.Batches, galaxies = service.Galaxies,
             cutout_cache = new { entries = cutouts.Count, bytes = cutouts.Bytes, limit = options.CutoutCacheBytes },
+            example = example is { } e ? new { ra = e.Ra, dec = e.Dec } : null,
         })).DisableRateLimiting();
         string page = Page(); // read once, not per request
         string pagePolicy = SecurityHeaders.PagePolicy(page);
@@ -166,7 +169,8 @@ public static class WebApp
         string path = Path.Combine(Path.GetTempPath(), $"mantis-cutouts-{Guid.NewGuid():N}.png");
         try
         {
-            Figures.Mosaic(path, [BandCatalog.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96);
+            Figures.Mosaic(path, [BandCatalog.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96,
+                labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
             return File.ReadAllBytes(path);
         }
         finally { File.Delete(path); }
