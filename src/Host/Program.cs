@@ -62,6 +62,7 @@ public static class Program
         root.Subcommands.Add(BaselinesCommand.Create(context));
         root.Subcommands.Add(ImportWeightsCommand.Create(context));
         root.Subcommands.Add(ExportWeightsCommand.Create(context));
+        TimingsOption.Attach(root, context);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

@@ -97,6 +97,7 @@ public static class Ingest
                 }
                 catch (SampleRejectedException e)
                 {
+                    Diagnostics.EngineMetrics.Rejects.Add(1);
                     reason = e.Message;
                 }
                 Record(log, verdicts, entry.Row, reason);

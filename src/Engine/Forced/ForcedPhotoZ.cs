@@ -99,6 +99,7 @@ public sealed class ForcedPhotoZ : IDisposable
         var (csfd, planck) = _dust.At(ra, dec);
         var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
+        Diagnostics.EngineMetrics.QueueDepth.Add(1, ForcedQueue);
         // The S/N (≈ 4 ms of source extraction) is measured here, while the batch runs, not on the network's thread.
         double snrR = Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
         var probabilities = await done.Task.WaitAsync(cancel);
@@ -109,6 +110,8 @@ public sealed class ForcedPhotoZ : IDisposable
         }
         return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities), sample, calibrate, snrR);
     }
+
+    private static readonly KeyValuePair<string, object?> ForcedQueue = Diagnostics.EngineMetrics.Tag("queue", "forced");
 
     private void Loop()
     {
@@ -122,13 +125,17 @@ public sealed class ForcedPhotoZ : IDisposable
                 var deadline = DateTime.UtcNow + BatchWindow;
                 while (batch.Count < MaxBatch)
                 {
-                    if (_queue.Reader.TryRead(out var item)) { batch.Add(item); continue; }
+                    if (_queue.Reader.TryRead(out var item)) { Diagnostics.EngineMetrics.QueueDepth.Add(-1, ForcedQueue); batch.Add(item); continue; }
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero) break;
                     var wait = _queue.Reader.WaitToReadAsync().AsTask();
                     if (!wait.Wait(left) || !wait.Result) break;
                 }
-                var probabilities = Forward(batch);
+                float[][] probabilities;
+                using (Diagnostics.EngineMetrics.Activities.StartActivity("forced.batch")?.SetTag("samples", batch.Count))
+                using (Diagnostics.StageTimings.Stage("forward", batch.Count))
+                    probabilities = Forward(batch);
+                Diagnostics.EngineMetrics.Samples.Add(batch.Count, Diagnostics.EngineMetrics.Tag("kind", "inference"));
                 Interlocked.Increment(ref Batches);
                 Interlocked.Add(ref Galaxies, batch.Count);
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(probabilities[i]);

@@ -56,7 +56,9 @@ public static class WebApp
                     QueueLimit = 64, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
         });
+        builder.Services.AddMantisTelemetry(); // GET /metrics (Telemetry.cs)
         var app = builder.Build();
+        app.MapMantisMetrics();
         app.UseRateLimiter();
         // Cutout mosaics are drawn when the page asks for them, not while the prediction waits.
         var cutouts = new ConcurrentDictionary<string, Lazy<byte[]>>();
