@@ -91,3 +91,28 @@ public class MetricsEndpointTests(ForcedFixture f) : IClassFixture<ForcedFixture
         Assert.Contains(lines, l => l.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Issue 18: bench reports with a table, machine description and spreads over runs.</summary>
+public class BenchReportCliTests
+{
+    [Fact]
+    public void Bench_network_with_two_runs_prints_a_table_and_reports_the_machine_and_spreads()
+    {
+        using var tmp = new TempDir();
+        var (code, stdout, err) = Cli.Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1", "--device", "cpu",
+            "--runs", "2", "--json", tmp.File("n.json"));
+        Assert.True(code == 0, err);
+        var doc = JsonNode.Parse(File.ReadAllText(tmp.File("n.json")))!;
+        Assert.Equal(JsonNode.Parse(stdout)!.ToJsonString(), doc.ToJsonString());
+        Assert.Equal(2, (int)doc["runs"]!);
+        foreach (var key in new[] { "cpu", "cores", "memory", "os", "dotnet", "libtorch", "torch_threads", "commit", "load_average" })
+            Assert.True(doc["machine"]!.AsObject().ContainsKey(key), key);
+        var s = doc["spread"]!["train_samples_per_s"]!;
+        Assert.True((double)s["min"]! <= (double)s["median"]! && (double)s["median"]! <= (double)s["max"]!);
+        Assert.Equal((double)s["median"]!, (double)doc["train_samples_per_s"]!, 9);
+        var row = err.Split('\n').Single(l => l.StartsWith("train_samples_per_s ", StringComparison.Ordinal));
+        Assert.Contains("1/s", row);
+        Assert.Contains(" – ", row); // min–max
+        Assert.Contains(err.Split('\n'), l => l.StartsWith("machine: ", StringComparison.Ordinal));
+    }
+}
