@@ -3,10 +3,14 @@
 //   ./build.sh --target=Test        build + every test project; prints "tests: N passed, N failed, N skipped"
 //   ./build.sh --target=Demo        build + `mantis demo` on the embedded default data
 //   ./build.sh --target=Bench [--filter='*Fits*']   BenchmarkDotNet suites (Release)
+//   ./build.sh --target=Build --torch=cuda   TorchSharp-cuda-linux instead of TorchSharp-cpu (where it can be restored)
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
+// libtorch flavour, the MSBuild property Torch (Directory.Build.props): cpu (default) or cuda.
+var torchFlavour = Argument("torch", "cpu");
+if (torchFlavour != "cpu" && torchFlavour != "cuda") throw new Exception($"--torch={torchFlavour}: use cpu or cuda");
 var solution = "./MantisShrimp.sln";
 var results = Directory("./artifacts/test-results");
 
@@ -23,7 +27,10 @@ Task("Build")
     .Does(() =>
 {
     // The TorchSharp native fix (native/apply-torchsharp-fix.sh) runs as part of every project build.
-    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration, MSBuildSettings = new DotNetMSBuildSettings().WithProperty("Torch", torchFlavour),
+    });
 });
 
 Task("Test")
