@@ -33,8 +33,17 @@ Task("Build")
     });
 });
 
+// bench/device-check.sh end to end on ILGPU's CPU accelerator (on a GPU machine the same script runs the CUDA checks).
+Task("DeviceCheck")
+    .Does(() =>
+{
+    int exit = StartProcess("bash", new ProcessSettings { Arguments = "bench/device-check.sh --publish --cpu --quick" });
+    if (exit != 0) throw new Exception($"bench/device-check.sh --cpu exited {exit}");
+});
+
 Task("Test")
     .IsDependentOn("Build")
+    .IsDependentOn("DeviceCheck")
     .Does(() =>
 {
     CleanDirectory(results);

@@ -8,11 +8,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=artifacts/device-check
-mode=auto; publish=0; quick=""
+mode=auto; publish=0; quick=""; asked_cpu=0
 for a in "$@"; do
   case "$a" in
     --publish) publish=1 ;;
-    --cpu) mode=cpu ;;
+    --cpu) mode=cpu; asked_cpu=1 ;;
     --cuda) mode=cuda ;;
     --quick) quick=--quick ;;
     *) echo "usage: $0 [--publish] [--cpu|--cuda] [--quick]" >&2; exit 2 ;;
@@ -35,6 +35,7 @@ if [ "$mode" = auto ]; then
   if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then mode=cuda; else mode=cpu
     echo "NOT DONE: CUDA kernels — no NVIDIA GPU visible (nvidia-smi); running on ILGPU's CPU accelerator instead"; fi
 fi
+[ "$asked_cpu" = 1 ] && echo "NOT DONE: CUDA kernels — --cpu asked for ILGPU's CPU accelerator"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /'
 
 echo "== ILGPU kernels ($mode accelerator) vs CPU references"
