@@ -20,7 +20,8 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        var choice = args.Contains("--cpu") ? AcceleratorChoice.Cpu : args.Contains("--cuda") ? AcceleratorChoice.Cuda : AcceleratorChoice.Auto;
+        var choice = args.Contains("--cpu") ? AcceleratorChoice.Cpu
+            : args.Contains("--cuda") ? AcceleratorChoice.Cuda : AcceleratorChoice.Auto;
         int samples = args.Contains("--quick") ? 4 : 64;
         using var host = new AcceleratorHost(choice);
         var acc = host.Accelerator;
@@ -42,11 +43,12 @@ public static class Program
         double gbs = r.Bytes / r.Seconds / 1e9;
         bool ok = r.MaxError <= tolerance;
         Console.WriteLine(string.Create(Inv,
-            $"{name}: max_abs_error {r.MaxError:G3} (tolerance {tolerance:G2}) {(ok ? "ok" : "FAIL")}; {r.Seconds * 1e3:F3} ms per launch, {gbs:F2} GB/s, {gbs / peak:P1} of peak"));
+            $"{name}: max_abs_error {r.MaxError:G3} (tolerance {tolerance:G2}) {(ok ? "ok" : "FAIL")}; "
+            + $"{r.Seconds * 1e3:F3} ms per launch, {gbs:F2} GB/s, {gbs / peak:P1} of peak"));
         return ok;
     }
 
-    /// <summary>The early-fusion geometry: GALEX 2 × 32², PS1 5 × 170², unWISE 2 × 32² → 9 × 120² (crop 22/120, resize).</summary>
+    /// <summary>The early-fusion geometry: GALEX 2 × 32², PS1 5 × 170², unWISE 2 × 32² → 9 × 120² (crop, resize).</summary>
     private static InputLayout Layout(int samples)
     {
         var uv = new IntensityTransform(IntensityTransformKind.LinearClip, 0.05f, 1f);
@@ -82,7 +84,8 @@ public static class Program
         using var countBuf = acc.Allocate1D(layout.TapCount);
         using var weightBuf = acc.Allocate1D(layout.TapWeights);
         using var outBuf = acc.Allocate1D<float>(layout.OutputLength);
-        var a = FusedInputKernel.Args(layout, samples, rawBuf.View, augBuf.View, chBuf.View, startBuf.View, countBuf.View, weightBuf.View, outBuf.View);
+        var a = FusedInputKernel.Args(layout, samples, rawBuf.View, augBuf.View, chBuf.View, startBuf.View, countBuf.View, weightBuf.View,
+            outBuf.View);
         double seconds = Time(acc, () => FusedInputKernel.Launch(host, a));
         return new Result(MaxError(expected, actual), seconds, 4.0 * (raw.Length + layout.OutputLength));
     }
@@ -97,7 +100,10 @@ public static class Program
         var masks = Enumerable.Range(0, samples * sizes.Length).Select(i =>
         {
             float c = sizes[i % sizes.Length] / 2f;
-            return new BandMask { X = c, Y = c, Cxx = 4 / (c * c), Cyy = 4 / (c * c), Cxy = 0, Back = 0.1f, Rms = 0.5f, Seed = (ulong)i + 1 };
+            return new BandMask
+            {
+                X = c, Y = c, Cxx = 4 / (c * c), Cyy = 4 / (c * c), Cxy = 0, Back = 0.1f, Rms = 0.5f, Seed = (ulong)i + 1,
+            };
         }).ToArray();
         var expected = new float[raw.Length];
         BaselineKernel.Run(raw, expected, masks, start, sizes, samples);

@@ -52,11 +52,13 @@ public class TimingsCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
     {
         using var tmp = new TempDir();
         TestModels.SaveUntrained(tmp.File("m.ckpt"), 3);
-        var quiet = Cli.Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
+        var quiet = Cli.Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("s.csv"),
+            "--device", "cpu", "-q");
         Assert.True(quiet.Code == 0, quiet.Err);
         Assert.DoesNotContain("bottleneck", quiet.Err);
         File.WriteAllText(tmp.File("file"), "");
-        var bad = Cli.Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("s2.csv"), "--device", "cpu", "-q",
+        var bad = Cli.Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("s2.csv"),
+            "--device", "cpu", "-q",
             "--timings", tmp.File("file/t.json"));
         Assert.Equal(1, bad.Code);
         Assert.Contains("--timings", bad.Err);
@@ -76,7 +78,8 @@ public class MetricsEndpointTests(ForcedFixture f) : IClassFixture<ForcedFixture
         await using var app = Web.WebApp.Build(service, "http://127.0.0.1:0", permitsPerMinute: 60_000);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        var reply = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = "m", ["RA"] = g.Ra, ["DEC"] = g.Dec });
+        var body = new Dictionary<string, object> { ["NAME"] = "m", ["RA"] = g.Ra, ["DEC"] = g.Dec };
+        var reply = await http.PostAsJsonAsync("/predict", body);
         Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
 
         var metrics = await http.GetAsync("/metrics");
@@ -86,8 +89,10 @@ public class MetricsEndpointTests(ForcedFixture f) : IClassFixture<ForcedFixture
         var samples = lines.Where(l => l.StartsWith("mantis_samples_processed_total{", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(samples);
         Assert.True(samples.Sum(l => double.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)) >= 1);
-        Assert.Contains(lines, l => l.StartsWith("mantis_stage_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("stage=\"forward\""));
-        Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("/predict"));
+        Assert.Contains(lines, l => l.StartsWith("mantis_stage_duration_seconds_count{", StringComparison.Ordinal)
+            && l.Contains("stage=\"forward\""));
+        Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && l.Contains("/predict"));
         Assert.Contains(lines, l => l.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 }
@@ -99,7 +104,8 @@ public class BenchReportCliTests
     public void Bench_network_with_two_runs_prints_a_table_and_reports_the_machine_and_spreads()
     {
         using var tmp = new TempDir();
-        var (code, stdout, err) = Cli.Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1", "--device", "cpu",
+        var (code, stdout, err) = Cli.Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1",
+            "--device", "cpu",
             "--runs", "2", "--json", tmp.File("n.json"));
         Assert.True(code == 0, err);
         var doc = JsonNode.Parse(File.ReadAllText(tmp.File("n.json")))!;

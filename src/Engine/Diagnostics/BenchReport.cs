@@ -47,13 +47,17 @@ public static class BenchReport
         sb.AppendLine($"{"figure".PadRight(width)}  {"value",12}  {"unit",-5}  min–max");
         foreach (var (name, v) in rows)
         {
-            string range = spread?.GetValueOrDefault(name) is { } s ? $"{BenchFormat.Value(s["min"])} – {BenchFormat.Value(s["max"])}" : "(1 run)";
+            string range = spread?.GetValueOrDefault(name) is { } s
+                ? $"{BenchFormat.Value(s["min"])} – {BenchFormat.Value(s["max"])}"
+                : "(1 run)";
             sb.AppendLine($"{name.PadRight(width)}  {BenchFormat.Value(v),12}  {Unit(name),-5}  {range}");
         }
         if (report.GetValueOrDefault("machine") is Dictionary<string, object?> m)
         {
             sb.Append(CultureInfo.InvariantCulture, $"machine: {m.GetValueOrDefault("cpu")}, {m.GetValueOrDefault("cores")} cores, ");
-            sb.Append(CultureInfo.InvariantCulture, $"{m.GetValueOrDefault("memory")}, libtorch {m.GetValueOrDefault("libtorch")} ({m.GetValueOrDefault("torch_threads")} threads)");
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{m.GetValueOrDefault("memory")}, libtorch {m.GetValueOrDefault("libtorch")} ")
+                .Append(CultureInfo.InvariantCulture, $"({m.GetValueOrDefault("torch_threads")} threads)");
             if (m.GetValueOrDefault("warning") is string w) sb.Append("\nwarning: ").Append(w);
         }
         return sb.ToString();

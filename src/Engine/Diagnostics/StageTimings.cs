@@ -49,7 +49,8 @@ public sealed class StageTimings
 
     /// <summary>The stages in order of first use.</summary>
     public IReadOnlyList<StageTotal> Stages =>
-        _stages.Select(kv => new StageTotal(kv.Key, kv.Value.Ticks / (double)Stopwatch.Frequency, kv.Value.Items, kv.Value.Background, kv.Value.Order))
+        _stages.Select(kv => new StageTotal(kv.Key, kv.Value.Ticks / (double)Stopwatch.Frequency, kv.Value.Items, kv.Value.Background,
+                kv.Value.Order))
             .OrderBy(s => s.Order).ToList();
 
     private long _order;

@@ -125,7 +125,12 @@ public sealed class ForcedPhotoZ : IDisposable
                 var deadline = DateTime.UtcNow + BatchWindow;
                 while (batch.Count < MaxBatch)
                 {
-                    if (_queue.Reader.TryRead(out var item)) { Diagnostics.EngineMetrics.QueueDepth.Add(-1, ForcedQueue); batch.Add(item); continue; }
+                    if (_queue.Reader.TryRead(out var item))
+                    {
+                        Diagnostics.EngineMetrics.QueueDepth.Add(-1, ForcedQueue);
+                        batch.Add(item);
+                        continue;
+                    }
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero) break;
                     var wait = _queue.Reader.WaitToReadAsync().AsTask();
