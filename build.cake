@@ -3,10 +3,14 @@
 //   ./build.sh --target=Test        build + every test project; prints "tests: N passed, N failed, N skipped"
 //   ./build.sh --target=Demo        build + `mantis demo` on the embedded default data
 //   ./build.sh --target=Bench [--filter='*Fits*']   BenchmarkDotNet suites (Release)
+//   ./build.sh --target=Build --torch=cuda   TorchSharp-cuda-linux instead of TorchSharp-cpu (where it can be restored)
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
+// libtorch flavour, the MSBuild property Torch (Directory.Build.props): cpu (default) or cuda.
+var torchFlavour = Argument("torch", "cpu");
+if (torchFlavour != "cpu" && torchFlavour != "cuda") throw new Exception($"--torch={torchFlavour}: use cpu or cuda");
 var solution = "./MantisShrimp.sln";
 var results = Directory("./artifacts/test-results");
 
@@ -23,11 +27,23 @@ Task("Build")
     .Does(() =>
 {
     // The TorchSharp native fix (native/apply-torchsharp-fix.sh) runs as part of every project build.
-    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration, MSBuildSettings = new DotNetMSBuildSettings().WithProperty("Torch", torchFlavour),
+    });
+});
+
+// bench/device-check.sh end to end on ILGPU's CPU accelerator (on a GPU machine the same script runs the CUDA checks).
+Task("DeviceCheck")
+    .Does(() =>
+{
+    int exit = StartProcess("bash", new ProcessSettings { Arguments = "bench/device-check.sh --publish --cpu --quick" });
+    if (exit != 0) throw new Exception($"bench/device-check.sh --cpu exited {exit}");
 });
 
 Task("Test")
     .IsDependentOn("Build")
+    .IsDependentOn("DeviceCheck")
     .Does(() =>
 {
     CleanDirectory(results);

@@ -5,6 +5,7 @@ namespace MantisShrimp.Bench;
 
 /// <summary>FITS decode of a PS1-sized cutout (170×170 float32) against a plain byte copy of the same file (baseline).</summary>
 [MemoryDiagnoser]
+[InProcess] // in this process: the generated project would load an unpatched libtorch, and its failures went unnoticed
 public class FitsBenchmarks
 {
     private byte[] _file = [];

@@ -5,6 +5,7 @@ using MantisShrimp.Kernels;
 namespace MantisShrimp.Bench;
 
 /// <summary>PS1 asinh stretch of 5×170² pixels: plain C# loop (baseline) vs the grid-stride ILGPU kernel on the CPU accelerator.</summary>
+[InProcess] // in this process: the generated project would load an unpatched libtorch, and its failures went unnoticed
 public class IntensityBenchmarks
 {
     private float[] _input = [];

@@ -12,6 +12,7 @@ namespace MantisShrimp.Bench;
 /// the direct path hands to ingest.
 /// </summary>
 [MemoryDiagnoser]
+[InProcess] // in this process: the generated project would load an unpatched libtorch, and its failures went unnoticed
 public class SimulationBenchmarks
 {
     private DustMaps _dust = null!;

@@ -65,6 +65,7 @@ public static class Program
         root.Subcommands.Add(ExportWeightsCommand.Create(context));
         root.Subcommands.Add(InspectModelCommand.Create(context));
         root.Subcommands.Add(ImportCalibrationCommand.Create(context));
+        TimingsOption.Attach(root, context);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         return root.Parse(args).Invoke(config);
     }

@@ -223,6 +223,7 @@ public static class ShapleyBenchmark
     private static double[] Interleaved(params Action[] actions)
     {
         var best = Enumerable.Repeat(double.MaxValue, actions.Length).ToArray();
+        foreach (var action in actions) action(); // an untimed warm-up round: with --repeats 1 a cold first call was the figure
         for (int round = 0; round < _repeats; round++)
             for (int i = 0; i < actions.Length; i++)
             {

@@ -38,7 +38,9 @@ public sealed class CutoutCache(string directory)
     public bool TryGet(string survey, string band, SkyPosition p, int size, out string path)
     {
         path = PathOf(survey, band, p, size);
-        return File.Exists(path);
+        bool hit = File.Exists(path);
+        Diagnostics.EngineMetrics.CacheLookups.Add(1, Diagnostics.EngineMetrics.Tag("result", hit ? "hit" : "miss"));
+        return hit;
     }
 
     public string Put(string survey, string band, SkyPosition p, int size, byte[] fits)

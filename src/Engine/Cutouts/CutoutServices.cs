@@ -69,6 +69,7 @@ public sealed class ResilientHttp : IDisposable
                 ShouldHandle = new PredicateBuilder()
                     .Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<BadReplyException>()
                     .Handle<IOException>().Handle<TransientStatusException>(),
+                OnRetry = _ => { Diagnostics.EngineMetrics.Retries.Add(1); return default; },
             });
         _pipeline = pipeline
             .AddTimeout(options.AttemptTimeout)

@@ -88,6 +88,7 @@ public static class Ingest
                 if (!verdicts.ContainsKey(p.Row)) Record(log, verdicts, p.Row, p.Reason);
             var todo = catalog.Entries.Where(e => !verdicts.ContainsKey(e.Row)).ToArray();
             using var task = progress.Start("checking cutouts", todo.Length);
+            using var stage = Diagnostics.StageTimings.Stage("check_cutouts", todo.Length); // read, decode, apply the rules
             Parallel.ForEach(todo, parallel, entry =>
             {
                 string? reason = null;
@@ -97,6 +98,7 @@ public static class Ingest
                 }
                 catch (SampleRejectedException e)
                 {
+                    Diagnostics.EngineMetrics.Rejects.Add(1);
                     reason = e.Message;
                 }
                 Record(log, verdicts, entry.Row, reason);
@@ -125,6 +127,7 @@ public static class Ingest
             var todo = accepted.Select((e, i) => (Entry: e, Slot: slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
             using var log = new AppendLog(writtenPath);
             using var task = progress.Start("writing shards", todo.Length);
+            using var stage = Diagnostics.StageTimings.Stage("write_shards", todo.Length); // read and decode again, write records
             Parallel.ForEach(todo, parallel,
                 () => new byte[ShardLayout.RecordStride],
                 (t, _, buffer) =>
@@ -154,6 +157,7 @@ public static class Ingest
 
         // Phase 3: metadata, checksums, rejects and the manifest (written last, atomically: its presence means complete).
         progress.Message("writing metadata and checksums");
+        using var metadata = Diagnostics.StageTimings.Stage("metadata");
         var shards = new List<ShardInfo>();
         var bySlot = accepted.Select((e, i) => (Entry: e, Slot: slots[i]))
             .ToLookup(t => (t.Slot.Chunk, t.Slot.Split));

@@ -110,6 +110,7 @@ public sealed class ForcedPhotoZ : IDisposable
         var (csfd, planck) = _dust.At(ra, dec);
         var done = new TaskCompletionSource<(float[] P, int Batch)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(sample, csfd, planck, done), cancel);
+        Diagnostics.EngineMetrics.QueueDepth.Add(1, ForcedQueue);
         // The S/N (≈ 4 ms of source extraction) is measured here, while the batch runs, not on the network's thread.
         // One extraction per position: all 9 bands when the calibration needs them (r's S/N among them), else r alone.
         var targets = calibrate ? Sources.TargetPhotometry.MeasureSample(sample.Pixels) : null;
@@ -128,6 +129,8 @@ public sealed class ForcedPhotoZ : IDisposable
         };
     }
 
+    private static readonly KeyValuePair<string, object?> ForcedQueue = Diagnostics.EngineMetrics.Tag("queue", "forced");
+
     private void Loop()
     {
         var batch = new List<Pending>(MaxBatch);
@@ -140,13 +143,22 @@ public sealed class ForcedPhotoZ : IDisposable
                 var deadline = DateTime.UtcNow + BatchWindow;
                 while (batch.Count < MaxBatch)
                 {
-                    if (_queue.Reader.TryRead(out var item)) { batch.Add(item); continue; }
+                    if (_queue.Reader.TryRead(out var item))
+                    {
+                        Diagnostics.EngineMetrics.QueueDepth.Add(-1, ForcedQueue);
+                        batch.Add(item);
+                        continue;
+                    }
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero) break;
                     var wait = _queue.Reader.WaitToReadAsync().AsTask();
                     if (!wait.Wait(left) || !wait.Result) break;
                 }
-                var probabilities = Forward(batch);
+                float[][] probabilities;
+                using (Diagnostics.EngineMetrics.Activities.StartActivity("forced.batch")?.SetTag("samples", batch.Count))
+                using (Diagnostics.StageTimings.Stage("forward", batch.Count))
+                    probabilities = Forward(batch);
+                Diagnostics.EngineMetrics.Samples.Add(batch.Count, Diagnostics.EngineMetrics.Tag("kind", "inference"));
                 Interlocked.Increment(ref Batches);
                 Interlocked.Add(ref Galaxies, batch.Count);
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((probabilities[i], batch.Count));

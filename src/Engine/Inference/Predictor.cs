@@ -1,5 +1,6 @@
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Diagnostics;
 using MantisShrimp.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,6 +31,8 @@ public static class Predictor
         while (pipeline.Next(cancel) is { } batch)
         {
             float[] probs;
+            using (EngineMetrics.Activities.StartActivity("predict.batch")?.SetTag("samples", batch.Samples))
+            using (StageTimings.Stage("forward", batch.Samples))
             using (torch.inference_mode())
             using (NewDisposeScope())
             {
@@ -39,6 +42,7 @@ public static class Predictor
                 if (tta > 1) p = p.view(batch.Samples, tta, -1).mean([1]);
                 probs = p.cpu().contiguous().data<float>().ToArray();
             }
+            EngineMetrics.Samples.Add(batch.Samples, EngineMetrics.Tag("kind", "inference"));
             int classes = probs.Length / batch.Samples;
             var results = new Prediction[batch.Samples];
             for (int i = 0; i < batch.Samples; i++)

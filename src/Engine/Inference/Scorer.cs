@@ -4,6 +4,7 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Diagnostics;
 using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
 using TorchSharp;
@@ -39,7 +40,9 @@ public static class Scorer
         CheckOutput(o.Out);
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
+        var load = StageTimings.Stage("load_model");
         var (state, model) = Checkpoint.Load(o.Model);
+        load.Dispose();
         var meta = new TableMeta(Path.GetFullPath(o.Model), state.Options.Seed, "training seed of the model");
         model.to(device);
         using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
@@ -133,7 +136,8 @@ public static class Scorer
                 foreach (var chunk in predictions.Chunk(256))
                 {
                     var snr = new string[chunk.Length][];
-                    Parallel.For(0, chunk.Length, i => snr[i] = SignalToNoise(set, chunk[i].Record, snrBands));
+                    using (StageTimings.Stage("snr", chunk.Length))
+                        Parallel.For(0, chunk.Length, i => snr[i] = SignalToNoise(set, chunk[i].Record, snrBands));
                     for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
                 }
         }
@@ -150,7 +154,10 @@ public static class Scorer
         {
             var shard = set.Shards[p.Record.Shard];
             var meta = shard.Meta.Rows[p.Record.Slot];
+            var summary = StageTimings.Stage("pdf_summaries", 1);
             var s = PdfSummary.From(p.Probabilities, centres);
+            summary.Dispose();
+            using var _ = StageTimings.Stage("write", 1);
             var extras = meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])).Concat(snr).ToArray();
             if (table is not null)
                 table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], writePdf ? p.Probabilities : null, extras);

@@ -164,6 +164,8 @@ public sealed class ShapleyEvaluator : IDisposable
                     int n = Math.Min(_options.BatchSize, work.Count - start);
                     var chunk = CollectionsMarshal.AsSpan(work).Slice(start, n);
                     using var scope = NewDisposeScope();
+                    using var stage = Diagnostics.StageTimings.Stage("subset_forward", n); // composites, network, E[z]
+                    using var activity = Diagnostics.EngineMetrics.Activities.StartActivity("shapley.batch")?.SetTag("subsets", n);
                     var galaxyOf = tensor(chunk.ToArray().Select(w => (long)w.Galaxy).ToArray(), device: _device);
                     var logits = stem is not null
                         ? stem.ForwardFromStemConvolution(AssembleStem(stemParts, chunk), ebv.index_select(0, galaxyOf))

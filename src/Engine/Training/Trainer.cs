@@ -158,6 +158,7 @@ public static class Trainer
             SetLearningRate(optimizer, lr);
             if (!o.Distributed || mpi.IsRoot)
             {
+                using var _ = Diagnostics.StageTimings.Stage("checkpoint");
                 Checkpoint.Save(last, state, model, optimizer);
                 if (improved) AtomicFile.Copy(last, Path.Combine(o.Out, BestCheckpoint));
                 WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
@@ -249,14 +250,21 @@ public static class Trainer
             var batch = pipeline.Next(cancel)!;
             using (NewDisposeScope())
             {
+                var forward = Diagnostics.StageTimings.Stage("train_forward", batch.Count);
                 var inputs = batch.Inputs.Select(t => t.to(device)).ToArray();
                 var logits = model.call(inputs, batch.Ebv.to(device));
                 var loss = nn.functional.cross_entropy(logits, batch.Classes.to(device));
-                optimizer.zero_grad();
-                loss.backward();
-                distributed?.Allreduce.Average();
-                optimizer.step();
+                forward.Dispose();
+                using (Diagnostics.StageTimings.Stage("backward", batch.Count))
+                {
+                    optimizer.zero_grad();
+                    loss.backward();
+                }
+                if (distributed is { } all)
+                    using (Diagnostics.StageTimings.Stage("allreduce")) all.Allreduce.Average();
+                using (Diagnostics.StageTimings.Stage("optimizer", batch.Count)) optimizer.step();
                 sum += loss.item<float>();
+                Diagnostics.EngineMetrics.Samples.Add(batch.Count, Diagnostics.EngineMetrics.Tag("kind", "training"));
             }
             pipeline.Release(batch);
             task.Advance();

@@ -18,9 +18,11 @@ internal static class BenchCommand
         var accelerator = new Option<string>("--accelerator") { Description = "ILGPU accelerator for the kernel measurements: cpu or cuda.", DefaultValueFactory = _ => "cpu" }
             .AcceptOnlyFromAmong("cpu", "cuda");
         var quiet = SharedOptions.Quiet();
+        var compare = new Option<int>("--compare-samples") { Description = "Batch of the fused-vs-libtorch comparison (its libtorch side is slow: 256 ≈ 49 s).", DefaultValueFactory = _ => 256 };
+        var runs = BenchOutput.RunsOption();
         var pipeline = new Command("pipeline", "Input path: fused kernel vs libtorch, loader vs memcpy, whole-feed samples/s (early and late fusion), allocations per batch.")
         {
-            json, shards, samples, batches, batchSize, workers, accelerator, quiet,
+            json, shards, samples, batches, batchSize, workers, accelerator, compare, runs, quiet,
         };
         pipeline.SetAction(r => ctx.Guard(_ =>
         {
@@ -32,9 +34,9 @@ internal static class BenchCommand
                 FeedBatch = Math.Max(1, r.GetValue(batchSize)),
                 Workers = Math.Max(1, r.GetValue(workers)),
                 Accelerator = r.GetValue(accelerator) == "cuda" ? AcceleratorChoice.Cuda : AcceleratorChoice.Cpu,
+                CompareBatch = Math.Max(1, r.GetValue(compare)),
             };
-            var results = PipelineBenchmark.Run(options, ctx.Progress(r.GetValue(quiet)));
-            ctx.WriteJson(results, r.GetValue(json));
+            BenchOutput.Run(ctx, r.GetValue(runs), () => PipelineBenchmark.Run(options, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(pipeline);
@@ -45,12 +47,12 @@ internal static class BenchCommand
         var json2 = new Option<string?>("--json") { Description = "Write the results as JSON to this file (rank 0)." };
         var allreduce = new Command("allreduce", "Under mpiexec -n N: float32 sum-Allreduce time and bandwidth for gradient-sized buffers, in the training's bucket size.")
         {
-            floats, repeats, json2,
+            floats, repeats, json2, runs,
         };
         allreduce.SetAction(r => ctx.Guard(_ =>
         {
-            var results = AllreduceBenchmark.Run(MantisShrimp.Engine.Distributed.MpiSession.Current, r.GetValue(floats)!, Math.Max(1, r.GetValue(repeats)));
-            ctx.WriteJson(results, r.GetValue(json2));
+            BenchOutput.Run(ctx, r.GetValue(runs),
+                () => AllreduceBenchmark.Run(MantisShrimp.Engine.Distributed.MpiSession.Current, r.GetValue(floats)!, Math.Max(1, r.GetValue(repeats))), r.GetValue(json2));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(allreduce);
@@ -63,16 +65,15 @@ internal static class BenchCommand
         var device = SharedOptions.Device();
         var network = new Command("network", "The network alone: training and inference samples/s on random inputs of the real shapes.")
         {
-            arch, backbone, netBatch, steps, json3, device,
+            arch, backbone, netBatch, steps, json3, device, runs,
         };
         network.SetAction(r => ctx.Guard(_ =>
         {
-            var results = NetworkBenchmark.Run(new NetworkBenchmarkOptions
+            BenchOutput.Run(ctx, r.GetValue(runs), () => NetworkBenchmark.Run(new NetworkBenchmarkOptions
             {
                 Arch = r.GetValue(arch)!, Backbone = r.GetValue(backbone)!, BatchSize = Math.Max(1, r.GetValue(netBatch)),
                 Steps = Math.Max(1, r.GetValue(steps)), Device = r.GetValue(device)!,
-            });
-            ctx.WriteJson(results, r.GetValue(json3));
+            }), r.GetValue(json3));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(network);

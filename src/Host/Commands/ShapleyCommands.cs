@@ -112,15 +112,16 @@ internal static class BenchShapleyCommand
         {
             json, model, data, split, galaxies, batchSize, repeats, accelerator, seed, device, quiet,
         };
+        var runs = BenchOutput.RunsOption();
+        cmd.Options.Add(runs);
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var results = ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
+            BenchOutput.Run(ctx, r.GetValue(runs), () => ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
             {
                 Split = r.GetValue(split)!, Galaxies = Math.Max(1, r.GetValue(galaxies)), BatchSize = Math.Max(1, r.GetValue(batchSize)),
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = Math.Max(1, r.GetValue(repeats)),
                 Accelerator = r.GetValue(accelerator)!,
-            }, ctx.Progress(r.GetValue(quiet)));
-            ctx.WriteJson(results, r.GetValue(json));
+            }, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
             return ExitCodes.Ok;
         }));
         return cmd;

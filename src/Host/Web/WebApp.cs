@@ -59,6 +59,7 @@ public static class WebApp
             k.AddServerHeader = false;
         });
         builder.Services.AddRateLimiter(o => RateLimits(o, options));
+        builder.Services.AddMantisTelemetry(); // GET /metrics (Telemetry.cs)
         var app = builder.Build();
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use((http, next) => RequestLog.Invoke(http, next, requests));
@@ -67,6 +68,7 @@ public static class WebApp
             SecurityHeaders.Apply(http.Response, SecurityHeaders.ApiPolicy); // the page's handler replaces the policy
             return next(http);
         });
+        app.MapMantisMetrics();
         app.UseRateLimiter();
         // Cutout mosaics are drawn when the page asks for them, not while the prediction waits.
         var cutouts = new MosaicCache(options.CutoutCacheBytes, CutoutPng);

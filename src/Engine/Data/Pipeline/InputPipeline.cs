@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MantisShrimp.Engine.Diagnostics;
 using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;
 
@@ -84,7 +85,8 @@ public sealed unsafe class InputPipeline : IDisposable
     {
         if (_ended) return null;
         if (_current is not null) throw new InvalidOperationException("Release the previous batch before taking the next.");
-        _ready.Wait(cancel);
+        using (StageTimings.Stage("input_wait")) _ready.Wait(cancel); // the consumer waiting for the producer
+        EngineMetrics.QueueDepth.Add(-1, InputQueue);
         var batch = _slots[_consumed % _slots.Length];
         _consumed++;
         if (batch.Error is { } error)
@@ -136,6 +138,7 @@ public sealed unsafe class InputPipeline : IDisposable
                 batch.Count = samples * k;
                 if (samples == 0)
                 {
+                    EngineMetrics.QueueDepth.Add(1, InputQueue);
                     _ready.Release();
                     return;
                 }
@@ -151,6 +154,7 @@ public sealed unsafe class InputPipeline : IDisposable
                     throw Named(e, e.Item, batch);
                 }
                 GatherSeconds += stopwatch.Elapsed.TotalSeconds;
+                StageTimings.Add("gather", stopwatch.Elapsed.TotalSeconds, batch.Count, background: true);
                 stopwatch.Restart();
                 try
                 {
@@ -161,16 +165,21 @@ public sealed unsafe class InputPipeline : IDisposable
                     throw Named(e, e.Item / Layout.Channels.Length, batch);
                 }
                 TransformSeconds += stopwatch.Elapsed.TotalSeconds;
+                StageTimings.Add("input_kernel", stopwatch.Elapsed.TotalSeconds, batch.Count, background: true);
             }
             catch (Exception e)
             {
                 batch.Error = e;
+                EngineMetrics.QueueDepth.Add(1, InputQueue);
                 _ready.Release();
                 return;
             }
+            EngineMetrics.QueueDepth.Add(1, InputQueue);
             _ready.Release();
         }
     }
+
+    private static readonly KeyValuePair<string, object?> InputQueue = EngineMetrics.Tag("queue", "input");
 
     private InputBatch? _producing;
 
@@ -214,6 +223,7 @@ public sealed unsafe class InputPipeline : IDisposable
         _stop.Cancel();
         _free.Release(_slots.Length); // unblock the producer if it waits for a slot
         _producer.Join();
+        EngineMetrics.QueueDepth.Add(-_ready.CurrentCount, InputQueue); // batches prepared but never taken
         _transform.Dispose();
         _crew.Dispose();
         foreach (var s in _slots) s.Dispose();
