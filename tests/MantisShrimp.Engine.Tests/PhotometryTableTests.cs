@@ -35,6 +35,16 @@ public class PhotometryTableTests
         }
         Assert.True(kron > records.Length, $"only {kron} Kron targets: the check would not exercise the Kron path");
 
+        // Shapley's source-masked baselines from the table equal those of a fresh extraction (Baselines.ForSample measures).
+        var pairs = records.Select(r => (set.Shards[r.Shard], r.Slot)).ToArray();
+        var galaxies = Shapley.ShapleyGalaxy.FromRecords(pairs, seed: 9);
+        for (int k = 0; k < records.Length; k++)
+        {
+            var (shard, slot) = pairs[k];
+            var (_, fresh) = Shapley.Baselines.ForSample(shard.Pixels(slot), 9, shard.Header(slot).CatalogRow);
+            Assert.Equal(fresh, galaxies[k].Baseline);
+        }
+
         // A shard set without the table is measured on demand, with the same results.
         foreach (var s in set.Shards) File.Delete(PhotometryTable.PathOf(s));
         using var bare = ShardSet.Open(tmp.File("shards"));

@@ -260,9 +260,10 @@ public class WebHardeningTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.Empty(errors);
         Assert.Equal(requests, sorted.Length);
         Assert.True((long)cache["bytes"]! <= bound);
-        // Unbounded, the cache kept 1000 samples' pixels (~600 MB live) and RSS reached 1.7 GB. Bounded, what stays live
-        // is the cache and little else, and RSS (64 requests in flight, libtorch's and the GC's own pools) stays under 1.5 GiB.
+        // Unbounded, the cache kept 1000 samples' pixels (~600 MB live) and RSS grew by 2.2 GiB. Bounded, what stays live
+        // is the cache and little else, and RSS (64 requests in flight, libtorch's and the GC's own pools) grows by well under
+        // 1.5 GiB. Growth, not the absolute figure: the test process also holds what the other test classes load meanwhile.
         Assert.True(retained < bound + (48L << 20), $"{retained >> 20} MiB still held after the load");
-        Assert.True(peak < 1536L << 20, $"RSS peaked at {peak >> 20} MiB");
+        Assert.True(peak - baseline < 1536L << 20, $"RSS grew by {(peak - baseline) >> 20} MiB (peak {peak >> 20} MiB)");
     }
 }

@@ -23,11 +23,13 @@ public static class PhotometryTable
     public static string PathOf(Shard shard) => shard.Path + Extension;
 
     /// <summary>The targets (9 bands, channel order) of one record: from its shard's table when there is one, else measured now.</summary>
-    public static TargetMeasurement[] Of(ShardSet set, RecordRef record)
+    public static TargetMeasurement[] Of(ShardSet set, RecordRef record) => Of(set.Shards[record.Shard], record.Slot);
+
+    /// <summary>The targets of one shard record: from the shard's table when there is one, else measured now.</summary>
+    public static TargetMeasurement[] Of(Shard shard, int slot)
     {
-        var shard = set.Shards[record.Shard];
         var table = Table(shard);
-        return table is not null ? table[record.Slot] : TargetPhotometry.MeasureSample(shard.Pixels(record.Slot));
+        return table is not null ? table[slot] : TargetPhotometry.MeasureSample(shard.Pixels(slot));
     }
 
     /// <summary>The shard's table, loaded once; null when the shard has none.</summary>

@@ -19,8 +19,8 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
     public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed) => FromRecords([(shard, slot)], seed)[0];
 
     /// <summary>
-    /// Shard records with their baselines: the targets are measured per record in parallel (source extraction),
-    /// then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
+    /// Shard records with their baselines: the targets come from the shard set's photometry table (measured once, at
+    /// ingest; measured now for a set without one), then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
     /// </summary>
     public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed,
         ShapleyKernelHost? kernels = null)
@@ -28,13 +28,12 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
         int n = records.Count, stride = BandCatalog.NativePixelsPerSample;
         var raw = new float[n * stride];
         var masks = new BandMask[n * BandCatalog.BandCount];
-        // Where stored per-record target photometry would be read instead of measured again.
         Parallel.For(0, n, i =>
         {
             var (shard, slot) = records[i];
             var pixels = raw.AsSpan(i * stride, stride);
             shard.Pixels(slot).CopyTo(pixels);
-            var targets = Sources.TargetPhotometry.MeasureSample(pixels);
+            var targets = Data.PhotometryTable.Of(shard, slot);
             Baselines.Masks(targets, seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
         });
         var baseline = new float[raw.Length];
