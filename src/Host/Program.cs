@@ -67,6 +67,9 @@ public static class Program
         root.Subcommands.Add(ImportCalibrationCommand.Create(context));
         TimingsOption.Attach(root, context);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        return root.Parse(args).Invoke(config);
+        var parsed = root.Parse(args);
+        // A parse error is its own message (one line per error, naming the option), not followed by the whole help.
+        if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction onError) onError.ShowHelp = false;
+        return parsed.Invoke(config);
     }
 }

@@ -12,12 +12,12 @@ internal static class CalibrateCommand
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "Split to fit on (paper: val).", DefaultValueFactory = _ => "val" };
         var output = new Option<string>("--out") { Description = "Calibration folder: calibration.json, calibrator.bin, history.csv.", Required = true };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the monotonic network (paper: 1024).", DefaultValueFactory = _ => 128 };
-        var depth = new Option<int>("--depth") { Description = "Hidden layers (paper: 4).", DefaultValueFactory = _ => 3 };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the monotonic network (paper: 1024).", DefaultValueFactory = _ => 128 }.AtLeast(1);
+        var depth = new Option<int>("--depth") { Description = "Hidden layers (paper: 4).", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var link = new Option<string>("--link") { Description = "Output link: normalised (r̂(0)=0, r̂(1)=1), sigmoid or clip.", DefaultValueFactory = _ => "normalised" }
             .AcceptOnlyFromAmong("normalised", "sigmoid", "clip");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per stage (early stopping on a held-out fifth).", DefaultValueFactory = _ => 60 };
-        var seed = SharedOptions.Seed(1);
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per stage (early stopping on a held-out fifth).", DefaultValueFactory = _ => 60 }.AtLeast(1);
+        var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("calibrate", "Fit CalPIT (a monotonic network of PIT given photometric features) on the validation split's PDFs; use it with score --calibration.")
@@ -31,8 +31,8 @@ internal static class CalibrateCommand
                 Split = r.GetValue(split)!, Device = r.GetValue(device)!,
                 Fit = new CalPitOptions
                 {
-                    Network = new MonotonicNetworkConfig { Hidden = Math.Max(1, r.GetValue(hidden)), Depth = Math.Max(1, r.GetValue(depth)), Link = r.GetValue(link)! },
-                    MaxEpochs = Math.Max(1, r.GetValue(epochs)), Seed = r.GetValue(seed),
+                    Network = new MonotonicNetworkConfig { Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Link = r.GetValue(link)! },
+                    MaxEpochs = r.GetValue(epochs), Seed = r.GetValue(seed),
                 },
             };
             using var calibration = CalibrationRunner.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);

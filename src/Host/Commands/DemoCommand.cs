@@ -19,9 +19,9 @@ internal static class DemoCommand
     public static Command Create(CommandContext ctx)
     {
         var output = new Option<string>("--out") { Description = "Working folder.", DefaultValueFactory = _ => "demo" };
-        var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 8000 };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 };
-        var seed = SharedOptions.Seed(42);
+        var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 8000 }.AtLeast(1);
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("demo", "Run everything on the embedded default data: simulate → ingest → train → score → evaluate.")
         {

@@ -13,11 +13,14 @@ namespace MantisShrimp.Host.Commands;
 internal sealed class SourceOptions
 {
     public readonly Option<string?> Cutouts = new("--cutouts") { Description = "A folder of cutouts in reference naming (offline; indexed by WCS centre)." };
-    public readonly Option<string> Cache = new("--cache") { Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept).", DefaultValueFactory = _ => DefaultCache() };
+    // No DefaultValueFactory: the default is under the user's home, and help would print this machine's path.
+    public readonly Option<string?> Cache = new("--cache") { Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept; default: ~/.cache/mantis/cutouts)." };
     public readonly Option<string> Ps1Url = new("--ps1-url") { Description = "Base URL of PS1's image services.", DefaultValueFactory = _ => new CutoutServiceOptions().PanStarrsBase };
     public readonly Option<string> LegacyUrl = new("--legacy-url") { Description = "Base URL of the Legacy Surveys viewer.", DefaultValueFactory = _ => new CutoutServiceOptions().LegacySurveyBase };
-    public readonly Option<double> Timeout = new("--timeout") { Description = "Seconds allowed per request attempt.", DefaultValueFactory = _ => 60 };
-    public readonly Option<int> Retries = new("--retries") { Description = "Retries per request (exponential backoff with jitter).", DefaultValueFactory = _ => 4 };
+    public readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Seconds allowed per request attempt (1 to 3600).", DefaultValueFactory = _ => 60 }.Within(1, 3600);
+    public readonly Option<int> Retries = new Option<int>("--retries") { Description = "Retries per request (exponential backoff with jitter).", DefaultValueFactory = _ => 4 }.AtLeast(0);
+
+    private string CacheDir(ParseResult r) => r.GetValue(Cache) ?? DefaultCache();
 
     private static string DefaultCache() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mantis", "cutouts");
 
@@ -29,7 +32,7 @@ internal sealed class SourceOptions
         {
             // The folder's index lives in the cache (the data folder may be read-only), one file per folder.
             string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
-            var local = new LocalCutoutSource(dir, Path.Combine(r.GetValue(Cache)!, "local-index", key + ".tsv"));
+            var local = new LocalCutoutSource(dir, Path.Combine(CacheDir(r), "local-index", key + ".tsv"));
             if (!local.Skipped.IsEmpty)
                 log.WriteLine($"warning: {local.Skipped.Count} file(s) in {dir} could not be indexed, e.g. {local.Skipped.First()}");
             return (local, null);
@@ -37,7 +40,7 @@ internal sealed class SourceOptions
         var options = new CutoutServiceOptions
         {
             PanStarrsBase = WithSlash(r.GetValue(Ps1Url)!), LegacySurveyBase = WithSlash(r.GetValue(LegacyUrl)!),
-            AttemptTimeout = TimeSpan.FromSeconds(Math.Max(1, r.GetValue(Timeout))), Retries = Math.Max(0, r.GetValue(Retries)), CacheDirectory = r.GetValue(Cache),
+            AttemptTimeout = TimeSpan.FromSeconds(r.GetValue(Timeout)), Retries = r.GetValue(Retries), CacheDirectory = CacheDir(r),
         };
         var http = new ResilientHttp(options);
         return (new RemoteCutoutSource(http, new CutoutCache(options.CacheDirectory!)), http);
@@ -87,10 +90,10 @@ internal static class PredictCommand
         };
         var output = new Option<string>("--out")
         {
-            Description = "Output (.csv, .parquet, .fits or .ecsv): the scoring columns plus ra, dec, ebv_csfd, ebv_planck.", Required = true,
+            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name; + p_000 … p_399 with --pdf).", Required = true,
         };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
-        var png = new Option<bool>("--png") { Description = "Per position: OUT_NNNNNN.png, the 9 cutouts above the PDF (the reference's figure)." };
+        var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
@@ -182,24 +185,24 @@ internal static class ServeCommand
     public static Command Create(CommandContext ctx)
     {
         var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
-        var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 };
+        var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 }.AtLeast(0);
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
         var defaults = new Web.WebOptions();
         var rate = new Option<int>("--rate-limit")
         {
             Description = "POST /predict requests per minute per client address.", DefaultValueFactory = _ => defaults.PermitsPerMinute,
-        };
+        }.AtLeast(1);
         var pageRate = new Option<int>("--page-rate-limit")
         {
             Description = "GET requests (page, cutouts, OpenAPI) per minute per client address; /health is not limited.",
             DefaultValueFactory = _ => defaults.PagePermitsPerMinute,
-        };
+        }.AtLeast(1);
         var cacheMb = new Option<int>("--cutout-cache-mb")
         {
             Description = "Memory for the cutouts of recent results (the page's mosaics), in MiB.",
             DefaultValueFactory = _ => (int)(defaults.CutoutCacheBytes >> 20),
-        };
+        }.AtLeast(0);
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
@@ -220,8 +223,8 @@ internal static class ServeCommand
                 string url = $"http://{r.GetValue(host)}:{r.GetValue(port)}";
                 var options = new Web.WebOptions
                 {
-                    PermitsPerMinute = Math.Max(1, r.GetValue(rate)), PagePermitsPerMinute = Math.Max(1, r.GetValue(pageRate)),
-                    CutoutCacheBytes = Math.Max(0, (long)r.GetValue(cacheMb)) << 20,
+                    PermitsPerMinute = r.GetValue(rate), PagePermitsPerMinute = r.GetValue(pageRate),
+                    CutoutCacheBytes = (long)r.GetValue(cacheMb) << 20,
                 };
                 using var app = Web.WebApp.Build(service, url, options);
                 app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();

@@ -10,8 +10,8 @@ internal static class IngestCommand
         var catalog = new Option<string>("--catalog") { Description = "Catalog CSV with at least id,ra,dec,z,ebv_csfd,ebv_planck.", Required = true };
         var cutouts = new Option<string>("--cutouts") { Description = "Folder of cutouts in reference naming ({id}.Galex.fits, {id}.g.fits …, {id}.Unwise.fits).", Required = true };
         var output = new Option<string>("--out") { Description = "Output shard folder (created; an interrupted ingest there is resumed).", Required = true };
-        var chunks = new Option<int>("--chunks") { Description = "Chunks the shuffled sources are cut into, each split 70/10/20.", DefaultValueFactory = _ => 16 };
-        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var chunks = new Option<int>("--chunks") { Description = "Chunks the shuffled sources are cut into, each split 70/10/20.", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var threads = SharedOptions.Threads("Worker threads");
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("ingest", "Read a catalog and its cutouts into memory-mappable shards with the paper's 16-chunk 70/10/20 split.")
@@ -24,7 +24,7 @@ internal static class IngestCommand
             {
                 Chunks = r.GetValue(chunks),
                 Seed = r.GetValue(seed),
-                MaxParallelism = Math.Max(1, r.GetValue(threads)),
+                MaxParallelism = SharedOptions.ThreadCount(r.GetValue(threads)),
             };
             var summary = Ingest.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
             var c = summary.Manifest.Counts;

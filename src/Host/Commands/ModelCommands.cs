@@ -15,9 +15,9 @@ internal static class TrainCommand
     {
         var data = new Option<string>("--data") { Description = "Shard set (ingest output).", Required = true };
         var network = new NetworkOptions();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs (a resumed run continues to this many).", DefaultValueFactory = _ => 10 };
-        var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs (a resumed run continues to this many).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 }.AtLeast(1);
         var lr = new Option<double>("--lr") { Description = "NAdam learning rate.", DefaultValueFactory = _ => 2e-4 };
         var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay (NAdam adds it to the gradient; not decoupled).", DefaultValueFactory = _ => 1e-5 };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over the ranks of mpiexec -n N: --batch-size per rank, gradients averaged with Allreduce, rank 0 writes." };
@@ -26,7 +26,7 @@ internal static class TrainCommand
             Description = "Start from a PyTorch state dict (.pth/.pt/.bin or .safetensors): this network's layout, or a timm ConvNeXt (e.g. ImageNet-pretrained) whose stem is adapted to the bands. Not used on resume.",
         };
         var initEncoder = new Option<string?>("--init-encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: all cores). Results depend on the count: pin it to reproduce or resume a run on a machine with another core count.", DefaultValueFactory = _ => 0 };
+        var threads = SharedOptions.Threads("libtorch threads; results depend on the count: pin it to reproduce or resume a run on a machine with another core count");
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
         var device = SharedOptions.Device();
@@ -47,13 +47,13 @@ internal static class TrainCommand
                 InitWeights = r.GetValue(initWeights),
                 InitEncoder = r.GetValue(initEncoder),
                 Epochs = r.GetValue(epochs),
-                BatchesPerEpoch = Math.Max(1, r.GetValue(batches)),
-                BatchSize = Math.Max(1, r.GetValue(batchSize)),
+                BatchesPerEpoch = r.GetValue(batches),
+                BatchSize = r.GetValue(batchSize),
                 LearningRate = r.GetValue(lr),
                 WeightDecay = r.GetValue(wd),
                 Seed = r.GetValue(seed),
                 Device = r.GetValue(device)!,
-                Threads = Math.Max(0, r.GetValue(threads)),
+                Threads = r.GetValue(threads), // 0 (left out): all cores
                 Distributed = r.GetValue(distributed),
             };
             var state = Trainer.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
@@ -72,10 +72,10 @@ internal static class ScoreCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Output file (.csv, .parquet, .fits or .ecsv).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv).", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399 (class probabilities, summing to 1)." };
-        var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (default 1: none).", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "Threads preparing input batches (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (1: none).", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var threads = SharedOptions.Threads("Threads preparing input batches").FormerlyNamed("--workers");
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate each PDF with CalPIT before summarising it." };
         var snr = new Option<string?>("--snr")
         {
@@ -85,14 +85,14 @@ internal static class ScoreCommand
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("score", "Score a split: z_mean, z_mode, z_std and 68%/90% central intervals per galaxy (deterministic).")
         {
-            model, data, split, output, pdf, tta, calibration, snr, workers, device, quiet,
+            model, data, split, output, pdf, tta, calibration, snr, threads, device, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             int rows = Scorer.Run(new ScoreOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(split)!, r.GetValue(output)!)
             {
-                WritePdf = r.GetValue(pdf), Tta = Math.Max(1, r.GetValue(tta)), Device = r.GetValue(device)!, Calibration = r.GetValue(calibration),
-                Workers = Math.Max(1, r.GetValue(workers)), SnrBands = SnrBands(r.GetValue(snr)),
+                WritePdf = r.GetValue(pdf), Tta = r.GetValue(tta), Device = r.GetValue(device)!, Calibration = r.GetValue(calibration),
+                Workers = SharedOptions.ThreadCount(threads.Get(r)), SnrBands = SnrBands(r.GetValue(snr)),
             }, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine($"scored {rows} galaxies → {r.GetValue(output)}");
             return ExitCodes.Ok;
@@ -122,13 +122,13 @@ internal static class EvaluateCommand
     {
         var scores = new Option<string>("--scores") { Description = "Scores file from mantis score: CSV, Parquet, FITS or ECSV (with --pdf for PIT and CDE metrics).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000).", DefaultValueFactory = _ => 0 };
-        var seed = SharedOptions.Seed(1);
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000; 0: none).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var seed = SharedOptions.Seed();
         var magColumn = new Option<string>("--mag-column") { Description = "Catalog magnitude column for metrics by magnitude bin (used when present).", DefaultValueFactory = _ => "mag_r" };
         var snrColumn = new Option<string>("--snr-column") { Description = "Measured S/N column (score --snr) for metrics by S/N bin, as the paper's Fig. 10 (used when present).", DefaultValueFactory = _ => "snr_r" };
         var table = new Option<string?>("--table")
         {
-            Description = "Also the metrics as a table (.csv, .parquet, .fits or .ecsv), one row per group; outlier rates as eta_*_pct (%).",
+            Description = "Also the metrics as a table (CSV, Parquet, FITS or ECSV, by extension: .csv, .parquet, .fits, .ecsv), one row per group; outlier rates as eta_*_pct (%).",
         };
         var cmd = new Command("evaluate", "Photo-z metrics (NMAD, bias, outlier rates, CDE loss, PIT KS/CvM/AD) with bootstrap errors, by sub-population, magnitude and S/N, and plots.")
         {
@@ -138,7 +138,7 @@ internal static class EvaluateCommand
         {
             var result = Evaluator.Run(new EvaluateOptions(r.GetValue(scores)!, r.GetValue(output)!)
             {
-                Bootstrap = Math.Max(0, r.GetValue(bootstrap)), Seed = r.GetValue(seed), MagnitudeColumn = r.GetValue(magColumn)!, SnrColumn = r.GetValue(snrColumn)!,
+                Bootstrap = r.GetValue(bootstrap), Seed = r.GetValue(seed), MagnitudeColumn = r.GetValue(magColumn)!, SnrColumn = r.GetValue(snrColumn)!,
                 Table = r.GetValue(table),
             });
             ctx.Out.WriteLine(MetricsTable(result));
@@ -167,9 +167,9 @@ internal static class BaselineCommand
     {
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "Split to score.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Scores file (.csv, .parquet, .fits or .ecsv), same columns as mantis score.", Required = true };
+        var output = new Option<string>("--out") { Description = "Scores table (CSV, Parquet, FITS or ECSV, by extension: .csv, .parquet, .fits, .ecsv), same columns as mantis score.", Required = true };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
-        var seed = SharedOptions.Seed(1);
+        var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("baseline", "Tabular baseline: aperture photometry + E(B−V) → gradient-boosted trees (FastTree) with a Gaussian PDF; trains on train/val and scores a split.")
         {
@@ -196,9 +196,9 @@ internal static class Table4Command
         var output = new Option<string>("--out") { Description = "Folder for the runs.", Required = true };
         var markdown = new Option<string>("--markdown") { Description = "Report file.", DefaultValueFactory = _ => "docs/results.md" };
         var backbone = new Option<string>("--backbone") { DefaultValueFactory = _ => "convnext-demo" };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 12 };
-        var batches = new Option<int>("--batches-per-epoch") { DefaultValueFactory = _ => 100 };
-        var seed = SharedOptions.Seed(42);
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 12 }.AtLeast(1);
+        var batches = new Option<int>("--batches-per-epoch") { Description = "Batches per epoch.", DefaultValueFactory = _ => 100 }.AtLeast(1);
+        var seed = SharedOptions.Seed();
         var seeds = new Option<ulong[]>("--seeds")
         {
             Description = "Several training seeds (e.g. 42,1,2): each row as mean ± spread over them; overrides --seed.",
@@ -234,9 +234,9 @@ internal static class GridCommand
         var lrs = new Option<string>("--lr") { Description = "Comma-separated learning rates.", DefaultValueFactory = _ => "1e-3,3e-4" };
         var heads = new Option<string>("--head-width") { Description = "Comma-separated head widths.", DefaultValueFactory = _ => "256,2048" };
         var wds = new Option<string>("--weight-decay") { Description = "Comma-separated weight decays.", DefaultValueFactory = _ => "1e-5,1e-4" };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 6 };
-        var batches = new Option<int>("--batches-per-epoch") { DefaultValueFactory = _ => 60 };
-        var seed = SharedOptions.Seed(42);
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 6 }.AtLeast(1);
+        var batches = new Option<int>("--batches-per-epoch") { Description = "Batches per epoch.", DefaultValueFactory = _ => 60 }.AtLeast(1);
+        var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("grid", "Grid search over learning rate × head width × weight decay (paper Table 3), ranked by validation loss.")
         {

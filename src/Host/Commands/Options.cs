@@ -9,17 +9,80 @@ internal static class SharedOptions
 {
     public static Option<string> Device() => new Option<string>("--device")
     {
-        Description = "libtorch device: auto (cuda when available), cpu or cuda.",
+        Description = "libtorch device for the network: auto (cuda when available), cpu or cuda; the ILGPU accelerator, where a command has one, is --accelerator.",
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong(TorchDevice.Choices);
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress output." };
 
-    public static Option<ulong> Seed(ulong fallback = 0) => new("--seed")
+    /// <summary>The one default seed of every command that takes <c>--seed</c>.</summary>
+    public const ulong DefaultSeed = 42;
+
+    public static Option<ulong> Seed() => new("--seed")
     {
         Description = "Seed for every random step (results reproduce for the same seed).",
-        DefaultValueFactory = _ => fallback,
+        DefaultValueFactory = _ => DefaultSeed,
     };
+
+    /// <summary>
+    /// <c>--threads N</c>: worker threads, at least 1; left out, all cores. The default is computed from the machine,
+    /// so it has no DefaultValueFactory (help would print the number) — <see cref="ThreadCount"/> resolves it.
+    /// </summary>
+    public static Option<int> Threads(string what) => new Option<int>("--threads") { Description = $"{what} (default: all cores)." }.AtLeast(1);
+
+    /// <summary>The value of a <see cref="Threads"/> option: 0 (left out) means all cores.</summary>
+    public static int ThreadCount(int value) => value > 0 ? value : Environment.ProcessorCount;
+
+    /// <summary><c>--accelerator</c>: the ILGPU accelerator (never the libtorch device, which is <see cref="Device"/>).</summary>
+    public static Option<string> Accelerator(string work) => new Option<string>("--accelerator")
+    {
+        Description = $"ILGPU accelerator for {work}: cpu (C# on the CPU) or cuda (ILGPU kernels on the GPU); the network's device is --device.",
+        DefaultValueFactory = _ => "cpu",
+    }.AcceptOnlyFromAmong("cpu", "cuda");
+
+    /// <summary>A value below <paramref name="min"/> is a parse error naming the option as it was typed.</summary>
+    public static Option<int> AtLeast(this Option<int> option, int min)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0) return; // the default
+            int v;
+            try { v = r.GetValueOrDefault<int>(); }
+            catch (InvalidOperationException) { return; } // not a number: the parser's own error says so
+            if (v < min) r.AddError($"{r.IdentifierToken?.Value ?? option.Name} must be at least {min} (got {v})");
+        });
+        return option;
+    }
+
+    /// <summary>A value outside [<paramref name="min"/>, <paramref name="max"/>] is a parse error naming the option.</summary>
+    public static Option<double> Within(this Option<double> option, double min, double max)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0) return;
+            double v;
+            try { v = r.GetValueOrDefault<double>(); }
+            catch (InvalidOperationException) { return; }
+            if (!(v >= min && v <= max))
+                r.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.IdentifierToken?.Value ?? option.Name} must be between {min} and {max} (got {v})"));
+        });
+        return option;
+    }
+
+    /// <summary>An option under its canonical name, with its former spelling kept as a hidden option of its own.</summary>
+    public static Renamed<T> FormerlyNamed<T>(this Option<T> option, string former) => new(option, former);
+
+    /// <summary>Adds both spellings of a renamed option (usable in a command's collection initializer).</summary>
+    public static void Add<T>(this Command command, Renamed<T> renamed)
+    {
+        command.Options.Add(renamed.Option);
+        command.Options.Add(renamed.Former);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(renamed.Option) is { Implicit: false } && r.GetResult(renamed.Former) is { Implicit: false })
+                r.AddError($"give {renamed.Option.Name} once ({renamed.Former.Name} is its former name)");
+        });
+    }
 
     /// <summary>A comma-separated list of seeds ("42,1,2"); a bad entry is a parse error naming it.</summary>
     public static ulong[] ParseSeedList(System.CommandLine.Parsing.ArgumentResult result)
@@ -38,6 +101,27 @@ internal static class SharedOptions
     }
 }
 
+/// <summary>
+/// A renamed option: <see cref="Option"/> is the name help shows; <see cref="Former"/>, the old spelling, still parses
+/// (for a release) but is hidden from help. System.CommandLine 2.0 shows every alias of an option in help, so the old
+/// name is a separate hidden option mapped onto the same value by <see cref="Get"/>.
+/// </summary>
+internal sealed class Renamed<T>
+{
+    public Renamed(Option<T> option, string former)
+    {
+        Option = option;
+        Former = new Option<T>(former) { Description = $"Former name of {option.Name}.", Hidden = true, Arity = option.Arity };
+        foreach (var v in option.Validators) Former.Validators.Add(v);
+    }
+
+    public Option<T> Option { get; }
+    public Option<T> Former { get; }
+
+    /// <summary>The value given under either name (the canonical option's default when neither was given).</summary>
+    public T? Get(ParseResult r) => r.GetResult(Former) is { Implicit: false } ? r.GetValue(Former) : r.GetValue(Option);
+}
+
 /// <summary>The options that describe a network (train, import-weights): one declaration, one NetworkConfig.</summary>
 internal sealed class NetworkOptions
 {
@@ -45,15 +129,15 @@ internal sealed class NetworkOptions
     public readonly Option<string> Backbone = new("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "convnext-atto" };
     public readonly Option<string?> Small = new("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
     public readonly Option<string> Bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.AcceptOnlyFromAmong(BandSets.Names);
-    public readonly Option<int> HeadWidth = new("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 };
-    public readonly Option<double> DropPath = new("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate).", DefaultValueFactory = _ => 0.1 };
+    public readonly Option<int> HeadWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 }.AtLeast(1);
+    public readonly Option<double> DropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate), 0 to 0.9.", DefaultValueFactory = _ => 0.1 }.Within(0, 0.9);
 
     public IEnumerable<Option> All => [Arch, Backbone, Small, Bands, HeadWidth, DropPath];
 
     public NetworkConfig Config(ParseResult r) => new()
     {
         Arch = r.GetValue(Arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
-        Bands = r.GetValue(Bands)!, HeadWidth = r.GetValue(HeadWidth), DropPath = Math.Clamp(r.GetValue(DropPath), 0, 0.9),
+        Bands = r.GetValue(Bands)!, HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
     };
 }
 

@@ -9,7 +9,7 @@ internal static class PhotometryCommand
     public static Command Create(CommandContext ctx)
     {
         var shards = new Argument<string>("shards") { Description = "Shard folder written by ingest." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        var threads = SharedOptions.Threads("Worker threads");
         var cmd = new Command("photometry",
             "Measure each record's target photometry (9 bands, the paper's rule) once into SHARD.photometry; consumers read it.")
         {

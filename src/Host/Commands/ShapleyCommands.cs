@@ -12,23 +12,20 @@ internal static class ShapleyCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
-        var count = new Option<int>("--count") { Description = "Explain the first N galaxies of the split (0: all).", DefaultValueFactory = _ => 0 };
+        var count = new Option<int>("--count") { Description = "Explain the first N galaxies of the split (0: all).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "exact (all 512 band subsets) or sampled (random permutations).", DefaultValueFactory = _ => "exact" }
             .AcceptOnlyFromAmong("exact", "sampled");
-        var permutations = new Option<int>("--permutations") { Description = "Sampled mode: permutations per galaxy (antithetic pairs).", DefaultValueFactory = _ => 32 };
-        var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.", DefaultValueFactory = _ => 4 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 };
+        var permutations = new Option<int>("--permutations") { Description = "Sampled mode: permutations per galaxy (antithetic pairs).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.", DefaultValueFactory = _ => 4 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var noStem = new Option<bool>("--no-stem-trick") { Description = "Early fusion: convolve every composite instead of assembling stem outputs." };
         var noFactorise = new Option<bool>("--no-factorise")
         {
             Description = "Late fusion: run the whole network on every composite instead of each encoder on its own bands' subsets.",
         };
-        var accelerator = new Option<string>("--accelerator")
-        {
-            Description = "Input transform, baselines and band-subset composites: cpu (C#) or cuda (ILGPU kernels).", DefaultValueFactory = _ => "cpu",
-        }.AcceptOnlyFromAmong("cpu", "cuda");
+        var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Output file (.csv, .parquet, .fits or .ecsv); OUT.journal holds finished galaxies until the run completes.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv); OUT.journal holds finished galaxies until the run completes.", Required = true };
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
@@ -39,8 +36,8 @@ internal static class ShapleyCommand
         {
             var options = new ShapleyOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(output)!)
             {
-                Split = r.GetValue(split)!, Count = Math.Max(0, r.GetValue(count)), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
-                GalaxiesPerGroup = Math.Max(1, r.GetValue(group)), BatchSize = Math.Max(1, r.GetValue(batchSize)), StemTrick = !r.GetValue(noStem),
+                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
+                GalaxiesPerGroup = r.GetValue(group), BatchSize = r.GetValue(batchSize), StemTrick = !r.GetValue(noStem),
                 Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!,
             };
@@ -56,7 +53,7 @@ internal static class ShapleyPlotCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var input = new Option<string>("--input") { Description = "Output of mantis shapley (.csv, .parquet, .fits or .ecsv).", Required = true };
+        var input = new Option<string>("--input") { Description = "Output of mantis shapley: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv).", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for shapley_by_z.png, mmshap_by_z.png, shapley_by_z.csv.", Required = true };
         var width = new Option<double>("--bin-width") { Description = "Redshift bin width.", DefaultValueFactory = _ => 0.2 };
         var cmd = new Command("shapley-plot", "Fig. 9 analogue: mean Shapley value and MM-SHAP per band in redshift bins, with standard errors.") { input, output, width };
@@ -76,13 +73,13 @@ internal static class BaselinesCommand
     {
         var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
         var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
-        var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 };
+        var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.", Required = true };
         var cmd = new Command("baselines", "Fig. 6 analogue: random galaxies' 9 bands and their source-masked baselines as PNGs.") { data, split, count, seed, output };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var files = ShapleyFigures.BaselineExamples(r.GetValue(data)!, r.GetValue(split)!, Math.Max(1, r.GetValue(count)), r.GetValue(seed), r.GetValue(output)!);
+            var files = ShapleyFigures.BaselineExamples(r.GetValue(data)!, r.GetValue(split)!, r.GetValue(count), r.GetValue(seed), r.GetValue(output)!);
             foreach (var f in files) ctx.Out.WriteLine(f);
             return ExitCodes.Ok;
         }));
@@ -98,19 +95,16 @@ internal static class BenchShapleyCommand
         var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
         var data = new Option<string>("--data") { Description = "Shard set.", DefaultValueFactory = _ => "demo/shards" };
         var split = new Option<string>("--split") { Description = "Split whose first galaxies are explained.", DefaultValueFactory = _ => "test" };
-        var galaxies = new Option<int>("--galaxies") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 };
-        var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 };
-        var accelerator = new Option<string>("--accelerator")
-        {
-            Description = "Input transform, baselines and composites: cpu (C#) or cuda (ILGPU kernels).", DefaultValueFactory = _ => "cpu",
-        }.AcceptOnlyFromAmong("cpu", "cuda");
+        var count = new Option<int>("--count") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 }.AtLeast(1).FormerlyNamed("--galaxies");
+        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Exact Shapley galaxies/s vs the model's inference rate, batching and stem-trick gains, evaluations saved, sampled-mode speed-up at MAE < 0.005.")
         {
-            json, model, data, split, galaxies, batchSize, repeats, accelerator, seed, device, quiet,
+            json, model, data, split, count, batchSize, repeats, accelerator, seed, device, quiet,
         };
         var runs = BenchOutput.RunsOption();
         cmd.Options.Add(runs);
@@ -118,8 +112,8 @@ internal static class BenchShapleyCommand
         {
             BenchOutput.Run(ctx, r.GetValue(runs), () => ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
             {
-                Split = r.GetValue(split)!, Galaxies = Math.Max(1, r.GetValue(galaxies)), BatchSize = Math.Max(1, r.GetValue(batchSize)),
-                Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = Math.Max(1, r.GetValue(repeats)),
+                Split = r.GetValue(split)!, Galaxies = count.Get(r), BatchSize = r.GetValue(batchSize),
+                Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = r.GetValue(repeats),
                 Accelerator = r.GetValue(accelerator)!,
             }, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
             return ExitCodes.Ok;

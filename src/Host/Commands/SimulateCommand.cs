@@ -7,15 +7,15 @@ internal static class SimulateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var count = new Option<int>("--count") { Description = "Number of galaxies.", Required = true };
+        var count = new Option<int>("--count") { Description = "Number of galaxies.", Required = true }.AtLeast(1);
         var output = new Option<string>("--out") { Description = "Output folder: catalog.csv, cutouts/, dust/.", Required = true };
         var seed = SharedOptions.Seed();
         var mix = new Option<string?>("--mix") { Description = "Population weights, e.g. bgs=0.35,lrg=0.25,elg=0.25,general=0.15." };
         var nside = new Option<int>("--dust-nside") { Description = "HEALPix NSIDE of the written dust maps.", DefaultValueFactory = _ => DustSky.DefaultNside };
-        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = SharedOptions.Threads("Worker threads");
         var shards = new Option<string?>("--shards") { Description = "Direct path: write shards here instead of FITS cutouts (records equal simulate + ingest)." };
-        var chunks = new Option<int>("--chunks") { Description = "With --shards: chunks of the split.", DefaultValueFactory = _ => 16 };
-        var ingestSeed = new Option<ulong>("--ingest-seed") { Description = "With --shards: the split's seed (as ingest --seed).", DefaultValueFactory = _ => 0 };
+        var chunks = new Option<int>("--chunks") { Description = "With --shards: chunks of the split.", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var ingestSeed = new Option<ulong>("--ingest-seed") { Description = "With --shards: the split's seed (as ingest --seed).", DefaultValueFactory = _ => SharedOptions.DefaultSeed };
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("simulate", "Simulate the mock universe: catalog.csv with true magnitudes and structure, cutouts exactly as the services deliver them, and the two E(B−V) HEALPix maps.")
         {
@@ -27,7 +27,7 @@ internal static class SimulateCommand
             {
                 Mix = r.GetValue(mix) is { } m ? PopulationMix.Parse(m) : PopulationMix.Default,
                 DustNside = r.GetValue(nside),
-                Threads = Math.Max(1, r.GetValue(threads)),
+                Threads = SharedOptions.ThreadCount(r.GetValue(threads)),
             };
             if (!Engine.Sky.Healpix.IsValidNside(options.DustNside)) throw new Engine.Common.UserInputException("--dust-nside must be a power of two");
             var progress = ctx.Progress(r.GetValue(quiet));
@@ -53,8 +53,8 @@ internal static class SimulateReportCommand
     public static Command Create(CommandContext ctx)
     {
         var output = new Option<string>("--out") { Description = "Folder for the figures (PNG) and sim_report.json.", DefaultValueFactory = _ => "docs/figures" };
-        var count = new Option<int>("--count") { Description = "Galaxies in the validation sample.", DefaultValueFactory = _ => 600 };
-        var seed = SharedOptions.Seed(1);
+        var count = new Option<int>("--count") { Description = "Galaxies in the validation sample (at least 20).", DefaultValueFactory = _ => 600 }.AtLeast(20);
+        var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("simulate-report", "Check the mock universe and draw the figures of docs/simulator.md: n(z), colour tracks, depths, flux consistency, example cutouts.")
         {
@@ -62,7 +62,7 @@ internal static class SimulateReportCommand
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var report = SimulationReport.Run(r.GetValue(output)!, Math.Max(20, r.GetValue(count)), r.GetValue(seed), ctx.Progress(r.GetValue(quiet)));
+            var report = SimulationReport.Run(r.GetValue(output)!, r.GetValue(count), r.GetValue(seed), ctx.Progress(r.GetValue(quiet)));
             ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Ok;
         }));
