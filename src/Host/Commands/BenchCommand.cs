@@ -41,7 +41,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(pipeline);
         bench.Subcommands.Add(BenchShapleyCommand.Create(ctx));
 
-        var floats = new Option<long[]>("--floats") { Description = "Buffer sizes in floats (default: ConvNeXt-atto 3.7 M and ConvNeXt-L 200 M parameters).", DefaultValueFactory = _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
+        var floats = new Option<long[]>("--floats") { Description = "Buffer sizes in floats (the defaults: ConvNeXt-atto's 3.7 M and ConvNeXt-L's 200 M parameters).", DefaultValueFactory = _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (best kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var json2 = new Option<string?>("--json") { Description = "Write the results as JSON to this file (rank 0)." };
         var allreduce = new Command("allreduce", "Under mpiexec -n N: float32 sum-Allreduce time and bandwidth for gradient-sized buffers, in the training's bucket size.")

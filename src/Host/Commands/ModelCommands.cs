@@ -120,7 +120,7 @@ internal static class EvaluateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var scores = new Option<string>("--scores") { Description = "Scores file from mantis score: CSV, Parquet, FITS or ECSV (with --pdf for PIT and CDE metrics).", Required = true };
+        var scores = new Option<string>("--scores") { Description = "Scores table from mantis score: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv; with --pdf for PIT and CDE metrics).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000; 0: none).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var seed = SharedOptions.Seed();

@@ -15,7 +15,7 @@ internal static class ImportWeightsCommand
         var seed = SharedOptions.Seed();
         var layout = new Option<string>("--layout")
         {
-            Description = "auto (default: told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published best_early.pt: Base.…, fc0, fc1).",
+            Description = "auto (told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published best_early.pt: Base.…, fc0, fc1).",
             DefaultValueFactory = _ => "auto",
         };
         layout.AcceptOnlyFromAmong(PublishedWeights.Layouts);
