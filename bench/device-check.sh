@@ -46,7 +46,7 @@ echo "== libtorch CUDA"
 native=src/Host/bin/Release/net10.0/runtimes/linux-x64/native
 if ls "$native"/libtorch_cuda*.so >/dev/null 2>&1; then
   if [ "$mode" = cuda ]; then
-    timeout 300 ./mantis info --device cuda && timeout 300 ./mantis bench network --device cuda --steps 4
+    timeout 300 ./mantis info --device cuda && timeout 300 ./mantis bench network --device cuda --batches 4
   else
     echo "NOT DONE: libtorch CUDA — the build has it but no GPU is visible"
   fi

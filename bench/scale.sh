@@ -28,7 +28,7 @@ run_score() { # ranks split bind → seconds (best of 2)
   for _ in 1 2; do
     rm -f "$TMP"/s.csv*
     t0=$(date +%s.%N)
-    "$MPIEXEC" "${bind[@]}" -n "$1" "$ROOT/mantis" score --model "$MODEL" --data "$DATA" --split "$2" --out "$TMP/s.csv" --workers 1 -q >/dev/null 2>"$TMP/err" \
+    "$MPIEXEC" "${bind[@]}" -n "$1" "$ROOT/mantis" score --model "$MODEL" --data "$DATA" --split "$2" --out "$TMP/s.csv" --threads 1 -q >/dev/null 2>"$TMP/err" \
       || { cat "$TMP/err" >&2; exit 1; }
     t1=$(date +%s.%N)
     t=$(echo "$t1 - $t0" | bc -l)
@@ -36,7 +36,7 @@ run_score() { # ranks split bind → seconds (best of 2)
   done
   echo "$best"
 }
-rows() { "$ROOT/mantis" score --model "$MODEL" --data "$DATA" --split "$1" --out "$TMP/n.csv" --workers 1 -q >/dev/null; echo $(($(wc -l < "$TMP/n.csv") - 1)); }
+rows() { "$ROOT/mantis" score --model "$MODEL" --data "$DATA" --split "$1" --out "$TMP/n.csv" --threads 1 -q >/dev/null; echo $(($(wc -l < "$TMP/n.csv") - 1)); }
 ROWS=$(rows "$SPLIT")
 ROWS_VAL=$(rows val)
 U1=$(run_score 1 "$SPLIT" free); U2=$(run_score 2 "$SPLIT" free)      # ranks free to use every core
