@@ -92,17 +92,24 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     private sealed record Entry(string File, string Suffix, double Ra, double Dec, long Size, long Ticks);
 
-    public LocalCutoutSource(string directory, string? indexFile = null)
+    /// <param name="progress">Told how far the indexing is, one unit per cutout file (a first index of a large folder reads every header).</param>
+    public LocalCutoutSource(string directory, string? indexFile = null, IProgressReporter? progress = null)
     {
         if (!System.IO.Directory.Exists(directory)) throw new UserInputException($"--cutouts {directory}: folder not found");
         Directory = directory;
         var known = indexFile is null ? new Dictionary<string, Entry>() : ReadIndex(indexFile);
         var entries = new List<Entry>();
+        var cutouts = new List<(string Path, string Suffix)>();
         foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.fits"))
         {
+            string name = Path.GetFileName(path);
+            if (Suffixes.FirstOrDefault(x => name.EndsWith(x, StringComparison.Ordinal)) is { } suffix) cutouts.Add((path, suffix));
+        }
+        using var task = (progress ?? NullProgress.Instance).Start($"indexing {directory}", cutouts.Count);
+        foreach (var (path, suffix) in cutouts)
+        {
+            task.Advance();
             string file = Path.GetFileName(path);
-            string? suffix = Suffixes.FirstOrDefault(s => file.EndsWith(s, StringComparison.Ordinal));
-            if (suffix is null) continue;
             var info = new FileInfo(path);
             if (known.TryGetValue(file, out var e) && e.Size == info.Length && e.Ticks == info.LastWriteTimeUtc.Ticks)
             {

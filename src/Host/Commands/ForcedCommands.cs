@@ -26,13 +26,13 @@ internal sealed class SourceOptions
 
     public void AddTo(Command c) { c.Options.Add(Cutouts); c.Options.Add(Cache); c.Options.Add(Ps1Url); c.Options.Add(LegacyUrl); c.Options.Add(Timeout); c.Options.Add(Retries); }
 
-    public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r, TextWriter log)
+    public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r, TextWriter log, IProgressReporter? progress = null)
     {
         if (r.GetValue(Cutouts) is { } dir)
         {
             // The folder's index lives in the cache (the data folder may be read-only), one file per folder.
             string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
-            var local = new LocalCutoutSource(dir, Path.Combine(CacheDir(r), "local-index", key + ".tsv"));
+            var local = new LocalCutoutSource(dir, Path.Combine(CacheDir(r), "local-index", key + ".tsv"), progress);
             if (!local.Skipped.IsEmpty)
                 log.WriteLine($"warning: {local.Skipped.Count} file(s) in {dir} could not be indexed, e.g. {local.Skipped.First()}");
             return (local, null);
@@ -109,7 +109,8 @@ internal static class PredictCommand
         {
             var list = Positions(r.GetValue(positions), r.GetValue(ra), r.GetValue(dec), r.GetValue(name)!);
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
-            var (source, http) = sources.Build(r, ctx.Error);
+            var progress = ctx.Progress(r.GetValue(quiet));
+            var (source, http) = sources.Build(r, ctx.Error, progress); // a first index of a large --cutouts folder shows progress
             using var _ = http;
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
@@ -117,7 +118,7 @@ internal static class PredictCommand
                 var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
                     "training seed of the model");
                 var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
-                    ctx.Progress(r.GetValue(quiet)), cancel, meta);
+                    progress, cancel, meta);
                 var (ok, failed) = outcome;
                 ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
                 ExplainFailures(outcome, list.Count, ctx.Error);
@@ -170,9 +171,10 @@ internal static class FetchCommand
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
-            var (source, http) = sources.Build(r, ctx.Error);
+            var progress = ctx.Progress(r.GetValue(quiet));
+            var (source, http) = sources.Build(r, ctx.Error, progress);
             using var _ = http;
-            var (fetched, skipped, failed) = FetchRunner.Run(source, r.GetValue(catalog)!, r.GetValue(output)!, ctx.Progress(r.GetValue(quiet)), cancel);
+            var (fetched, skipped, failed) = FetchRunner.Run(source, r.GetValue(catalog)!, r.GetValue(output)!, progress, cancel);
             ctx.Out.WriteLine($"fetched {fetched}, already there {skipped}, failed {failed} (listed in {Path.Combine(r.GetValue(output)!, FetchRunner.Failures)})");
             return ExitCodes.Ok;
         }));
@@ -215,7 +217,7 @@ internal static class ServeCommand
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
-            var (source, http) = sources.Build(r, ctx.Error);
+            var (source, http) = sources.Build(r, ctx.Error, ctx.Progress(quiet: false));
             using var _ = http;
             using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
             using (resources)
