@@ -90,7 +90,7 @@ internal static class PredictCommand
         };
         var output = new Option<string>("--out")
         {
-            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name; + p_000 … p_399 with --pdf).", Required = true,
+            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; + p_000 … p_399 with --pdf).", Required = true,
         };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
