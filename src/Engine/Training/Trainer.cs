@@ -47,6 +47,9 @@ public sealed record TrainOptions
     /// (e.g. ImageNet-pretrained, as the paper started) whose stem is adapted to the bands. Used when the run starts, not on resume.
     /// </summary>
     public string? InitWeights { get; init; }
+
+    /// <summary>The starting weights of a run from scratch (the parts <see cref="InitWeights"/> does not fill).</summary>
+    public WeightInit Init { get; init; } = WeightInit.Torch;
     /// <summary>Late fusion: the encoder a timm backbone in <see cref="InitWeights"/> goes into (galex, ps1, unwise; default ps1).</summary>
     public string? InitEncoder { get; init; }
 
@@ -100,7 +103,7 @@ public static class Trainer
         else
         {
             random.manual_seed(SeedFor(o.Seed, 0));
-            model = PhotoZNetwork.Create(o.Network, o.Seed);
+            model = PhotoZNetwork.Create(o.Network, o.Init == WeightInit.Timm ? o.Seed : null);
             if (o.InitWeights is not null)
             {
                 var import = PyTorchWeights.Load(model, o.InitWeights, o.InitEncoder);

@@ -25,6 +25,11 @@ internal static class TrainCommand
         {
             Description = "Start from a PyTorch state dict (.pth/.pt/.bin or .safetensors): this network's layout, or a timm ConvNeXt (e.g. ImageNet-pretrained) whose stem is adapted to the bands. Not used on resume.",
         };
+        var init = new Option<string>("--init")
+        {
+            Description = "Starting weights from scratch: torch (libtorch's defaults) or timm (timm's convnext init; learns far slower on small networks).",
+            DefaultValueFactory = _ => "torch",
+        }.AcceptOnlyFromAmong("torch", "timm");
         var initEncoder = new Option<string?>("--init-encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
         var threads = SharedOptions.Threads("libtorch threads; results depend on the count: pin it to reproduce or resume a run on a machine with another core count");
         var seed = SharedOptions.Seed();
@@ -33,7 +38,7 @@ internal static class TrainCommand
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
         {
-            data, epochs, batches, batchSize, lr, wd, initWeights, initEncoder, threads, distributed, seed, output, device, quiet,
+            data, epochs, batches, batchSize, lr, wd, init, initWeights, initEncoder, threads, distributed, seed, output, device, quiet,
         };
         int at = 1; // after --data, as before
         foreach (var o in network.All) cmd.Options.Insert(at++, o);
@@ -45,6 +50,7 @@ internal static class TrainCommand
                 Out = r.GetValue(output)!,
                 Network = network.Config(r),
                 InitWeights = r.GetValue(initWeights),
+                Init = r.GetValue(init) == "timm" ? WeightInit.Timm : WeightInit.Torch,
                 InitEncoder = r.GetValue(initEncoder),
                 Epochs = r.GetValue(epochs),
                 BatchesPerEpoch = r.GetValue(batches),
