@@ -38,7 +38,7 @@ internal sealed class CapturingLogs : ILoggerProvider
 }
 
 /// <summary>mantis serve as operators run it: headers, content types, limits, errors, logging, memory, shutdown.</summary>
-[Collection("Allocation")] // the load test measures process memory
+[Collection(LoadCollection.Name)] // the load test measures process memory: alone
 public class WebHardeningTests(ForcedFixture f, ITestOutputHelper log) : IClassFixture<ForcedFixture>
 {
     private sealed class Served : IAsyncDisposable
@@ -262,8 +262,15 @@ public class WebHardeningTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.True((long)cache["bytes"]! <= bound);
         // Unbounded, the cache kept 1000 samples' pixels (~600 MB live) and RSS grew by 2.2 GiB. Bounded, what stays live
         // is the cache and little else, and RSS (64 requests in flight, libtorch's and the GC's own pools) grows by well under
-        // 1.5 GiB. Growth, not the absolute figure: the test process also holds what the other test classes load meanwhile.
+        // 1.5 GiB. Growth, not the absolute figure: the test process still holds what the other test classes loaded before.
         Assert.True(retained < bound + (48L << 20), $"{retained >> 20} MiB still held after the load");
         Assert.True(peak - baseline < 1536L << 20, $"RSS grew by {(peak - baseline) >> 20} MiB (peak {peak >> 20} MiB)");
     }
+}
+
+/// <summary>Runs its classes after every parallel collection and alone: what they measure is process-wide (RSS, GC heap).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadCollection
+{
+    public const string Name = "Load";
 }
