@@ -16,26 +16,13 @@ public static class Ecliptic
 
     public static (double Lon, double Lat) FromIcrs(double raDeg, double decDeg)
     {
-        var (x, y, z) = Unit(raDeg, decDeg);
-        return Angles(x, Cos * y + Sin * z, -Sin * y + Cos * z);
+        var (x, y, z) = UnitVector.Of(raDeg, decDeg);
+        return UnitVector.Angles(x, Cos * y + Sin * z, -Sin * y + Cos * z);
     }
 
     public static (double Ra, double Dec) ToIcrs(double lonDeg, double latDeg)
     {
-        var (x, y, z) = Unit(lonDeg, latDeg);
-        return Angles(x, Cos * y - Sin * z, Sin * y + Cos * z);
-    }
-
-    private static (double X, double Y, double Z) Unit(double lonDeg, double latDeg)
-    {
-        double lon = lonDeg * Deg, lat = latDeg * Deg;
-        return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
-    }
-
-    private static (double Lon, double Lat) Angles(double x, double y, double z)
-    {
-        double lon = Math.Atan2(y, x) / Deg;
-        if (lon < 0) lon += 360;
-        return (lon, Math.Atan2(z, Math.Sqrt(x * x + y * y)) / Deg);
+        var (x, y, z) = UnitVector.Of(lonDeg, latDeg);
+        return UnitVector.Angles(x, Cos * y - Sin * z, Sin * y + Cos * z);
     }
 }

@@ -18,33 +18,19 @@ public static class Galactic
 
     public static (double L, double B) FromIcrs(double raDeg, double decDeg)
     {
-        var v = Unit(raDeg, decDeg);
+        var v = UnitVector.Of(raDeg, decDeg);
         double x = IcrsToGal[0, 0] * v.X + IcrsToGal[0, 1] * v.Y + IcrsToGal[0, 2] * v.Z;
         double y = IcrsToGal[1, 0] * v.X + IcrsToGal[1, 1] * v.Y + IcrsToGal[1, 2] * v.Z;
         double z = IcrsToGal[2, 0] * v.X + IcrsToGal[2, 1] * v.Y + IcrsToGal[2, 2] * v.Z;
-        return Angles(x, y, z);
+        return UnitVector.Angles(x, y, z);
     }
 
     public static (double Ra, double Dec) ToIcrs(double lDeg, double bDeg)
     {
-        var v = Unit(lDeg, bDeg);
+        var v = UnitVector.Of(lDeg, bDeg);
         double x = IcrsToGal[0, 0] * v.X + IcrsToGal[1, 0] * v.Y + IcrsToGal[2, 0] * v.Z;
         double y = IcrsToGal[0, 1] * v.X + IcrsToGal[1, 1] * v.Y + IcrsToGal[2, 1] * v.Z;
         double z = IcrsToGal[0, 2] * v.X + IcrsToGal[1, 2] * v.Y + IcrsToGal[2, 2] * v.Z;
-        return Angles(x, y, z);
-    }
-
-    private static (double X, double Y, double Z) Unit(double lonDeg, double latDeg)
-    {
-        double lon = lonDeg * Deg, lat = latDeg * Deg;
-        return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
-    }
-
-    private static (double Lon, double Lat) Angles(double x, double y, double z)
-    {
-        double lon = Math.Atan2(y, x) / Deg;
-        if (lon < 0) lon += 360;
-        double lat = Math.Atan2(z, Math.Sqrt(x * x + y * y)) / Deg;
-        return (lon, lat);
+        return UnitVector.Angles(x, y, z);
     }
 }
