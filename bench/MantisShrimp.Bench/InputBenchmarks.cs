@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;

@@ -1,5 +1,6 @@
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Simulation;
 using MantisShrimp.Kernels.Input;
 using TorchSharp;

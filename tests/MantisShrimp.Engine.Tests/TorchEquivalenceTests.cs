@@ -1,5 +1,6 @@
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Engine.Data.Pipeline;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Kernels.Input;
 using TorchSharp;

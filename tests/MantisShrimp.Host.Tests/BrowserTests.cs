@@ -1,6 +1,7 @@
 using System.Globalization;
 using MantisShrimp.Engine.Cutouts;
 using MantisShrimp.Engine.Forced;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Training;
 using Microsoft.Playwright;
 

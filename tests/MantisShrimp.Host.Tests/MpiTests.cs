@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
 using MantisShrimp.Engine.Training;
 using static TorchSharp.torch;
@@ -51,8 +52,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         var h2 = File.ReadAllLines(Path.Combine(tmp.File("two"), Trainer.HistoryFile)).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(2, h2.Length);
         for (int e = 0; e < h1.Length; e++) Assert.True(Math.Abs(h1[e] - h2[e]) < 1e-5 * Math.Abs(h1[e]), $"epoch {e + 1} train loss {h1[e]} vs {h2[e]}");
-        var (_, a) = Engine.Training.Checkpoint.Load(Path.Combine(tmp.File("one"), Trainer.LastCheckpoint));
-        var (_, b) = Engine.Training.Checkpoint.Load(Path.Combine(tmp.File("two"), Trainer.LastCheckpoint));
+        var (_, a) = Engine.Models.Checkpoint.Load(Path.Combine(tmp.File("one"), Trainer.LastCheckpoint));
+        var (_, b) = Engine.Models.Checkpoint.Load(Path.Combine(tmp.File("two"), Trainer.LastCheckpoint));
         var wb = b.state_dict();
         double worst = 0;
         foreach (var (key, t) in a.state_dict())

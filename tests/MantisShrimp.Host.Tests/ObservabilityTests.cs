@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
 using MantisShrimp.Engine.Training;
 

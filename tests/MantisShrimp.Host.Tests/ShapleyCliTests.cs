@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
 
 namespace MantisShrimp.Host.Tests;

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Tests;
 using MantisShrimp.Engine.Training;
 using MantisShrimp.Host.Web;

@@ -4,6 +4,7 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Cutouts;
 using MantisShrimp.Engine.Forced;
+using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Training;
 using TorchSharp;
 

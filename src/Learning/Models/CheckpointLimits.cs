@@ -1,0 +1,65 @@
+using System.IO.Compression;
+using MantisShrimp.Engine.Common;
+
+namespace MantisShrimp.Engine.Models;
+
+/// <summary>
+/// Sizes a checkpoint's entries may have, known before anything is allocated: a zip entry's declared length is checked
+/// against what the network's weights take, and reading stops one byte past it (a zip bomb inflates no further).
+/// </summary>
+internal static class CheckpointLimits
+{
+    /// <summary>TorchSharp's module format: a name, type and shape before each tensor's bytes; generous per tensor.</summary>
+    private const long PerTensorOverhead = 1024, FixedOverhead = 64 << 10;
+
+    /// <summary>Bytes a model.bin of this network can hold at most.</summary>
+    public static long ModelBytes(PhotoZNetwork model)
+    {
+        long bytes = FixedOverhead;
+        foreach (var (_, t) in model.state_dict()) bytes += t.numel() * t.ElementSize + PerTensorOverhead;
+        return bytes;
+    }
+
+    /// <summary>NAdam keeps two moments and a step per parameter.</summary>
+    public static long OptimizerBytes(long modelBytes) => 3 * modelBytes;
+
+    /// <summary>The entry's bytes in memory, or null when absent and not required.</summary>
+    public static MemoryStream? ReadEntry(ZipArchive zip, string name, long limit, string path, bool required)
+    {
+        var entry = Find(zip, name, path, required);
+        if (entry is null) return null;
+        if (entry.Length > limit)
+            throw new UserInputException(
+                $"{path}: {name} declares {entry.Length} bytes, more than the {limit} this network's checkpoint can hold");
+        var ms = new MemoryStream((int)Math.Min(entry.Length, int.MaxValue));
+        using (var s = entry.Open()) CopyAtMost(s, ms, entry.Length, path, name);
+        ms.Position = 0;
+        return ms;
+    }
+
+    /// <summary>Reads an entry through (the zip's CRC is checked at its end) without keeping it.</summary>
+    public static void Drain(ZipArchive zip, string name, string path, bool required)
+    {
+        var entry = Find(zip, name, path, required);
+        if (entry is null) return;
+        using var s = entry.Open();
+        CopyAtMost(s, Stream.Null, entry.Length, path, name);
+    }
+
+    private static ZipArchiveEntry? Find(ZipArchive zip, string name, string path, bool required) =>
+        zip.GetEntry(name) ?? (required ? throw new UserInputException($"{path}: not a complete checkpoint (no {name})") : null);
+
+    private static void CopyAtMost(Stream from, Stream to, long declared, string path, string name)
+    {
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = from.Read(buffer)) > 0)
+        {
+            total += n;
+            if (total > declared) throw new UserInputException($"{path}: {name} inflates past its declared {declared} bytes");
+            to.Write(buffer, 0, n);
+        }
+        if (total != declared) throw new UserInputException($"{path}: {name} holds {total} of its declared {declared} bytes (truncated)");
+    }
+}

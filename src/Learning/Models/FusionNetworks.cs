@@ -1,0 +1,207 @@
+using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Surveys;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MantisShrimp.Engine.Models;
+
+/// <summary>The band sets of the paper's Table 4 ablations.</summary>
+public static class BandSets
+{
+    public static readonly string[] Names = ["all", "optical", "optical+uv", "optical+ir"];
+
+    public static Survey[] Surveys(string bands) => bands.ToLowerInvariant() switch
+    {
+        "all" => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
+        "optical" => [Survey.PanStarrs],
+        "optical+uv" => [Survey.Galex, Survey.PanStarrs],
+        "optical+ir" => [Survey.PanStarrs, Survey.Unwise],
+        _ => throw new UserInputException($"--bands must be one of {string.Join(", ", Names)} (got '{bands}')"),
+    };
+
+    /// <summary>Model channels (0..8) of a band set, in channel order.</summary>
+    public static long[] Channels(string bands)
+    {
+        var surveys = Surveys(bands);
+        return BandCatalog.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
+    }
+}
+
+/// <summary>What a photo-z network is: everything needed to rebuild it from a checkpoint.</summary>
+public sealed record NetworkConfig
+{
+    /// <summary>"early" or "late".</summary>
+    public string Arch { get; init; } = "early";
+    public string Backbone { get; init; } = ConvNeXtSpec.Atto.Name;
+    /// <summary>Late fusion: backbone of the GALEX and unWISE encoders (paper: ConvNeXt-Small; default: same as Backbone).</summary>
+    public string? SmallBackbone { get; init; }
+    public string Bands { get; init; } = "all";
+    public int HeadWidth { get; init; } = 2048;
+    public int Classes { get; init; } = RedshiftGrid.Classes;
+    public double DropPath { get; init; } = 0.1;
+    /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see cref="ModelCard.Of"/>).</summary>
+    public ModelCard? Card { get; init; }
+
+    public FusionKind Fusion => Arch.ToLowerInvariant() switch
+    {
+        "early" or PublishedConvModel.ArchName => FusionKind.Early,
+        "late" => FusionKind.Late,
+        _ => throw new UserInputException($"--arch must be early or late (got '{Arch}')"),
+    };
+}
+
+/// <summary>(network inputs per segment, E(B−V) [B, 2]) → logits [B, classes].</summary>
+public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tensor>(name)
+{
+    public required NetworkConfig Config { get; init; }
+
+    /// <summary>The stochastic-depth random source of every block (the trainer sets it per epoch).</summary>
+    public DropPathRandom DropPathRandom { get; } = new();
+
+    /// <summary>Widest accepted head (a checkpoint's state.json sizes the network).</summary>
+    public const int MaxHeadWidth = 16384;
+
+    /// <summary>
+    /// Separates the weight-initialisation streams from the other streams of the same user seed (the trainer's
+    /// per-epoch streams are <see cref="SplitMix64.ForStream"/>(seed, epoch)).
+    /// </summary>
+    private const ulong InitialisationSalt = 0x1217_1A11_5EED_0001UL;
+
+    /// <summary>
+    /// A network of <paramref name="config"/>; with <paramref name="initSeed"/>, its starting weights drawn from that
+    /// seed (<see cref="TimmInitialisation"/>). Without, libtorch's constructor defaults — for a network whose weights
+    /// are loaded next (a checkpoint), where drawing them would be wasted.
+    /// </summary>
+    public static PhotoZNetwork Create(NetworkConfig config, ulong? initSeed = null)
+    {
+        BandSets.Surveys(config.Bands); // validate
+        // A checkpoint's state.json sizes the network: bound it before anything is allocated.
+        if (config.HeadWidth is < 1 or > MaxHeadWidth)
+            throw new UserInputException($"head width {config.HeadWidth} is outside 1..{MaxHeadWidth} (paper: 2048)");
+        if (config.Classes != RedshiftGrid.Classes)
+            throw new UserInputException($"{config.Classes} classes: the redshift grid has {RedshiftGrid.Classes}");
+        if (!(config.DropPath is >= 0 and < 1)) throw new UserInputException($"drop path {config.DropPath} is outside [0, 1)");
+        PhotoZNetwork net = config.Arch == PublishedConvModel.ArchName ? new PublishedConvModel(config) { Config = config }
+            : config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config }
+            : new LateFusionNet(config) { Config = config };
+        if (initSeed is { } seed)
+        {
+            var parts = net.InitialisationParts();
+            for (int i = 0; i < parts.Count; i++)
+            {
+                ulong partSeed = SplitMix64.ForStream(seed ^ InitialisationSalt, (ulong)i).NextUInt64();
+                if (parts[i].Timm) TimmInitialisation.ConvNeXt(parts[i].Module, partSeed);
+                else TimmInitialisation.PyTorchLinear(parts[i].Module, partSeed);
+            }
+        }
+        return net;
+    }
+
+    /// <summary>The parts to initialise, in a fixed order: ConvNeXt backbones (timm's scheme) and the fusion head (PyTorch's).</summary>
+    protected abstract IReadOnlyList<(Module Module, bool Timm)> InitialisationParts();
+
+    /// <summary>The paper's head: features ⊕ [E(B−V)_CSFD, E(B−V)_Planck] → Linear(→width) → GELU → Linear(→classes).</summary>
+    protected static Sequential Head(long features, NetworkConfig c) =>
+        Sequential(Linear(features + 2, c.HeadWidth), GELU(), Linear(c.HeadWidth, c.Classes));
+}
+
+/// <summary>Early fusion (§4.1): the chosen bands stacked at 120×120 → one ConvNeXt with a k-channel stem.</summary>
+public sealed class EarlyFusionNet : PhotoZNetwork, ILinearStem
+{
+    private readonly ConvNeXt backbone;
+    private readonly Sequential head;
+    private readonly Tensor _channels;
+    private readonly bool _allBands;
+
+    public EarlyFusionNet(NetworkConfig config) : base("EarlyFusion")
+    {
+        var channels = BandSets.Channels(config.Bands);
+        _allBands = channels.Length == BandCatalog.BandCount;
+        _channels = tensor(channels);
+        var spec = ConvNeXtSpec.Parse(config.Backbone);
+        backbone = new ConvNeXt(spec, channels.Length, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
+        head = Head(spec.Features, config);
+        RegisterComponents();
+    }
+
+    protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() => [(backbone, true), (head, false)];
+
+    public override Tensor forward(Tensor[] inputs, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var x = _allBands ? inputs[0] : inputs[0].index_select(1, _channels.to(inputs[0].device));
+        var features = backbone.call(x);
+        return head.call(cat([features, ebv], 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Model channels (0..8) the backbone sees, in stem-input order.</summary>
+    public long[] BandChannels => _channels.data<long>().ToArray();
+
+    /// <summary>The backbone's stem convolution (its input channels are <see cref="BandChannels"/>).</summary>
+    public Conv2d StemConvolution => backbone.StemConvolution;
+
+    /// <summary>Logits from precomputed stem-convolution outputs [B, dims[0], H/4, W/4] (the Shapley stem trick).</summary>
+    public Tensor ForwardFromStemConvolution(Tensor stemOutput, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var features = backbone.ForwardFromStemConvolution(stemOutput);
+        return head.call(cat([features, ebv], 1)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>
+public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
+{
+    private readonly ConvNeXt? galex;
+    private readonly ConvNeXt? ps1;
+    private readonly ConvNeXt? unwise;
+    private readonly Sequential head;
+
+    public LateFusionNet(NetworkConfig config) : base("LateFusion")
+    {
+        var surveys = BandSets.Surveys(config.Bands);
+        var big = ConvNeXtSpec.Parse(config.Backbone);
+        var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
+        long features = 0;
+        // 22×22 inputs cannot take the 4×4 patchify stem and three 2× downsamplings: their encoders use a 1×1 stem.
+        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
+        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
+        features += big.Features;
+        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
+        head = Head(features, config);
+        RegisterComponents();
+        // From the band table: each encoder reads its survey's segment and sees that survey's bands.
+        Encoders = new[] { (Survey.Galex, galex), (Survey.PanStarrs, ps1), (Survey.Unwise, unwise) }
+            .Where(e => e.Item2 is not null)
+            .Select(e => new FusionEncoder((int)e.Item1, BandCatalog.ForSurvey(e.Item1).Bands.Select(b => b.Channel).ToArray()))
+            .ToArray();
+    }
+
+    public IReadOnlyList<FusionEncoder> Encoders { get; }
+
+    // Looked up per call rather than kept in a module array, which TorchSharp would take for another submodule.
+    public Tensor Encode(int encoder, Tensor input) =>
+        new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
+
+    public Tensor Fuse(IReadOnlyList<Tensor> features, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        return head.call(cat([.. features, ebv], 1)).MoveToOuterDisposeScope();
+    }
+
+    protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() =>
+        [.. new[] { galex, ps1, unwise }.OfType<ConvNeXt>().Select(m => ((Module)m, true)), (head, false)];
+
+    public override Tensor forward(Tensor[] inputs, Tensor ebv)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        if (galex is not null) parts.Add(galex.call(inputs[0]));
+        parts.Add(ps1!.call(inputs[1]));
+        if (unwise is not null) parts.Add(unwise.call(inputs[2]));
+        parts.Add(ebv);
+        return head.call(cat(parts, 1)).MoveToOuterDisposeScope();
+    }
+}
