@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -25,13 +27,17 @@ public sealed class AcceleratorHost : IDisposable
     /// <summary>Logical threads per CPU core for grid-stride kernels on the CPU accelerator.</summary>
     public const int CpuThreadsPerCore = 4;
 
-    /// <summary>Threads per block on GPUs.</summary>
-    public const int GpuBlockSize = 256;
-
-    /// <summary>Blocks per streaming multiprocessor on GPUs (enough to hide latency).</summary>
-    public const int GpuBlocksPerMultiprocessor = 8;
+    /// <summary>
+    /// Logical threads per streaming multiprocessor for grid-stride kernels on GPUs: 2048, the most threads an SM keeps
+    /// resident (Volta to Hopper), enough to hide memory latency. Not a block size: the kernels are launched
+    /// auto-grouped, so ILGPU picks the group size.
+    /// </summary>
+    public const int GpuThreadsPerMultiprocessor = 2048;
 
     private readonly Context _context;
+    // Loaded kernels by kernel method: ILGPU compiles (or at least re-binds) a kernel on every Load call, so the Launch
+    // helpers load each kernel once per accelerator, as the pipeline's IlgpuPath and ShapleyKernelHost do.
+    private readonly ConcurrentDictionary<MethodInfo, Delegate> _kernels = new();
 
     public AcceleratorHost(AcceleratorChoice choice = AcceleratorChoice.Auto)
     {
@@ -48,9 +54,17 @@ public sealed class AcceleratorHost : IDisposable
     {
         long threads = IsCpu
             ? (long)Environment.ProcessorCount * CpuThreadsPerCore
-            : (long)Math.Max(1, Accelerator.NumMultiprocessors) * GpuBlocksPerMultiprocessor * GpuBlockSize;
+            : (long)Math.Max(1, Accelerator.NumMultiprocessors) * GpuThreadsPerMultiprocessor;
         return (int)Math.Clamp(Math.Min(threads, Math.Max(workItems, 1)), 1, int.MaxValue);
     }
+
+    /// <summary>
+    /// <paramref name="kernel"/> loaded as an auto-grouped stream kernel on this accelerator: loaded on the first call,
+    /// the same launcher afterwards.
+    /// </summary>
+    public Action<Index1D, TArgs, int> GridStrideKernel<TArgs>(Action<Index1D, TArgs, int> kernel) where TArgs : struct =>
+        (Action<Index1D, TArgs, int>)_kernels.GetOrAdd(kernel.Method,
+            _ => Accelerator.LoadAutoGroupedStreamKernel(kernel));
 
     private static Accelerator Create(Context context, AcceleratorChoice choice)
     {

@@ -123,7 +123,7 @@ public static class FusedInputKernel
     /// <summary>Runs the kernel on <paramref name="host"/>'s accelerator over device buffers already filled.</summary>
     public static void Launch(AcceleratorHost host, FusedArgs args)
     {
-        var kernel = host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, FusedArgs, int>(Kernel);
+        var kernel = host.GridStrideKernel<FusedArgs>(Kernel);
         int threads = host.GridStrideThreads((long)args.Samples * args.PixelsPerSample);
         kernel(threads, args, threads);
     }

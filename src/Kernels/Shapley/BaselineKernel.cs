@@ -73,7 +73,7 @@ public static class BaselineKernel
 
     public static void Launch(AcceleratorHost host, BaselineArgs args)
     {
-        var kernel = host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, BaselineArgs, int>(Kernel);
+        var kernel = host.GridStrideKernel<BaselineArgs>(Kernel);
         int threads = host.GridStrideThreads((long)args.Samples * args.SampleStride);
         kernel(threads, args, threads);
     }

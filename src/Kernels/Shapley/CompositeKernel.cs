@@ -64,7 +64,7 @@ public static class CompositeKernel
 
     public static void Launch(AcceleratorHost host, CompositeArgs args)
     {
-        var kernel = host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, CompositeArgs, int>(Kernel);
+        var kernel = host.GridStrideKernel<CompositeArgs>(Kernel);
         int threads = host.GridStrideThreads((long)args.Composites * args.Channels * args.ChannelPixels);
         kernel(threads, args, threads);
     }
