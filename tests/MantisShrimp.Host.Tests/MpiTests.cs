@@ -106,7 +106,7 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         psi.Environment["OMP_NUM_THREADS"] = "1";
         using (var job = Process.Start(psi)!)
         {
-            string j0 = tmp.File("two.csv.part0-of-2.csv.journal"), j1 = tmp.File("two.csv.part1-of-2.csv.journal");
+            string j0 = tmp.File("two.csv.part0-of-2.parquet.journal"), j1 = tmp.File("two.csv.part1-of-2.parquet.journal");
             var clock = Stopwatch.StartNew();
             while (!(Lines(j0) >= 2 && Lines(j1) >= 2) && !job.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(50);
             Assert.False(job.HasExited, "the job finished before it could be killed; give it more work");
@@ -114,7 +114,7 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
             job.WaitForExit();
         }
         Assert.False(File.Exists(tmp.File("two.csv")));
-        int journalled = Lines(tmp.File("two.csv.part0-of-2.csv.journal")) + Lines(tmp.File("two.csv.part1-of-2.csv.journal")) - 2;
+        int journalled = Lines(tmp.File("two.csv.part0-of-2.parquet.journal")) + Lines(tmp.File("two.csv.part1-of-2.parquet.journal")) - 2;
         Assert.InRange(journalled, 2, 11);
 
         var rerun = Mantis(2, [.. common, "--out", tmp.File("two.csv")]);

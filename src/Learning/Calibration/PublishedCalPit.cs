@@ -282,10 +282,8 @@ public sealed class PublishedCalPit : IRecalibrator
     private void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        _network.save(Path.Combine(directory, WeightsFile + ".tmp"));
-        File.WriteAllText(Path.Combine(directory, ManifestFile + ".tmp"), JsonSerializer.Serialize(Manifest, Json));
-        File.Move(Path.Combine(directory, WeightsFile + ".tmp"), Path.Combine(directory, WeightsFile), true);
-        File.Move(Path.Combine(directory, ManifestFile + ".tmp"), Path.Combine(directory, ManifestFile), true);
+        AtomicFile.WriteVia(Path.Combine(directory, WeightsFile), tmp => _network.save(tmp));
+        AtomicFile.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
     }
 
     public static PublishedCalPit Load(string directory)

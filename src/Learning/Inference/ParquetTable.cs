@@ -29,31 +29,37 @@ public static class TableFile
     public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns,
         TableMeta? meta = null, string extname = "RESULTS")
     {
-        meta ??= TableMeta.None;
-        if (IsParquet(path) || IsFits(path) || IsEcsv(path))
+        if (IsParquet(path) || IsFits(path) || IsEcsv(path)) WriteFields(path, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns, meta, extname);
+        else WriteCsv(path, header, lines);
+    }
+
+    /// <summary>CSV: the header, then the lines as given.</summary>
+    internal static void WriteCsv(string path, IReadOnlyList<string> header, IEnumerable<string> lines) =>
+        Common.AtomicFile.Write(path, s =>
         {
-            var rows = lines.Select(Common.Csv.ParseLine).ToList();
-            var text = TextColumns(header, rows, stringColumns);
-            Common.AtomicFile.WriteVia(path, tmp =>
+            using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            writer.Write(Common.Csv.Line(header));
+            writer.Write('\n');
+            foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
+        });
+
+    /// <summary>Parquet (named columns as text, the rest double), FITS or ECSV from text fields; other text columns found from their values.</summary>
+    internal static void WriteFields(string path, IReadOnlyList<string> header, List<string[]> rows, IReadOnlyCollection<string> stringColumns,
+        TableMeta? meta, string extname)
+    {
+        meta ??= TableMeta.None;
+        var text = TextColumns(header, rows, stringColumns);
+        Common.AtomicFile.WriteVia(path, tmp =>
+        {
+            if (IsParquet(path)) ParquetTable.Write(tmp, header, rows, text);
+            else if (IsFits(path)) FitsResultTable.Write(tmp, header, rows, text, meta, extname);
+            else
             {
-                if (IsParquet(path)) ParquetTable.Write(tmp, header, rows, text);
-                else if (IsFits(path)) FitsResultTable.Write(tmp, header, rows, text, meta, extname);
-                else
-                {
-                    using var writer = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false));
-                    EcsvTable.Write(writer, header, text, meta);
-                    foreach (var row in rows) { writer.Write(Common.Csv.Line(row)); writer.Write('\n'); }
-                }
-            });
-        }
-        else
-            Common.AtomicFile.Write(path, s =>
-            {
-                using var writer = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                writer.Write(Common.Csv.Line(header));
-                writer.Write('\n');
-                foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
-            });
+                using var writer = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false));
+                EcsvTable.Write(writer, header, text, meta);
+                foreach (var row in rows) { writer.Write(Common.Csv.Line(row)); writer.Write('\n'); }
+            }
+        });
     }
 
     /// <summary>

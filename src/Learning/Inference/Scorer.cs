@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
@@ -38,7 +37,7 @@ public static class Scorer
     public static int Run(ScoreOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
         if (!Splits.All.Contains(o.Split)) throw new UserInputException($"--split must be one of {string.Join(", ", Splits.All)}");
-        CheckOutput(o.Out);
+        TableFile.CheckExtension(o.Out);
         using var set = ShardSet.Open(o.Data);
         var device = TorchDevice.Resolve(o.Device);
         var load = StageTimings.Stage("load_model");
@@ -47,62 +46,53 @@ public static class Scorer
         var meta = new TableMeta(Path.GetFullPath(o.Model), state.Options.Seed, "training seed of the model");
         model.to(device);
         using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
-        var mpi = Distributed.MpiSession.Current;
         var records = SequentialSampler.Records(set, o.Split);
-        var (start, end) = mpi.Share(records.Length);
-        string target = mpi.IsDistributed ? Distributed.RankParts.PartPath(o.Out, mpi.Rank, mpi.Size) : o.Out;
-        int rows = end - start;
-        if (!(mpi.IsDistributed && File.Exists(target))) // a finished part of an earlier run is kept
+        var job = new Distributed.ShardedJob(o.Out, records.Length);
+        var layout = Layout(o.Out, set, o.WritePdf, o.SnrBands);
+        int rows = job.Count;
+        if (!job.PartDone) // a finished part of an earlier run is kept
         {
-            var predictions = Predictor.Predict(model, set, records[start..end], device, o.BatchSize, o.Tta, o.Workers, cancel);
+            var predictions = Predictor.Predict(model, set, records[job.First..job.End], device, o.BatchSize, o.Tta, o.Workers, cancel);
             if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
             var centres = Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes);
-            rows = Write(predictions, set, o.Split, target, o.WritePdf, progress, end - start, o.SnrBands, centres, meta);
+            rows = Write(predictions, set, o.Split, job.Target, o.WritePdf, progress, job.Count, o.SnrBands, centres, meta);
         }
         model.Dispose();
-        if (mpi.IsDistributed)
-        {
-            mpi.Barrier();
-            if (mpi.IsRoot) rows = Merge(o.Out, mpi.Size, o.WritePdf, meta);
-            mpi.Barrier();
-        }
-        return rows;
+        return job.Merge(layout.Schema, meta, rows);
     }
-
-    /// <summary>Rank 0: the ranks' CSV parts, in rank (= input) order, into the requested file (any <see cref="TableFile"/> format).</summary>
-    private static int Merge(string output, int ranks, bool writePdf, TableMeta meta)
-    {
-        var (header, lines) = Distributed.RankParts.Read(output, ranks);
-        int rows = 0;
-        if (output.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Typed columns, as a one-process run writes them (ParquetScores), not TableFile's all-double table.
-            int pdf = writePdf ? RedshiftGrid.Classes : 0;
-            AtomicFile.WriteVia(output, tmp =>
-            {
-                using var table = new ParquetScores(tmp, Csv.ParseLine(header), pdf);
-                foreach (var line in lines)
-                {
-                    var f = Csv.ParseLine(line);
-                    var summaries = f.Skip(1).Take(8).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                    var p = f.Skip(9).Take(pdf).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                    table.Add(f[0], summaries, writePdf ? p : null, f.Skip(9 + pdf).ToArray());
-                    rows++;
-                }
-            });
-        }
-        else TableFile.Write(output, Csv.ParseLine(header), lines.Select(l => { rows++; return l; }), StringColumns, meta, Extname);
-        Distributed.RankParts.Delete(output, ranks);
-        return rows;
-    }
-
-    private static void CheckOutput(string path) => TableFile.CheckExtension(path);
 
     /// <summary>The FITS extension name of a scores table.</summary>
     public const string Extname = "SCORES";
 
-    /// <summary>The text columns of a scores table; the catalog's extras are typed from their values by <see cref="TableFile"/>.</summary>
-    private static readonly string[] StringColumns = ["id"];
+    /// <summary>
+    /// A scores table's columns (see the class summary) and which of the shards' catalog extras it keeps (those
+    /// whose names are not already columns).
+    /// </summary>
+    private sealed record ScoreLayout(TableSchema Schema, int[] KeptExtras);
+
+    private static ScoreLayout Layout(string outPath, ShardSet set, bool writePdf, IReadOnlyList<Band> snrBands)
+    {
+        var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
+        var columns = new List<TableColumn> { new("id", ColumnKind.Text) };
+        columns.AddRange(Columns.Skip(1).Select(c => new TableColumn(c, ColumnKind.Double, F)));
+        if (writePdf)
+            columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Float, G7)));
+        var kept = new List<int>();
+        for (int i = 0; i < extra.Length; i++)
+            if (!columns.Any(c => c.Name == extra[i]))
+            {
+                kept.Add(i);
+                columns.Add(new TableColumn(extra[i], ColumnKind.Catalog));
+            }
+        var snr = snrBands.Select(SnrColumn).ToArray();
+        if (snr.Any(n => columns.Any(c => c.Name == n)) || snr.Distinct().Count() != snr.Length)
+            throw new UserInputException($"{outPath}: the catalog's extra columns already hold {string.Join(", ", snr)}");
+        columns.AddRange(snr.Select(n => new TableColumn(n, ColumnKind.Catalog)));
+        return new ScoreLayout(new TableSchema(columns, Extname), kept.ToArray());
+    }
+
+    private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+    private static string G7(double v) => ((float)v).ToString("G7", CultureInfo.InvariantCulture);
 
     /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (any <see cref="TableFile"/> format).</summary>
     public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
@@ -110,75 +100,51 @@ public static class Scorer
     {
         snrBands ??= [];
         progress ??= NullProgress.Instance;
-        CheckOutput(outPath);
-        bool parquet = TableFile.IsParquet(outPath);
-        // FITS needs every row before its header (row count, string widths) and FITS and ECSV type the catalog's extra
-        // columns from their values: those rows go through TableFile at the end.
-        List<string>? held = TableFile.IsFits(outPath) || TableFile.IsEcsv(outPath) ? [] : null;
-        var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
-        var header = new List<string>(Columns);
-        if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
-        header.AddRange(extra.Where(e => !header.Contains(e)));
-        header.AddRange(snrBands.Select(SnrColumn));
-        if (header.Distinct().Count() != header.Count) throw new UserInputException($"{outPath}: the catalog's extra columns already hold {string.Join(", ", snrBands.Select(SnrColumn))}");
-        long expected = total ?? set.ForSplit(split).Sum(s => (long)s.Count);
-        int rows = 0;
-        void Body(string? tmp)
-        {
-        using (var writer = parquet || held is not null ? null : new StreamWriter(tmp!, false, new UTF8Encoding(false)))
-        using (var table = parquet ? new ParquetScores(tmp!, header, writePdf ? RedshiftGrid.Classes : 0) : null)
-        using (var task = progress.Start("scoring", expected))
-        {
-            writer?.Write(Csv.Line(header));
-            writer?.Write('\n');
-            if (snrBands.Count == 0)
-                foreach (var p in predictions) WriteRow(p, [], writer, table, task);
-            else // source extraction is the slow part of S/N: a chunk of galaxies at a time, in parallel
-                foreach (var chunk in predictions.Chunk(256))
-                {
-                    var snr = new string[chunk.Length][];
-                    using (StageTimings.Stage("snr", chunk.Length))
-                        Parallel.For(0, chunk.Length, i => snr[i] = SignalToNoise(set, chunk[i].Record, snrBands));
-                    for (int i = 0; i < chunk.Length; i++) WriteRow(chunk[i], snr[i], writer, table, task);
-                }
-        }
-        }
-        if (held is null) AtomicFile.WriteVia(outPath, Body);
-        else
-        {
-            Body(null);
-            TableFile.Write(outPath, header, held, StringColumns, tableMeta, Extname);
-        }
-        return rows;
+        TableFile.CheckExtension(outPath);
+        var layout = Layout(outPath, set, writePdf, snrBands);
+        using var task = progress.Start("scoring", total ?? set.ForSplit(split).Sum(s => (long)s.Count));
+        return TableWriter.Write(outPath, layout.Schema, Rows(predictions, set, layout, writePdf, snrBands, centres, task), tableMeta);
+    }
 
-        void WriteRow(Prediction p, string[] snr, StreamWriter? writer, ParquetScores? table, IProgressTask task)
-        {
-            var shard = set.Shards[p.Record.Shard];
-            var meta = shard.Meta.Rows[p.Record.Slot];
-            var summary = StageTimings.Stage("pdf_summaries", 1);
-            var s = PdfSummary.From(p.Probabilities, centres);
-            summary.Dispose();
-            using var _ = StageTimings.Stage("write", 1);
-            var extras = meta.Skip(8).Take(extra.Length).Where((_, i) => !Columns.Contains(extra[i])).Concat(snr).ToArray();
-            if (table is not null)
-                table.Add(meta[1], [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90], writePdf ? p.Probabilities : null, extras);
-            else
+    private static IEnumerable<TableRow> Rows(IEnumerable<Prediction> predictions, ShardSet set, ScoreLayout layout, bool writePdf,
+        IReadOnlyList<Band> snrBands, double[]? centres, IProgressTask task)
+    {
+        if (snrBands.Count == 0)
+            foreach (var p in predictions)
             {
-                var fields = new List<string> { meta[1], F(p.ZSpec), F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
-                if (writePdf) fields.AddRange(p.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-                fields.AddRange(extras);
-                if (held is not null) held.Add(Csv.Line(fields));
-                else
+                var row = Row(p, []);
+                using (StageTimings.Stage("write", 1)) yield return row; // the table writer's time on the row
+            }
+        else // source extraction is the slow part of S/N: a chunk of galaxies at a time, in parallel
+            foreach (var chunk in predictions.Chunk(256))
+            {
+                var snr = new string[chunk.Length][];
+                using (StageTimings.Stage("snr", chunk.Length))
+                    Parallel.For(0, chunk.Length, i => snr[i] = SignalToNoise(set, chunk[i].Record, snrBands));
+                for (int i = 0; i < chunk.Length; i++)
                 {
-                    writer!.Write(Csv.Line(fields));
-                    writer.Write('\n');
+                    var row = Row(chunk[i], snr[i]);
+                    using (StageTimings.Stage("write", 1)) yield return row;
                 }
             }
-            rows++;
-            task.Advance();
-        }
 
-        static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+        TableRow Row(Prediction p, string[] snr)
+        {
+            var meta = set.Shards[p.Record.Shard].Meta.Rows[p.Record.Slot];
+            PdfSummary s;
+            using (StageTimings.Stage("pdf_summaries", 1)) s = PdfSummary.From(p.Probabilities, centres);
+            var text = new string[layout.Schema.TextCount];
+            text[0] = meta[1];
+            for (int e = 0; e < layout.KeptExtras.Length; e++) text[1 + e] = 8 + layout.KeptExtras[e] < meta.Length ? meta[8 + layout.KeptExtras[e]] : "";
+            snr.CopyTo(text, 1 + layout.KeptExtras.Length);
+            var numbers = new double[layout.Schema.NumberCount];
+            double[] summaries = [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90];
+            summaries.CopyTo(numbers, 0);
+            if (writePdf)
+                for (int k = 0; k < p.Probabilities.Length; k++) numbers[summaries.Length + k] = p.Probabilities[k];
+            task.Advance();
+            return new TableRow(text, numbers);
+        }
     }
 
     private static string[] SignalToNoise(ShardSet set, RecordRef record, IReadOnlyList<Band> bands)

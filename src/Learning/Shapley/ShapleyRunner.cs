@@ -58,8 +58,6 @@ public static class ShapleyRunner
 {
     public static readonly string[] BandNames = BandCatalog.All.Select(b => b.Name).ToArray();
 
-    private static readonly string[] StringColumns = ["id", "active_bands"];
-
     public static string[] Columns(bool sampled) =>
     [
         "id", "z_spec", "v_all", "v_empty", .. BandNames.Select(b => $"shap_{b}"), .. BandNames.Select(b => $"mm_{b}"),
@@ -79,70 +77,55 @@ public static class ShapleyRunner
             for (int slot = 0; slot < shard.Count; slot++) records.Add((shard, slot));
         if (o.Count > 0 && records.Count > o.Count) records.RemoveRange(o.Count, records.Count - o.Count);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
         // Under MPI each rank explains its contiguous share into its own part (with its own journal); rank 0 merges.
-        var mpi = Distributed.MpiSession.Current;
-        var (first, end) = mpi.Share(records.Count);
-        string target = mpi.IsDistributed ? Distributed.RankParts.PartPath(o.Out, mpi.Rank, mpi.Size) : o.Out;
-        if (mpi.IsDistributed && File.Exists(target)) return Finish(o, mpi, sampled, end - first);
-        string journalPath = target + ".journal";
-        string settings = string.Create(CultureInfo.InvariantCulture,
-            $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
-        var done = AppendLog.ReadIndexed(journalPath, settings);
-        var device = TorchDevice.Resolve(o.Device);
-        var (_, model) = Checkpoint.Load(o.Model);
-        model.to(device);
-        var (backend, choice) = o.Acceleration;
-        using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions
+        var job = new Distributed.ShardedJob(o.Out, records.Count);
+        var schema = Schema(sampled);
+        if (job.PartDone) return job.Merge(schema, Meta(o), job.Count);
+        var fingerprint = new Distributed.JobFingerprint(("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
+            ("mode", o.Mode), ("permutations", (sampled ? o.Permutations : 0).ToString(CultureInfo.InvariantCulture)),
+            ("seed", o.Seed.ToString(CultureInfo.InvariantCulture)));
+        using (var journal = Distributed.JobJournal.Open(job.JournalPath, fingerprint))
         {
-            BatchSize = o.BatchSize, StemTrick = o.StemTrick, Factorise = o.Factorise, Backend = backend, Accelerator = choice,
-        });
-        using (var journal = new AppendLog(journalPath))
-        {
-            if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
-            var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
-            // The bar's rate is galaxies/s and its ETA this rank's remaining share; under MPI each rank reports its own.
-            using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)", todo.Length);
-            for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
+            var device = TorchDevice.Resolve(o.Device);
+            var (_, model) = Checkpoint.Load(o.Model);
+            model.to(device);
+            var (backend, choice) = o.Acceleration;
+            using (var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions
             {
-                cancel.ThrowIfCancellationRequested();
-                var group = todo.Skip(start).Take(o.GalaxiesPerGroup).ToArray();
-                foreach (var (index, line) in Explain(evaluator, records, group, o, sampled))
+                BatchSize = o.BatchSize, StemTrick = o.StemTrick, Factorise = o.Factorise, Backend = backend, Accelerator = choice,
+            }))
+            {
+                var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
+                // The bar's rate is galaxies/s and its ETA this rank's remaining share; under MPI each rank reports its own.
+                var mpi = job.Mpi;
+                using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)", todo.Length);
+                for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
                 {
-                    journal.Append(index.ToString(CultureInfo.InvariantCulture) + "," + line);
-                    done[index] = line;
+                    cancel.ThrowIfCancellationRequested();
+                    var group = todo.Skip(start).Take(o.GalaxiesPerGroup).ToArray();
+                    foreach (var (index, row) in Explain(evaluator, records, group, o, sampled, schema))
+                        journal.Record(index, Csv.Line(schema.Fields(row)));
+                    task.Advance(group.Length);
                 }
-                task.Advance(group.Length);
             }
+            model.Dispose();
+            // The journal's text is the rows' round-trip ("R") text: parsing it back gives the computed doubles.
+            job.WriteShare(schema, job.Items.Select(i => schema.Parse(Csv.ParseLine(journal[i]), journal.Path)).ToList(), Meta(o));
         }
-        model.Dispose();
-        TableFile.Write(target, Columns(sampled), Enumerable.Range(first, end - first).Select(i => done[i]), StringColumns, Meta(o), "SHAPLEY");
-        File.Delete(journalPath);
-        return mpi.IsDistributed ? Finish(o, mpi, sampled, end - first) : records.Count;
+        File.Delete(job.JournalPath);
+        return job.Merge(schema, Meta(o), job.Count);
     }
 
     private static TableMeta Meta(ShapleyOptions o) => new(Path.GetFullPath(o.Model), o.Seed, "seed of the baseline noise and permutations");
 
-    /// <summary>Distributed: wait for every rank's part; rank 0 merges them in rank (= input) order into the output.</summary>
-    private static int Finish(ShapleyOptions o, Distributed.MpiSession mpi, bool sampled, int mine)
-    {
-        mpi.Barrier();
-        int rows = mine;
-        if (mpi.IsRoot)
-        {
-            var (_, lines) = Distributed.RankParts.Read(o.Out, mpi.Size);
-            var all = lines.ToList();
-            TableFile.Write(o.Out, Columns(sampled), all, StringColumns, Meta(o), "SHAPLEY");
-            Distributed.RankParts.Delete(o.Out, mpi.Size);
-            rows = all.Count;
-        }
-        mpi.Barrier();
-        return rows;
-    }
+    /// <summary>The columns of <see cref="Columns"/>: id and active_bands text, every value a double (evaluations too, as the tables have always held it).</summary>
+    public static TableSchema Schema(bool sampled) => new(Columns(sampled).Select(c => c is "id" or "active_bands"
+        ? new TableColumn(c, ColumnKind.Text)
+        : new TableColumn(c, ColumnKind.Double, c == "evaluations" ? v => ((long)v).ToString(CultureInfo.InvariantCulture) : F)), "SHAPLEY");
 
     /// <summary>Baselines (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>
-    private static List<(int Index, string Line)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
-        ShapleyOptions o, bool sampled)
+    private static List<(int Index, TableRow Row)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
+        ShapleyOptions o, bool sampled, TableSchema schema)
     {
         var galaxies = ShapleyGalaxy.FromRecords(group.Select(i => records[i]).ToArray(), o.Seed, evaluator.Kernels);
         int[][][] orderings = new int[group.Length][][];
@@ -150,7 +133,7 @@ public static class ShapleyRunner
             ? (g, active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, o.Permutations,
                 ShapleyMath.PermutationSeed(o.Seed, records[group[g]].Shard.Header(records[group[g]].Slot).CatalogRow)))
             : null);
-        var lines = new List<(int, string)>(group.Length);
+        var rows = new List<(int, TableRow)>(group.Length);
         for (int i = 0; i < group.Length; i++)
         {
             var (shard, slot) = records[group[i]];
@@ -159,15 +142,11 @@ public static class ShapleyRunner
             if (sampled) (phi, se) = ShapleyMath.Sampled(t.Values, orderings[i]);
             else phi = ShapleyMath.Exact(t.Values);
             var mm = ShapleyMath.MmShap(phi);
-            var fields = new List<string> { shard.Ids[slot], F(shard.Header(slot).Z), F(t.Values[ShapleyMath.AllBands]), F(t.Values[0]) };
-            fields.AddRange(phi.Select(F));
-            fields.AddRange(mm.Select(F));
-            if (sampled) fields.AddRange(se.Select(F));
-            fields.Add(t.Evaluations.ToString(CultureInfo.InvariantCulture));
-            fields.Add(string.Join('|', Enumerable.Range(0, ShapleyMath.Players).Where(j => (t.ActiveMask >> j & 1) != 0).Select(j => BandNames[j])));
-            lines.Add((group[i], Csv.Line(fields)));
+            double[] numbers = [shard.Header(slot).Z, t.Values[ShapleyMath.AllBands], t.Values[0], .. phi, .. mm, .. se, t.Evaluations];
+            string active = string.Join('|', Enumerable.Range(0, ShapleyMath.Players).Where(j => (t.ActiveMask >> j & 1) != 0).Select(j => BandNames[j]));
+            rows.Add((group[i], new TableRow([shard.Ids[slot], active], numbers)));
         }
-        return lines;
+        return rows;
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -54,10 +54,6 @@ public static class TimingsReport
             ["wall_seconds"] = Math.Round(t.WallSeconds, 6), ["stages"] = stages, ["bottleneck"] = Bottleneck(t)["bottleneck: ".Length..],
             ["machine"] = machine,
         };
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(tmp, path, true);
+        Common.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }

@@ -29,25 +29,19 @@ public static class PredictRunner
         bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null)
     {
         progress ??= NullProgress.Instance;
-        TableFile.CheckExtension(output);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        var header = new List<string>(Scorer.Columns);
-        if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
-        header.AddRange(Extra);
-        // Under MPI each rank predicts its contiguous share into its own part (CSV, own journal and failures); rank 0 merges.
-        var mpi = Distributed.MpiSession.Current;
-        var (first, end) = mpi.Share(positions.Count);
-        string finalOutput = output;
-        if (mpi.IsDistributed) output = Distributed.RankParts.PartPath(finalOutput, mpi.Rank, mpi.Size); // parts are CSV
-        string journalPath = output + ".journal", settings = "#" + string.Join(",", header) + (calibrate ? " calibrated" : "");
-        var done = Data.AppendLog.ReadIndexed(journalPath, settings);
+        var schema = Schema(writePdf);
+        // Under MPI each rank predicts its contiguous share into its own part (own journal and failures); rank 0 merges.
+        var job = new Distributed.ShardedJob(output, positions.Count);
+        var mpi = job.Mpi;
+        output = job.Target;
+        var fingerprint = new Distributed.JobFingerprint(("columns", string.Join(",", schema.Header)), ("calibrated", calibrate ? "yes" : "no"));
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
         var reasons = new System.Collections.Concurrent.ConcurrentDictionary<int, PredictFailure>();
         var pngNames = png ? PngNames(positions) : null;
-        using (var journal = new Data.AppendLog(journalPath))
+        List<TableRow> rows;
+        using (var journal = Distributed.JobJournal.Open(job.JournalPath, fingerprint))
         {
-            if (new FileInfo(journalPath).Length == 0) journal.Append(settings);
-            var todo = Enumerable.Range(first, end - first).Where(i => !done.ContainsKey(i)).ToArray();
+            var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
             using var task = progress.Start("predict (positions)", todo.Length);
             var options = new ParallelOptions { MaxDegreeOfParallelism = ForcedPhotoZ.MaxBatch, CancellationToken = cancel };
             Parallel.ForEachAsync(todo, options, async (i, token) =>
@@ -56,9 +50,7 @@ public static class PredictRunner
                 try
                 {
                     var r = await service.PredictAsync(pos.Name, pos.Ra, pos.Dec, calibrate, token);
-                    string line = Line(r, writePdf);
-                    lock (done) done[i] = line;
-                    journal.Append(i.ToString(CultureInfo.InvariantCulture) + "," + line);
+                    journal.Record(i, Line(r, writePdf));
                     if (png) Figure(r, Path.ChangeExtension(output, null) + "_" + pngNames![i]);
                 }
                 catch (Exception e) when (e is UserInputException or UpstreamException or Fits.FitsFormatException)
@@ -68,42 +60,51 @@ public static class PredictRunner
                 }
                 task.Advance();
             }).GetAwaiter().GetResult();
+            rows = job.Items.Where(journal.IsDone).Select(i => schema.Parse(Csv.ParseLine(journal[i]), journal.Path)).ToList();
         }
-        var order = Enumerable.Range(first, end - first).Where(done.ContainsKey).ToList();
-        TableFile.Write(output, header, order.Select(i => done[i]), ["id"], meta, Extname);
+        job.WriteShare(schema, rows, meta);
         string failurePath = output + ".failures.csv";
         if (failures.IsEmpty) File.Delete(failurePath);
         else AtomicFile.WriteAllText(failurePath,
             "name,ra,dec,reason\n" + string.Join("", failures.OrderBy(kv => kv.Key).Select(kv => kv.Value + "\n")));
         if (!mpi.IsDistributed)
         {
-            if (failures.IsEmpty) File.Delete(journalPath);
-            return new PredictOutcome(order.Count, failures.Count, reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
+            if (failures.IsEmpty) File.Delete(job.JournalPath);
+            return new PredictOutcome(rows.Count, failures.Count, reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
         }
-        var counts = new double[] { order.Count, failures.Count };
+        var counts = new double[] { rows.Count, failures.Count };
         mpi.SumInPlace(counts);
-        mpi.Barrier();
-        if (mpi.IsRoot) Merge(finalOutput, mpi.Size, meta);
-        mpi.Barrier();
+        job.Merge(schema, meta, rows.Count, () => MergeFailures(job.Output, mpi.Size));
         return new PredictOutcome((int)counts[0], (int)counts[1], reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList()); // this rank's reasons
     }
 
-    /// <summary>Rank 0: the parts (and their failure lists) in rank order into the requested output.</summary>
-    private static void Merge(string output, int ranks, TableMeta? meta)
+    /// <summary>
+    /// The predict table's columns: the scores' (z_spec empty), the PDF with --pdf, then <see cref="Extra"/>. Every value
+    /// is a double read back from its journalled text (<see cref="Line"/>: 6 decimals), as these tables have always held it.
+    /// </summary>
+    public static TableSchema Schema(bool writePdf)
     {
-        var (headerLine, lines) = Distributed.RankParts.Read(output, ranks);
-        TableFile.Write(output, Csv.ParseLine(headerLine), lines, ["id"], meta, Extname);
-        var failures = Enumerable.Range(0, ranks).Select(r => Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv")
-            .Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
+        var columns = new List<TableColumn> { new("id", ColumnKind.Text), new("z_spec", ColumnKind.Double, v => double.IsNaN(v) ? "" : F(v)) };
+        columns.AddRange(Scorer.Columns.Skip(2).Select(c => new TableColumn(c, ColumnKind.Double, F)));
+        if (writePdf)
+            columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Double, G7)));
+        columns.AddRange(Extra.Select(c => new TableColumn(c, ColumnKind.Double, c == "snr_r" ? v => v.ToString("0.###", CultureInfo.InvariantCulture) : F)));
+        return new TableSchema(columns, Extname);
+    }
+
+    /// <summary>Rank 0, before the parts are deleted: their failure lists in rank order into OUT.failures.csv.</summary>
+    private static void MergeFailures(string output, int ranks)
+    {
+        var parts = Enumerable.Range(0, ranks).Select(r => Distributed.ShardedJob.PartPath(output, r, ranks)).ToArray();
+        var failures = parts.Select(p => p + ".failures.csv").Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1)).ToList();
         if (failures.Count > 0)
             AtomicFile.WriteAllText(output + ".failures.csv", "name,ra,dec,reason\n" + string.Join("", failures.Select(f => f + "\n")));
         else File.Delete(output + ".failures.csv");
-        for (int r = 0; r < ranks; r++)
+        foreach (var part in parts)
         {
-            File.Delete(Distributed.RankParts.PartPath(output, r, ranks) + ".failures.csv");
-            if (failures.Count == 0) File.Delete(Distributed.RankParts.PartPath(output, r, ranks) + ".journal"); // kept while positions still fail
+            File.Delete(part + ".failures.csv");
+            if (failures.Count == 0) File.Delete(part + ".journal"); // kept while positions still fail
         }
-        Distributed.RankParts.Delete(output, ranks);
     }
 
     public static string Line(ForcedResult r, bool writePdf)
@@ -116,6 +117,7 @@ public static class PredictRunner
     }
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+    private static string G7(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// PNG file name parts, one per position: the position's name made safe for a file name (letters, digits, . _ + -
