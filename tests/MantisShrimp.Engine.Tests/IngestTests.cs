@@ -178,6 +178,69 @@ public class IngestTests
     }
 
     [Fact]
+    public void Each_cutout_file_is_opened_once_and_the_shards_equal_a_plain_ingest()
+    {
+        using var tmp = new TempDir();
+        var (catalog, cutouts) = MakeSet(tmp, 10, (dir, k) =>
+        {
+            if (k == 4) File.Delete(Path.Combine(dir, $"src{k:D3}.i.fits"));
+        });
+        // Every open goes through the resolver: it counts opens per file name.
+        var opens = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var counting = new CutoutLoader(name =>
+        {
+            opens.AddOrUpdate(name, 1, (_, c) => c + 1);
+            return Path.Combine(cutouts, name);
+        });
+        var options = new IngestOptions(catalog, cutouts, tmp.File("counted")) { Chunks = 2, Seed = 5 };
+        var summary = Ingest.Run(options, e => counting.Load(e.Id, e.Ra, e.Dec));
+        Assert.Equal(9, summary.Accepted);
+        Assert.All(opens, kv => Assert.True(kv.Value == 1, $"{kv.Key} was opened {kv.Value} times"));
+        foreach (var k in Enumerable.Range(0, 10).Where(k => k != 4))
+            foreach (var file in BandCatalog.All.Select(b => b.FileName($"src{k:D3}")).Distinct())
+                Assert.True(opens.ContainsKey(file), file);
+
+        Ingest.Run(options with { OutputDirectory = tmp.File("plain") });
+        AssertSameFiles(tmp.File("plain"), tmp.File("counted"));
+    }
+
+    [Fact]
+    public void Resumed_ingest_whose_spool_was_lost_reads_the_cutouts_again_and_equals_an_uninterrupted_one()
+    {
+        using var tmp = new TempDir();
+        var (catalog, cutouts) = MakeSet(tmp, 12);
+        var options = new IngestOptions(catalog, cutouts, tmp.File("whole")) { Chunks = 2, Seed = 3 };
+        Ingest.Run(options);
+        using (var cts = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => Ingest.Run(options with { OutputDirectory = tmp.File("resumed"), MaxParallelism = 1 },
+                new CancelAfter("writing shards", 5, cts), cts.Token));
+        }
+        string spool = Path.Combine(tmp.File("resumed"), Ingest.WorkDirectory, Ingest.SpoolFile);
+        Assert.True(File.Exists(spool));
+        File.Delete(spool); // e.g. lost with the page cache: the verdicts say accepted, the records are gone
+        int written = File.ReadAllLines(Path.Combine(tmp.File("resumed"), Ingest.WorkDirectory, "written.log")).Length;
+        Assert.InRange(written, 1, 11);
+        var calls = 0;
+        var loader = new CutoutLoader(cutouts);
+        Ingest.Run(options with { OutputDirectory = tmp.File("resumed") }, e =>
+        {
+            Interlocked.Increment(ref calls);
+            return loader.Load(e.Id, e.Ra, e.Dec);
+        });
+        Assert.Equal(12 - written, calls); // the rows not yet written, once each
+        AssertSameFiles(tmp.File("whole"), tmp.File("resumed"));
+    }
+
+    private static void AssertSameFiles(string expected, string actual)
+    {
+        var names = Directory.GetFileSystemEntries(expected).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(names, Directory.GetFileSystemEntries(actual).Select(Path.GetFileName).Order().ToArray());
+        foreach (var file in names)
+            Assert.True(File.ReadAllBytes(Path.Combine(expected, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, file!))), file);
+    }
+
+    [Fact]
     public void Other_settings_on_an_existing_set_are_a_user_error()
     {
         using var tmp = new TempDir();

@@ -63,11 +63,15 @@ public class RealCutoutTests
 
 public static class TestPaths
 {
-    /// <summary>../shared/real-cutouts relative to the repository root (found by walking up from the test binary).</summary>
+    /// <summary>
+    /// ../shared/real-cutouts relative to the repository root (found by walking up from the test binary), or
+    /// MANTIS_REAL_CUTOUTS where set (a git worktree outside the checkout has no ../shared beside it).
+    /// </summary>
     public static string RealCutouts
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("MANTIS_REAL_CUTOUTS") is { Length: > 0 } overridden) return overridden;
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null)
             {

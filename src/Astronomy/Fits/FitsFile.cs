@@ -112,45 +112,63 @@ public sealed class FitsFile : IDisposable
 
     private FitsHdu Interpret(FitsHeader h, int index, long dataOffset)
     {
+        long[] axes = [];
+        var layout = Layout(h, Label, index, ref axes);
+        return new FitsHdu(index, layout.Kind, h, dataOffset, layout.DataBytes, layout.Bitpix, axes.AsSpan(0, layout.Naxis).ToArray());
+    }
+
+    /// <summary>What one HDU's header says of its data: kind, BITPIX, axes and size.</summary>
+    internal readonly record struct HduLayout(FitsHduKind Kind, int Bitpix, int Naxis, long DataBytes);
+
+    private static readonly string[] NaxisKeywords = new string[MaxAxes + 2];
+
+    /// <summary>"NAXISn", built once per n (look-ups run per file).</summary>
+    private static string NaxisKeyword(int n) => NaxisKeywords[n] ??= $"NAXIS{n}";
+
+    /// <summary>
+    /// The structural keywords of HDU <paramref name="index"/> (SIMPLE or XTENSION, BITPIX, NAXIS, NAXISn, PCOUNT,
+    /// GCOUNT, GROUPS), checked; the axes go to <paramref name="axes"/> (grown when too short). The one reading of them,
+    /// for <see cref="FitsFile"/> and <see cref="FitsImageReader"/>.
+    /// </summary>
+    internal static HduLayout Layout<TKeys>(TKeys h, string label, int index, ref long[] axes) where TKeys : IFitsKeywords
+    {
         FitsHduKind kind;
         if (index == 0)
         {
             if (!h.TryGetBool("SIMPLE", out bool simple))
-                throw new FitsFormatException(Label, "not a FITS file (SIMPLE is not a logical value)");
+                throw new FitsFormatException(label, "not a FITS file (SIMPLE is not a logical value)");
             if (!simple)
-                throw new FitsFormatException(Label, "SIMPLE = F: the file does not claim to conform to FITS");
+                throw new FitsFormatException(label, "SIMPLE = F: the file does not claim to conform to FITS");
             kind = FitsHduKind.Primary;
         }
         else
         {
-            kind = (h.GetStringOrNull("XTENSION") ?? "").Trim().ToUpperInvariant() switch
-            {
-                "IMAGE" => FitsHduKind.Image,
-                "BINTABLE" => FitsHduKind.BinaryTable,
-                "TABLE" => FitsHduKind.AsciiTable,
-                _ => FitsHduKind.Other,
-            };
+            var xtension = h.TryGetStringSpan("XTENSION", out var x) ? x.Trim() : [];
+            kind = xtension.Equals("IMAGE", StringComparison.OrdinalIgnoreCase) ? FitsHduKind.Image
+                : xtension.Equals("BINTABLE", StringComparison.OrdinalIgnoreCase) ? FitsHduKind.BinaryTable
+                : xtension.Equals("TABLE", StringComparison.OrdinalIgnoreCase) ? FitsHduKind.AsciiTable
+                : FitsHduKind.Other;
         }
         if (!h.TryGetLong("BITPIX", out long bitpix))
-            throw new FitsFormatException(Label, $"HDU {index}: BITPIX is missing or not an integer");
+            throw new FitsFormatException(label, $"HDU {index}: BITPIX is missing or not an integer");
         if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64))
-            throw new FitsFormatException(Label, $"HDU {index}: unknown BITPIX {bitpix} (allowed: 8, 16, 32, 64, -32, -64)");
+            throw new FitsFormatException(label, $"HDU {index}: unknown BITPIX {bitpix} (allowed: 8, 16, 32, 64, -32, -64)");
         if (!h.TryGetLong("NAXIS", out long naxis) || naxis < 0 || naxis > MaxAxes)
-            throw new FitsFormatException(Label, $"HDU {index}: NAXIS is missing or out of range 0..{MaxAxes}");
-        var axes = new long[naxis];
+            throw new FitsFormatException(label, $"HDU {index}: NAXIS is missing or out of range 0..{MaxAxes}");
+        if (axes.Length < naxis) axes = new long[naxis];
         for (int a = 0; a < naxis; a++)
         {
-            if (!h.TryGetLong($"NAXIS{a + 1}", out axes[a]))
-                throw new FitsFormatException(Label, $"HDU {index}: NAXIS = {naxis} but NAXIS{a + 1} is missing or not an integer");
+            if (!h.TryGetLong(NaxisKeyword(a + 1), out axes[a]))
+                throw new FitsFormatException(label, $"HDU {index}: NAXIS = {naxis} but NAXIS{a + 1} is missing or not an integer");
             if (axes[a] < 0)
-                throw new FitsFormatException(Label, $"HDU {index}: NAXIS{a + 1} = {axes[a]} is negative");
+                throw new FitsFormatException(label, $"HDU {index}: NAXIS{a + 1} = {axes[a]} is negative");
         }
-        if (h.TryGetLong($"NAXIS{naxis + 1}", out long extra))
-            throw new FitsFormatException(Label, $"HDU {index}: NAXIS = {naxis} but NAXIS{naxis + 1} = {extra} is also present (NAXIS mismatch)");
+        if (h.TryGetLong(NaxisKeyword((int)naxis + 1), out long extra))
+            throw new FitsFormatException(label, $"HDU {index}: NAXIS = {naxis} but NAXIS{naxis + 1} = {extra} is also present (NAXIS mismatch)");
         long pcount = h.TryGetLong("PCOUNT", out long p) ? p : 0;
         long gcount = h.TryGetLong("GCOUNT", out long g) ? g : 1;
         if (pcount < 0 || gcount < 0)
-            throw new FitsFormatException(Label, $"HDU {index}: negative PCOUNT/GCOUNT");
+            throw new FitsFormatException(label, $"HDU {index}: negative PCOUNT/GCOUNT");
         bool groups = index == 0 && naxis > 0 && axes[0] == 0 && h.TryGetBool("GROUPS", out bool gr) && gr;
         long elements;
         try
@@ -159,56 +177,63 @@ public sealed class FitsFile : IDisposable
             for (int a = groups ? 1 : 0; a < naxis; a++) elements = checked(elements * axes[a]);
             long bytes = naxis == 0 ? 0 : checked(Math.Abs(bitpix) / 8 * gcount * (pcount + elements));
             if (groups) kind = FitsHduKind.Other;
-            return new FitsHdu(index, kind, h, dataOffset, bytes, (int)bitpix, axes);
+            return new HduLayout(kind, (int)bitpix, (int)naxis, bytes);
         }
         catch (OverflowException)
         {
-            throw new FitsFormatException(Label, $"HDU {index}: data size overflows ({string.Join("×", axes)})");
+            throw new FitsFormatException(label, $"HDU {index}: data size overflows ({string.Join("×", axes.AsSpan(0, (int)naxis).ToArray())})");
         }
     }
 
     /// <summary>Reads <paramref name="hdu"/>'s image as float32 in physical units (BSCALE/BZERO applied, BLANK → NaN).</summary>
     public FitsImage ReadImage(FitsHdu hdu)
     {
-        if (hdu.Kind is not (FitsHduKind.Primary or FitsHduKind.Image))
-            throw new FitsFormatException(Label, $"HDU {hdu.Index} is a {hdu.Kind}, not an image");
-        var axes = hdu.Axes;
-        if (axes.Count == 0 || hdu.DataBytes == 0)
-            throw new FitsFormatException(Label, $"HDU {hdu.Index} has no image data (NAXIS = {axes.Count})");
-        for (int a = 3; a < axes.Count; a++)
-            if (axes[a] != 1)
-                throw new FitsFormatException(Label, $"HDU {hdu.Index}: {axes.Count}-dimensional images are not supported (NAXIS{a + 1} = {axes[a]})");
-        long width = axes[0], height = axes.Count > 1 ? axes[1] : 1, planes = axes.Count > 2 ? axes[2] : 1;
-        long count = width * height * planes;
-        if (count > Array.MaxLength)
-            throw new FitsFormatException(Label, $"HDU {hdu.Index}: image of {count} pixels is too large");
-        if (width == 0 || height == 0 || planes == 0)
-            throw new FitsFormatException(Label, $"HDU {hdu.Index}: image has a zero-length axis");
-
-        var h = hdu.Header;
-        double bscale = h.GetDoubleOr("BSCALE", 1.0), bzero = h.GetDoubleOr("BZERO", 0.0);
-        if (!double.IsFinite(bscale) || !double.IsFinite(bzero) || bscale == 0)
-            throw new FitsFormatException(Label, $"HDU {hdu.Index}: invalid BSCALE/BZERO ({bscale}, {bzero})");
-        bool hasBlank = hdu.Bitpix > 0 && h.TryGetLong("BLANK", out _);
-        long blank = hasBlank && h.TryGetLong("BLANK", out long b) ? b : 0;
-
-        int bytesPer = Math.Abs(hdu.Bitpix) / 8;
-        long bytes = count * bytesPer;
-        if (bytes > Array.MaxLength)
+        var image = CheckImage(hdu.Header, Label, hdu.Index, hdu.Kind, hdu.Bitpix, hdu.DataBytes, hdu.Axes is long[] a ? a : hdu.Axes.ToArray());
+        if (hdu.DataOffset + image.Bytes > _stream.Length) // before allocating for what the header claims
             throw new FitsFormatException(Label,
-                $"HDU {hdu.Index}: image of {width}×{height}×{planes} pixels ({bytes} bytes) is too large to read");
-        if (hdu.DataOffset + bytes > _stream.Length) // before allocating for what the header claims
-            throw new FitsFormatException(Label,
-                $"HDU {hdu.Index}: truncated data ({Math.Max(0, _stream.Length - hdu.DataOffset)} of {bytes} bytes)");
-        var raw = new byte[count * bytesPer];
+                $"HDU {hdu.Index}: truncated data ({Math.Max(0, _stream.Length - hdu.DataOffset)} of {image.Bytes} bytes)");
+        var raw = new byte[image.Bytes];
         _stream.Position = hdu.DataOffset;
         int got = FitsHeader.ReadFully(_stream, raw);
         if (got != raw.Length)
             throw new FitsFormatException(Label, $"HDU {hdu.Index}: truncated data ({got} of {raw.Length} bytes)");
 
-        var data = new float[count];
-        FitsPixels.Decode(raw, hdu.Bitpix, bscale, bzero, hasBlank, blank, data);
-        return new FitsImage((int)width, (int)height, (int)planes, data, h);
+        var data = new float[image.Count];
+        FitsPixels.Decode(raw, hdu.Bitpix, image.Bscale, image.Bzero, image.HasBlank, image.Blank, data);
+        return new FitsImage(image.Width, image.Height, image.Planes, data, hdu.Header);
+    }
+
+    /// <summary>The checks before an image is read (kind, dimensions, sizes, BSCALE/BZERO, BLANK): the one place for them.</summary>
+    internal static (int Width, int Height, int Planes, long Count, int Bytes, double Bscale, double Bzero, bool HasBlank, long Blank)
+        CheckImage<TKeys>(TKeys h, string label, int index, FitsHduKind kind, int bitpix, long dataBytes, ReadOnlySpan<long> axes)
+        where TKeys : IFitsKeywords
+    {
+        if (kind is not (FitsHduKind.Primary or FitsHduKind.Image))
+            throw new FitsFormatException(label, $"HDU {index} is a {kind}, not an image");
+        if (axes.Length == 0 || dataBytes == 0)
+            throw new FitsFormatException(label, $"HDU {index} has no image data (NAXIS = {axes.Length})");
+        for (int a = 3; a < axes.Length; a++)
+            if (axes[a] != 1)
+                throw new FitsFormatException(label, $"HDU {index}: {axes.Length}-dimensional images are not supported (NAXIS{a + 1} = {axes[a]})");
+        long width = axes[0], height = axes.Length > 1 ? axes[1] : 1, planes = axes.Length > 2 ? axes[2] : 1;
+        long count = width * height * planes;
+        if (count > Array.MaxLength)
+            throw new FitsFormatException(label, $"HDU {index}: image of {count} pixels is too large");
+        if (width == 0 || height == 0 || planes == 0)
+            throw new FitsFormatException(label, $"HDU {index}: image has a zero-length axis");
+
+        double bscale = h.TryGetDouble("BSCALE", out double bs) ? bs : 1.0, bzero = h.TryGetDouble("BZERO", out double bz) ? bz : 0.0;
+        if (!double.IsFinite(bscale) || !double.IsFinite(bzero) || bscale == 0)
+            throw new FitsFormatException(label, $"HDU {index}: invalid BSCALE/BZERO ({bscale}, {bzero})");
+        bool hasBlank = bitpix > 0 && h.TryGetLong("BLANK", out _);
+        long blank = hasBlank && h.TryGetLong("BLANK", out long b) ? b : 0;
+
+        int bytesPer = Math.Abs(bitpix) / 8;
+        long bytes = count * bytesPer;
+        if (bytes > Array.MaxLength)
+            throw new FitsFormatException(label,
+                $"HDU {index}: image of {width}×{height}×{planes} pixels ({bytes} bytes) is too large to read");
+        return ((int)width, (int)height, (int)planes, count, (int)bytes, bscale, bzero, hasBlank, blank);
     }
 
     /// <summary>Reads a BINTABLE extension's structure; columns are read on demand.</summary>

@@ -7,7 +7,7 @@ namespace MantisShrimp.Engine.Fits;
 /// An ordered FITS header. Keyword look-up returns the first card with that keyword;
 /// HIERARCH keywords are stored without the HIERARCH prefix (e.g. "FPA.ZP").
 /// </summary>
-public sealed class FitsHeader
+public sealed class FitsHeader : IFitsKeywords
 {
     public const int BlockSize = 2880;
     public const int CardsPerBlock = BlockSize / FitsCard.CardLength;
@@ -55,6 +55,13 @@ public sealed class FitsHeader
 
     public string? GetStringOrNull(string keyword) => TryGetString(keyword, out var v) ? v : null;
 
+    public bool TryGetStringSpan(string keyword, out ReadOnlySpan<char> value)
+    {
+        bool found = TryGetString(keyword, out string v);
+        value = v;
+        return found;
+    }
+
     /// <summary>
     /// Reads a numeric value. FITS 'D' exponents are accepted, and so are numbers written as quoted
     /// strings (real PS1 headers carry e.g. <c>'NaN'</c>), which yield their value (NaN included).
@@ -75,7 +82,7 @@ public sealed class FitsHeader
     {
         value = 0;
         if (this[keyword] is not { Value: { } v, IsString: false }) return false;
-        return long.TryParse(v.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        return TryParseInteger(v, out value);
     }
 
     public long GetLong(string keyword, string file) =>
@@ -85,18 +92,33 @@ public sealed class FitsHeader
     {
         value = false;
         if (this[keyword] is not { Value: { } v, IsString: false }) return false;
-        switch (v.Trim())
-        {
-            case "T": value = true; return true;
-            case "F": value = false; return true;
-            default: return false;
-        }
+        return TryParseLogical(v, out value);
     }
 
-    internal static bool TryParseNumber(string text, out double value)
+    internal static bool TryParseNumber(string text, out double value) => TryParseNumber(text.AsSpan(), out value);
+
+    /// <summary>A FITS number: trimmed, 'D' exponents read as 'E'.</summary>
+    internal static bool TryParseNumber(ReadOnlySpan<char> text, out double value)
     {
-        string t = text.Trim().Replace('D', 'E').Replace('d', 'e');
+        text = text.Trim();
+        // A value from one card fits on the stack; a CONTINUE-joined string can be longer.
+        Span<char> t = text.Length <= FitsCard.CardLength ? stackalloc char[text.Length] : new char[text.Length];
+        text.CopyTo(t);
+        t.Replace('D', 'E');
+        t.Replace('d', 'e');
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>A FITS integer (non-string value): trimmed, optional sign.</summary>
+    internal static bool TryParseInteger(ReadOnlySpan<char> text, out long value) =>
+        long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>A FITS logical (non-string value): T or F, blanks around.</summary>
+    internal static bool TryParseLogical(ReadOnlySpan<char> text, out bool value)
+    {
+        var t = text.Trim();
+        value = t is "T";
+        return t is "T" or "F";
     }
 
     private static FitsFormatException Missing(string keyword, string what, string file) =>

@@ -67,22 +67,21 @@ public sealed class TanWcs
     /// axis types must be exactly <see cref="RaTan"/>/<see cref="DecTan"/> (trailing blanks aside), and a WCS keyword that is
     /// present but not a finite number is an error naming it rather than its default.
     /// </summary>
-    public static TanWcs FromHeader(FitsHeader h, string file)
+    public static TanWcs FromHeader(FitsHeader h, string file) => FromHeader((IFitsKeywords)h, file);
+
+    /// <inheritdoc cref="FromHeader(FitsHeader, string)"/>
+    public static TanWcs FromHeader(IFitsKeywords h, string file)
     {
-        string c1 = h.GetStringOrNull("CTYPE1") ?? throw new FitsFormatException(file, "no WCS: CTYPE1 is missing");
-        string c2 = h.GetStringOrNull("CTYPE2") ?? throw new FitsFormatException(file, "no WCS: CTYPE2 is missing");
-        foreach (var (key, value, want) in new[] { ("CTYPE1", c1, RaTan), ("CTYPE2", c2, DecTan) })
-        {
-            if (value.TrimEnd() != want)
-                throw new FitsFormatException(file,
-                    $"unsupported WCS: {key} = '{value}' (only TAN without distortion terms: CTYPE1 = '{RaTan}', CTYPE2 = '{DecTan}')");
-        }
+        foreach (string key in (ReadOnlySpan<string>)["CTYPE1", "CTYPE2"])
+            if (!h.Contains(key) || !h.TryGetStringSpan(key, out _)) throw new FitsFormatException(file, $"no WCS: {key} is missing");
+        CheckAxisType(h, "CTYPE1", RaTan, file);
+        CheckAxisType(h, "CTYPE2", DecTan, file);
 
         double Req(string k) => h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v
             : throw new FitsFormatException(file, $"WCS keyword {k} is missing or not a finite number");
         double Opt(string k, double fallback) => !h.Contains(k) ? fallback
             : h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v
-            : throw new FitsFormatException(file, $"WCS keyword {k} = '{h[k]!.Value}' is not a finite number");
+            : throw new FitsFormatException(file, $"WCS keyword {k} = '{(h.TryGetStringSpan(k, out var text) ? text.ToString() : "")}' is not a finite number");
 
         double crval1 = Req("CRVAL1"), crval2 = Req("CRVAL2"), crpix1 = Req("CRPIX1"), crpix2 = Req("CRPIX2");
         double cd11, cd12, cd21, cd22;
@@ -93,13 +92,13 @@ public sealed class TanWcs
         else
         {
             double cdelt1 = Req("CDELT1"), cdelt2 = Req("CDELT2");
-            double Pc(int i, int j, double fallback) =>
-                h.Contains($"PC{i}_{j}") ? Opt($"PC{i}_{j}", fallback) : Opt($"PC{i:000}{j:000}", fallback);
+            // PCi_j, or the old PC00i00j form when PCi_j is absent (literal names: this runs per cutout).
+            double Pc(string modern, string old, double fallback) => h.Contains(modern) ? Opt(modern, fallback) : Opt(old, fallback);
             bool hasPc = h.Contains("PC1_1") || h.Contains("PC1_2") || h.Contains("PC2_1") || h.Contains("PC2_2")
                          || h.Contains("PC001001") || h.Contains("PC001002") || h.Contains("PC002001") || h.Contains("PC002002");
             double pc11 = 1, pc12 = 0, pc21 = 0, pc22 = 1;
             if (hasPc)
-                (pc11, pc12, pc21, pc22) = (Pc(1, 1, 1), Pc(1, 2, 0), Pc(2, 1, 0), Pc(2, 2, 1));
+                (pc11, pc12, pc21, pc22) = (Pc("PC1_1", "PC001001", 1), Pc("PC1_2", "PC001002", 0), Pc("PC2_1", "PC002001", 0), Pc("PC2_2", "PC002002", 1));
             else if (Opt("CROTA2", 0) is var rot && rot != 0)
             {
                 // AIPS convention: CROTA2 rotates the image; PC = [[cos, -sin·(cdelt2/cdelt1)], [sin·(cdelt1/cdelt2), cos]].
@@ -116,6 +115,14 @@ public sealed class TanWcs
         {
             throw new FitsFormatException(file, e.Message, e);
         }
+    }
+
+    private static void CheckAxisType(IFitsKeywords h, string key, string want, string file)
+    {
+        if (!h.TryGetStringSpan(key, out var value)) throw new FitsFormatException(file, $"no WCS: {key} is missing");
+        if (!value.TrimEnd().SequenceEqual(want))
+            throw new FitsFormatException(file,
+                $"unsupported WCS: {key} = '{value}' (only TAN without distortion terms: CTYPE1 = '{RaTan}', CTYPE2 = '{DecTan}')");
     }
 
     /// <summary>FITS 1-based pixel (x, y) → (RA, Dec) in degrees, RA in [0, 360).</summary>

@@ -37,38 +37,60 @@ public sealed class CutoutLoader(string directory)
     {
         var pixels = new float[BandCatalog.NativePixelsPerSample];
         var zps = new float[BandCatalog.BandCount];
+        var flags = LoadInto(name, ra, dec, pixels, zps);
+        return new CutoutSample(pixels, zps, flags);
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> into the caller's buffers (<see cref="BandCatalog.NativePixelsPerSample"/> pixels in channel
+    /// order, <see cref="BandCatalog.BandCount"/> zero points); returns the sample's flags. Safe to call from parallel
+    /// workers: each thread decodes with its own <see cref="FitsImageReader"/>, whose buffers are reused from file to file.
+    /// </summary>
+    public SampleFlags LoadInto(string name, double ra, double dec, Span<float> pixels, Span<float> zeroPoints)
+    {
+        if (pixels.Length != BandCatalog.NativePixelsPerSample)
+            throw new ArgumentException($"pixels holds {pixels.Length} values; a sample has {BandCatalog.NativePixelsPerSample}.", nameof(pixels));
+        if (zeroPoints.Length != BandCatalog.BandCount)
+            throw new ArgumentException($"zeroPoints holds {zeroPoints.Length} values; a sample has {BandCatalog.BandCount}.", nameof(zeroPoints));
+        var reader = t_reader ??= new FitsImageReader();
         var flags = SampleFlags.None;
         foreach (var survey in BandCatalog.AllSurveys)
         {
             if (survey.CubeFileSuffix is not null)
-                flags |= LoadCube(survey, name, ra, dec, pixels, zps);
+                flags |= LoadCube(reader, survey, name, ra, dec, pixels, zeroPoints);
             else
                 foreach (var band in survey.Bands)
-                    flags |= LoadSingle(band, name, ra, dec, pixels, zps);
+                    flags |= LoadSingle(reader, band, name, ra, dec, pixels, zeroPoints);
         }
-        return new CutoutSample(pixels, zps, flags);
+        return flags;
     }
 
-    private SampleFlags LoadCube(SurveyInfo survey, string name, double ra, double dec, float[] pixels, float[] zps)
+    /// <summary>One reader per thread: its file and pixel buffers grow to the largest cutout once, then are reused.</summary>
+    [ThreadStatic] private static FitsImageReader? t_reader;
+
+    private SampleFlags LoadCube(FitsImageReader reader, SurveyInfo survey, string name, double ra, double dec, Span<float> pixels, Span<float> zps)
     {
         var bands = survey.Bands;
         string path = PathOf(bands[0].FileName(name));
-        var (image, flags) = Read(path, survey, ra, dec);
-        if (image.Planes < bands.Count)
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {image.Planes} plane(s), expected {bands.Count}");
-        string? codes = image.Header.GetStringOrNull("BANDS")?.Trim();
+        var flags = Read(reader, path, survey, ra, dec, out var image, out int width, out int height, out int planes);
+        if (planes < bands.Count)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {planes} plane(s), expected {bands.Count}");
+        // BANDS, copied out of the reader (its look-ups reuse one buffer); a card's value fits on the stack.
+        var bandsValue = reader.TryGetStringSpan("BANDS", out var value) ? value.Trim() : [];
+        Span<char> codes = bandsValue.Length <= FitsCard.CardLength ? stackalloc char[bandsValue.Length] : new char[bandsValue.Length];
+        bandsValue.CopyTo(codes);
         bool allZero = true;
         foreach (var band in bands)
         {
             int plane = band.CubePlane;
-            if (!string.IsNullOrEmpty(codes) && band.CubeBandCode is { } code)
+            if (!codes.IsEmpty && band.CubeBandCode is { } code)
             {
                 plane = codes.IndexOf(code, StringComparison.Ordinal);
                 if (plane < 0)
                     throw new SampleRejectedException($"{Path.GetFileName(path)}: BANDS = '{codes}' has no plane for {band.Name} ('{code}')");
             }
-            var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
-            flags |= CropInto(image, plane, survey.NativeSize, dst);
+            var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+            flags |= CropInto(image, width, height, planes, plane, survey.NativeSize, dst);
             if (dst.ContainsAnyExcept(0f)) allZero = false;
             zps[band.Channel] = (float)band.ZeroPoint();
         }
@@ -77,58 +99,58 @@ public sealed class CutoutLoader(string directory)
         return flags;
     }
 
-    private SampleFlags LoadSingle(BandInfo band, string name, double ra, double dec, float[] pixels, float[] zps)
+    private SampleFlags LoadSingle(FitsImageReader reader, BandInfo band, string name, double ra, double dec, Span<float> pixels, Span<float> zps)
     {
         var survey = band.SurveyInfo;
         string path = PathOf(band.FileName(name));
-        var (image, flags) = Read(path, survey, ra, dec);
-        if (image.Planes != 1)
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: expected one image plane, found {image.Planes}");
-        if (!image.Header.TryGetDouble("EXPTIME", out double exptime) || !(exptime > 0) || double.IsInfinity(exptime))
+        var flags = Read(reader, path, survey, ra, dec, out var image, out int width, out int height, out int planes);
+        if (planes != 1)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: expected one image plane, found {planes}");
+        if (!reader.TryGetDouble("EXPTIME", out double exptime) || !(exptime > 0) || double.IsInfinity(exptime))
             throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero point)");
-        var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
-        flags |= CropInto(image, 0, survey.NativeSize, dst);
+        var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+        flags |= CropInto(image, width, height, planes, 0, survey.NativeSize, dst);
         flags |= CheckPanStarrsNaN(band, dst);
         zps[band.Channel] = (float)band.ZeroPoint(exptime);
         return flags;
     }
 
-    private static (FitsImage Image, SampleFlags Flags) Read(string path, SurveyInfo survey, double ra, double dec)
+    /// <summary>Opens, checks and decodes one cutout into <paramref name="reader"/>'s pixel buffer (valid until its next file).</summary>
+    private static SampleFlags Read(FitsImageReader reader, string path, SurveyInfo survey, double ra, double dec,
+        out ReadOnlySpan<float> image, out int width, out int height, out int planes)
     {
         if (!File.Exists(path) && !System.IO.Directory.Exists(path))
             throw new SampleRejectedException($"missing file: {Path.GetFileName(path)}");
-        FitsImage image;
         try
         {
-            using var file = FitsFile.Open(path); // refuses FIFOs, devices and directories before open() could block
-            var hdu = file.FirstImageHdu();
-            CheckSize(path, hdu, survey);
-            image = file.ReadImage(hdu);
+            reader.Open(path); // refuses FIFOs, devices and directories before open() could block
+            CheckSize(path, reader.Axes, survey);
+            image = reader.ReadPixels(out width, out height, out planes);
         }
         catch (FitsFormatException e)
         {
             throw new SampleRejectedException($"FITS error: {Path.GetFileName(path)}: {e.Problem}", e);
         }
         int n = survey.NativeSize;
-        if (image.Width < n || image.Height < n)
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cutout is {image.Width}×{image.Height}, smaller than {n}×{n}");
-        var flags = image.Width > n || image.Height > n ? SampleFlags.Cropped : SampleFlags.None;
-        CheckWcs(path, image, survey, ra, dec);
-        return (image, flags);
+        if (width < n || height < n)
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cutout is {width}×{height}, smaller than {n}×{n}");
+        var flags = width > n || height > n ? SampleFlags.Cropped : SampleFlags.None;
+        CheckWcs(path, reader, width, height, survey, ra, dec);
+        return flags;
     }
 
     /// <summary>Largest accepted cutout, per axis, in multiples of the survey's native size (larger ones are centre-cropped).</summary>
     public const int MaxOversize = 4;
 
     /// <summary>What the header claims, checked before any pixel is read: a hostile 40000² header costs nothing.</summary>
-    private static void CheckSize(string path, FitsHdu hdu, SurveyInfo survey)
+    private static void CheckSize(string path, ReadOnlySpan<long> axes, SurveyInfo survey)
     {
-        long width = hdu.Axes[0], height = hdu.Axes.Count > 1 ? hdu.Axes[1] : 1, planes = 1;
-        for (int a = 2; a < hdu.Axes.Count; a++) planes *= Math.Min(hdu.Axes[a], int.MaxValue);
+        long width = axes[0], height = axes.Length > 1 ? axes[1] : 1, planes = 1;
+        for (int a = 2; a < axes.Length; a++) planes *= Math.Min(axes[a], int.MaxValue);
         long maxSide = (long)MaxOversize * survey.NativeSize, maxPlanes = (long)MaxOversize * survey.Bands.Count;
         if (width > maxSide || height > maxSide || planes > maxPlanes)
             throw new SampleRejectedException(
-                $"{Path.GetFileName(path)}: {survey.Name} cutout claims {string.Join("×", hdu.Axes)} pixels, more than " +
+                $"{Path.GetFileName(path)}: {survey.Name} cutout claims {string.Join("×", axes.ToArray())} pixels, more than " +
                 $"{maxSide}×{maxSide}×{maxPlanes} ({MaxOversize}× native)");
     }
 
@@ -139,29 +161,34 @@ public sealed class CutoutLoader(string directory)
     /// The cutout must carry a TAN WCS (a file without one cannot be checked against the catalog, so it is refused), at
     /// the survey's pixel scale within <see cref="MaxPixelScaleDeviation"/>, centred on the catalog position.
     /// </summary>
-    private static void CheckWcs(string path, FitsImage image, SurveyInfo survey, double ra, double dec)
+    private static void CheckWcs(string path, IFitsKeywords header, int width, int height, SurveyInfo survey, double ra, double dec)
     {
         TanWcs wcs;
         try
         {
-            wcs = TanWcs.FromHeader(image.Header, path);
+            wcs = TanWcs.FromHeader(header, path);
         }
         catch (FitsFormatException e)
         {
             throw new SampleRejectedException($"FITS error: {Path.GetFileName(path)}: {e.Problem}", e);
         }
         var (sx, sy) = wcs.PixelScaleArcsec;
-        foreach (var (axis, scale) in new[] { (1, sx), (2, sy) })
-            if (!(Math.Abs(scale / survey.PixelScaleArcsec - 1) <= MaxPixelScaleDeviation))
-                throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFileName(path)}: pixel scale {scale:G6}″ along axis {axis} (CD{axis}_{axis}/CDELT{axis} and the rest of "
-                    + $"the WCS matrix) is not {survey.Name}'s {survey.PixelScaleArcsec}″ (±{MaxPixelScaleDeviation:P0})"));
-        var (cra, cdec) = wcs.CenterOf(image.Width, image.Height);
+        CheckPixelScale(path, 1, sx, survey);
+        CheckPixelScale(path, 2, sy, survey);
+        var (cra, cdec) = wcs.CenterOf(width, height);
         double sep = TanWcs.SeparationArcsec(ra, dec, cra, cdec);
         double limit = Math.Max(MaxCentreOffsetArcsec, MaxCentreOffsetPixels * survey.PixelScaleArcsec);
         if (sep > limit)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
                 $"{Path.GetFileName(path)}: cutout centre ({cra:F6}, {cdec:F6}) is {sep:F1}″ from the catalog position (limit {limit:F1}″)"));
+    }
+
+    private static void CheckPixelScale(string path, int axis, double scale, SurveyInfo survey)
+    {
+        if (!(Math.Abs(scale / survey.PixelScaleArcsec - 1) <= MaxPixelScaleDeviation))
+            throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(path)}: pixel scale {scale:G6}″ along axis {axis} (CD{axis}_{axis}/CDELT{axis} and the rest of "
+                + $"the WCS matrix) is not {survey.Name}'s {survey.PixelScaleArcsec}″ (±{MaxPixelScaleDeviation:P0})"));
     }
 
     /// <summary>The paper's NaN rule for one PS1 band: more than 1% NaN pixels rejects the sample.</summary>
@@ -211,16 +238,17 @@ public sealed class CutoutLoader(string directory)
         return new CutoutSample(pixels, zps, flags);
     }
 
-    /// <summary>Copies the centred n×n window of <paramref name="plane"/> into <paramref name="dst"/>; ±Inf becomes NaN.</summary>
-    private static SampleFlags CropInto(FitsImage image, int plane, int n, Span<float> dst)
+    /// <summary>Copies the centred n×n window of plane <paramref name="plane"/> of a width×height×planes image into <paramref name="dst"/>; ±Inf becomes NaN.</summary>
+    private static SampleFlags CropInto(ReadOnlySpan<float> image, int width, int height, int planes, int plane, int n, Span<float> dst)
     {
-        int x0 = (image.Width - n) / 2, y0 = (image.Height - n) / 2;
-        var src = image.Plane(plane).Slice(y0, x0, n, n);
+        if ((uint)plane >= (uint)planes) throw new ArgumentOutOfRangeException(nameof(plane), $"Plane {plane} of a {planes}-plane image.");
+        int x0 = (width - n) / 2, y0 = (height - n) / 2;
+        var src = image.Slice(plane * width * height, width * height);
         var flags = SampleFlags.None;
         for (int y = 0; y < n; y++)
         {
             var row = dst.Slice(y * n, n);
-            src.GetRowSpan(y).CopyTo(row);
+            src.Slice((y0 + y) * width + x0, n).CopyTo(row);
             for (int x = 0; x < n; x++)
                 if (float.IsInfinity(row[x])) { row[x] = float.NaN; flags |= SampleFlags.InfinityAsNaN; }
         }

@@ -38,8 +38,10 @@ public static class Ingest
 
     /// <summary>
     /// Ingest with another source of samples than FITS files in <see cref="IngestOptions.CutoutsDirectory"/> (which
-    /// then only labels the source in the resume fingerprint) — the simulator's direct path. The source must be
-    /// deterministic: it is asked once to judge a row and again to write it.
+    /// then only labels the source in the resume fingerprint) — the simulator's direct path. The source is asked once per
+    /// row: the verdict pass keeps each accepted record in a spool (<c>.ingest/records.spool</c>) that the write pass copies
+    /// into its slot. Only a record lost from the spool (a resumed run whose spool was removed or not flushed) is asked for
+    /// again, so the source must still be deterministic.
     /// </summary>
     public static IngestSummary Run(IngestOptions options, Func<CatalogEntry, CutoutSample>? source, IProgressReporter? progress = null,
         CancellationToken cancel = default)
@@ -80,30 +82,38 @@ public static class Ingest
         Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancel };
 
-        // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected).
+        // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected). Each accepted record goes to
+        // the spool at its catalog position before its verdict is logged, so the write pass need not read the cutouts again.
         var verdicts = ReadVerdicts(Path.Combine(work, "verdicts.log"));
+        string spoolPath = Path.Combine(work, SpoolFile);
+        using var spool = File.OpenHandle(spoolPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         using (var log = new AppendLog(Path.Combine(work, "verdicts.log")))
         {
             foreach (var p in catalog.Problems)
                 if (!verdicts.ContainsKey(p.Row)) Record(log, verdicts, p.Row, p.Reason);
-            var todo = catalog.Entries.Where(e => !verdicts.ContainsKey(e.Row)).ToArray();
+            var todo = catalog.Entries.Select((e, i) => (Entry: e, Position: i)).Where(t => !verdicts.ContainsKey(t.Entry.Row)).ToArray();
             using var task = progress.Start("checking cutouts", todo.Length);
-            using var stage = Diagnostics.StageTimings.Stage("check_cutouts", todo.Length); // read, decode, apply the rules
-            Parallel.ForEach(todo, parallel, entry =>
-            {
-                string? reason = null;
-                try
+            using var stage = Diagnostics.StageTimings.Stage("check_cutouts", todo.Length); // read, decode, apply the rules, spool
+            Parallel.ForEach(todo, parallel,
+                () => new byte[ShardLayout.RecordStride],
+                (t, _, buffer) =>
                 {
-                    load(entry);
-                }
-                catch (SampleRejectedException e)
-                {
-                    Diagnostics.EngineMetrics.Rejects.Add(1);
-                    reason = e.Message;
-                }
-                Record(log, verdicts, entry.Row, reason);
-                task.Advance();
-            });
+                    string? reason = null;
+                    try
+                    {
+                        FillRecord(buffer, t.Entry, load(t.Entry));
+                        RandomAccess.Write(spool, buffer, SpoolOffset(t.Position));
+                    }
+                    catch (SampleRejectedException e)
+                    {
+                        Diagnostics.EngineMetrics.Rejects.Add(1);
+                        reason = e.Message;
+                    }
+                    Record(log, verdicts, t.Entry.Row, reason);
+                    task.Advance();
+                    return buffer;
+                },
+                _ => { });
         }
 
         // Phase 2: fixed slots for the accepted rows; write the records not yet written.
@@ -124,25 +134,31 @@ public static class Ingest
                 int count = shardCounts.GetValueOrDefault(key);
                 handles[key] = OpenShard(path, count);
             }
+            var positions = new Dictionary<int, int>(catalog.Entries.Count);
+            for (int i = 0; i < catalog.Entries.Count; i++) positions[catalog.Entries[i].Row] = i;
             var todo = accepted.Select((e, i) => (Entry: e, Slot: slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
             using var log = new AppendLog(writtenPath);
             using var task = progress.Start("writing shards", todo.Length);
-            using var stage = Diagnostics.StageTimings.Stage("write_shards", todo.Length); // read and decode again, write records
+            using var stage = Diagnostics.StageTimings.Stage("write_shards", todo.Length); // copy spooled records into their slots
             Parallel.ForEach(todo, parallel,
                 () => new byte[ShardLayout.RecordStride],
                 (t, _, buffer) =>
                 {
-                    CutoutSample sample;
-                    try
+                    if (!ReadSpooled(spool, SpoolOffset(positions[t.Entry.Row]), t.Entry, buffer))
                     {
-                        sample = load(t.Entry);
+                        CutoutSample sample;
+                        try
+                        {
+                            sample = load(t.Entry);
+                        }
+                        catch (SampleRejectedException e)
+                        {
+                            throw new InvalidOperationException(
+                                $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or ingest into a new --out.", e);
+                        }
+                        buffer.AsSpan().Clear(); // what a failed spool read left must not reach the record's padding
+                        FillRecord(buffer, t.Entry, sample);
                     }
-                    catch (SampleRejectedException e)
-                    {
-                        throw new InvalidOperationException(
-                            $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or ingest into a new --out.", e);
-                    }
-                    FillRecord(buffer, t.Entry, sample);
                     RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot));
                     log.Append(t.Entry.Row.ToString(CultureInfo.InvariantCulture));
                     task.Advance();
@@ -154,6 +170,8 @@ public static class Ingest
         {
             foreach (var h in handles.Values) h.Dispose();
         }
+        spool.Dispose();
+        File.Delete(spoolPath); // as large as the shards: free it before the metadata pass
 
         // Phase 3: metadata, checksums, rejects and the manifest (written last, atomically: its presence means complete).
         progress.Message("writing metadata and checksums");
@@ -195,6 +213,24 @@ public static class Ingest
         using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism, cancel); // once, for every consumer
         Directory.Delete(work, recursive: true);
         return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
+    }
+
+    /// <summary>Accepted records of the verdict pass, at their catalog position (a sparse file: rejected rows leave holes).</summary>
+    internal const string SpoolFile = "records.spool";
+
+    private static long SpoolOffset(int catalogPosition) => (long)catalogPosition * ShardLayout.RecordStride;
+
+    /// <summary>
+    /// Reads the spooled record of <paramref name="entry"/>; false when it is not there (a hole, a short file, another row):
+    /// a resumed ingest whose spool lost what an earlier run logged, which then reads the cutouts again.
+    /// </summary>
+    private static bool ReadSpooled(SafeFileHandle spool, long offset, CatalogEntry entry, byte[] buffer)
+    {
+        int got = 0, n;
+        while (got < buffer.Length && (n = RandomAccess.Read(spool, buffer.AsSpan(got), offset + got)) > 0) got += n;
+        if (got != buffer.Length) return false;
+        ref readonly var h = ref MemoryMarshal.AsRef<ShardRecordHeader>(buffer.AsSpan(0, ShardLayout.RecordHeaderBytes));
+        return h.IsWritten && h.CatalogRow == entry.Row;
     }
 
     private static void Record(AppendLog log, ConcurrentDictionary<int, string?> verdicts, int row, string? reason)
