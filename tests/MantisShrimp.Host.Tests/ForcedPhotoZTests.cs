@@ -69,10 +69,10 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         var b = Row(tmp.File("score.csv"), g.Id);
         for (int c = 2; c <= 8; c++) Assert.True(Math.Abs(double.Parse(a[c], CultureInfo.InvariantCulture) - double.Parse(b[c], CultureInfo.InvariantCulture)) <= 1e-5, $"column {c}: {a[c]} vs {b[c]}");
         // The target's S/N in r: measured on the cutouts as score measures it on the shards.
-        Assert.EndsWith(",calibrated,snr_r", System.IO.File.ReadLines(tmp.File("local.csv")).First());
+        Assert.EndsWith(",calibrated,snr_r,galex_coverage,unwise_coverage,nan_filled", System.IO.File.ReadLines(tmp.File("local.csv")).First());
         Assert.EndsWith(",snr_r", System.IO.File.ReadLines(tmp.File("score.csv")).First());
-        Assert.Equal(double.Parse(b[^1], CultureInfo.InvariantCulture), double.Parse(a[^1], CultureInfo.InvariantCulture), 3);
-        Assert.True(double.Parse(a[^1], CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(double.Parse(b[^1], CultureInfo.InvariantCulture), double.Parse(a[^4], CultureInfo.InvariantCulture), 3);
+        Assert.True(double.Parse(a[^4], CultureInfo.InvariantCulture) > 0);
 
         // The same position through the (fake) services, with faults on the way: retried, never cached half-written.
         f.Server.Faults.Enqueue(("ps1filenames", FakeCutoutServer.Fault.Error500));
@@ -227,7 +227,8 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         Assert.Equal("../../etc/passwd", (string?)json["name"]); // a label, nothing else
         foreach (var (key, col) in new[] { ("z_mean", 2), ("z_mode", 3), ("z_std", 4), ("z_lo68", 5), ("z_hi68", 6), ("z_lo90", 7), ("z_hi90", 8) })
             Assert.True(Math.Abs((double)json[key]! - double.Parse(cli[col], CultureInfo.InvariantCulture)) <= 1e-5, key);
-        Assert.Equal(double.Parse(cli[^1], CultureInfo.InvariantCulture), (double)json["snr_r"]!, 3);
+        Assert.Equal(double.Parse(cli[^4], CultureInfo.InvariantCulture), (double)json["snr_r"]!, 3); // snr_r, then the coverage and NaN flags
+        Assert.True((bool)json["galex_coverage"]! == (cli[^3] == "1") && (bool)json["unwise_coverage"]! == (cli[^2] == "1"));
         Assert.Equal(400, json["bins"]!.AsArray().Count);
         Assert.Equal(1.0, json["pdf"]!.AsArray().Sum(v => (double)v!), 4);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync((string)json["cutouts"]!)).StatusCode);

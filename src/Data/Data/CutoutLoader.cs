@@ -32,6 +32,18 @@ public sealed class CutoutLoader(string directory)
 
     public string Directory { get; } = directory;
 
+    /// <summary>
+    /// Forced photo-z: a GALEX or unWISE file that is not there (the folder or the service has none) is read as zeros
+    /// with the no-coverage flag, which is how the training set stores no coverage; ingest keeps refusing it.
+    /// </summary>
+    public bool MissingCoverageAsZeros { get; init; }
+
+    /// <summary>Forced photo-z <c>--allow-nan</c>: a PS1 band over the 1% NaN rule is kept, flagged <see cref="SampleFlags.PanStarrsNanOverLimit"/>.</summary>
+    public bool AllowNan { get; init; }
+
+    /// <summary>Resolver result for a file the source does not have (distinct from a path that does not exist).</summary>
+    public const string NotAvailable = "";
+
     /// <summary>Loads and checks a sample; throws <see cref="SampleRejectedException"/> with the reason when it is unusable.</summary>
     public CutoutSample Load(string name, double ra, double dec)
     {
@@ -72,6 +84,11 @@ public sealed class CutoutLoader(string directory)
     {
         var bands = survey.Bands;
         string path = PathOf(bands[0].FileName(name));
+        if (MissingCoverageAsZeros && (path.Length == 0 || !File.Exists(path)))
+        {
+            foreach (var band in bands) zps[band.Channel] = (float)band.ZeroPoint(); // the pixels stay 0
+            return survey.Survey == Survey.Galex ? SampleFlags.GalexNoCoverage : SampleFlags.UnwiseNoCoverage;
+        }
         var flags = Read(reader, path, survey, ra, dec, out var image, out int width, out int height, out int planes);
         if (planes < bands.Count)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {planes} plane(s), expected {bands.Count}");
@@ -110,7 +127,7 @@ public sealed class CutoutLoader(string directory)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero point)");
         var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
         flags |= CropInto(image, width, height, planes, 0, survey.NativeSize, dst);
-        flags |= CheckPanStarrsNaN(band, dst);
+        flags |= CheckPanStarrsNaN(band, dst, AllowNan);
         zps[band.Channel] = (float)band.ZeroPoint(exptime);
         return flags;
     }
@@ -119,6 +136,7 @@ public sealed class CutoutLoader(string directory)
     private static SampleFlags Read(FitsImageReader reader, string path, SurveyInfo survey, double ra, double dec,
         out ReadOnlySpan<float> image, out int width, out int height, out int planes)
     {
+        if (path.Length == 0) throw new SampleRejectedException($"missing file: the source has no {survey.Name} cutout");
         if (!File.Exists(path) && !System.IO.Directory.Exists(path))
             throw new SampleRejectedException($"missing file: {Path.GetFileName(path)}");
         try
@@ -192,11 +210,13 @@ public sealed class CutoutLoader(string directory)
     }
 
     /// <summary>The paper's NaN rule for one PS1 band: more than 1% NaN pixels rejects the sample.</summary>
-    public static SampleFlags CheckPanStarrsNaN(BandInfo band, ReadOnlySpan<float> plane)
+    /// <param name="allowOverLimit">Keep a band over the limit, flagged (forced photo-z <c>--allow-nan</c>).</param>
+    public static SampleFlags CheckPanStarrsNaN(BandInfo band, ReadOnlySpan<float> plane, bool allowOverLimit = false)
     {
         int nan = 0;
         foreach (float v in plane) if (float.IsNaN(v)) nan++;
         double fraction = nan / (double)plane.Length;
+        if (fraction > BandCatalog.MaxPanStarrsNanFraction && allowOverLimit) return SampleFlags.PanStarrsHasNaN | SampleFlags.PanStarrsNanOverLimit;
         if (fraction > BandCatalog.MaxPanStarrsNanFraction)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
                 $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {plane.Length}; limit {BandCatalog.MaxPanStarrsNanFraction:P0})"));

@@ -17,6 +17,8 @@ public enum SampleFlags : uint
     Cropped = 1 << 3,
     /// <summary>±Inf pixels were found and stored as NaN.</summary>
     InfinityAsNaN = 1 << 4,
+    /// <summary>A PS1 band has more than 1% NaN pixels and was kept anyway (forced photo-z <c>--allow-nan</c>; never in shards).</summary>
+    PanStarrsNanOverLimit = 1 << 5,
 }
 
 /// <summary>

@@ -40,6 +40,7 @@ internal static class BenchCommand
         }));
         bench.Subcommands.Add(pipeline);
         bench.Subcommands.Add(BenchShapleyCommand.Create(ctx));
+        bench.Subcommands.Add(BenchPredictCommand.Create(ctx));
 
         var floats = new Option<long[]>("--floats") { Description = "Buffer sizes in floats (the defaults: ConvNeXt-atto's 3.7 M and ConvNeXt-L's 200 M parameters).", DefaultValueFactory = _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (best kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);
@@ -77,5 +78,40 @@ internal static class BenchCommand
         }));
         bench.Subcommands.Add(network);
         return bench;
+    }
+}
+
+internal static class BenchPredictCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
+        var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
+        var data = new Option<string>("--data") { Description = "Shard set (score's input).", DefaultValueFactory = _ => "demo/shards" };
+        var cutouts = new Option<string>("--cutouts") { Description = "The same galaxies' cutouts in reference naming (predict's and the peer's input).", DefaultValueFactory = _ => "demo/data/cutouts" };
+        var dust = new Option<string>("--dust") { Description = "Dust maps folder (predict's E(B−V); the peer is given the same values).", DefaultValueFactory = _ => "demo/data/dust" };
+        var split = new Option<string>("--split") { Description = "Split whose first galaxies are used.", DefaultValueFactory = _ => "test" };
+        var count = new Option<int>("--count") { Description = "Galaxies.", DefaultValueFactory = _ => 1024 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass (all three paths).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { Description = "Rounds (the three paths alternate in each; best round kept).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var threads = SharedOptions.Threads("libtorch threads of all three paths, and score's and predict's input threads");
+        var peer = new Option<string>("--peer") { Description = "The plain-Python peer script.", DefaultValueFactory = _ => "bench/predict_peer.py" };
+        var noPeer = new Option<bool>("--no-python") { Description = "Leave the Python peer out." };
+        var quiet = SharedOptions.Quiet();
+        var runs = BenchOutput.RunsOption();
+        var cmd = new Command("predict", "Galaxies/s of score (shards), predict --positions (cutout folder, index warm) and a plain-Python script (astropy + PyTorch) on the same galaxies, model and threads; ratios and max |Δp|.")
+        {
+            json, model, data, cutouts, dust, split, count, batchSize, repeats, threads, peer, noPeer, quiet, runs,
+        };
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            BenchOutput.Run(ctx, r.GetValue(runs), () => PredictBenchmark.Run(new PredictBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(cutouts)!, r.GetValue(dust)!)
+            {
+                Split = r.GetValue(split)!, Count = r.GetValue(count), BatchSize = r.GetValue(batchSize), Repeats = r.GetValue(repeats),
+                Threads = SharedOptions.ThreadCount(r.GetValue(threads)), PeerScript = r.GetValue(noPeer) ? null : r.GetValue(peer),
+            }, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
     }
 }

@@ -91,11 +91,17 @@ internal static class PredictCommand
         };
         var output = new Option<string>("--out")
         {
-            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; + p_000 … p_399 with --pdf).", Required = true,
+            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; + p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; nan_filled 1: --allow-nan filled a PS1 band over the NaN rule).", Required = true,
         };
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
+        var threads = SharedOptions.Threads("libtorch threads, input-transform threads and FITS decoders (×4 decoders for the services); results depend on the libtorch count: pin it to reproduce or resume a run on a machine with another core count");
+        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass.", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var allowNan = new Option<bool>("--allow-nan")
+        {
+            Description = "Predict positions whose PS1 bands break the 1% NaN rule (refused by default, as training did), the NaNs filled as the model card says; nan_filled = 1 marks them.",
+        };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
@@ -103,7 +109,7 @@ internal static class PredictCommand
         var sources = new SourceOptions();
         var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
         {
-            model, ra, dec, name, positions, output, pdf, png, calibration, dust, ebv, device, quiet,
+            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, quiet,
         };
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
@@ -118,8 +124,12 @@ internal static class PredictCommand
             {
                 var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
                     "training seed of the model");
+                var stream = new ForcedStreamOptions
+                {
+                    Threads = SharedOptions.ThreadCount(r.GetValue(threads)), BatchSize = r.GetValue(batchSize), AllowNan = r.GetValue(allowNan),
+                };
                 var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
-                    progress, cancel, meta);
+                    progress, cancel, meta, stream);
                 var (ok, failed) = outcome;
                 ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
                 ExplainFailures(outcome, list.Count, ctx.Error);

@@ -19,7 +19,8 @@ using Microsoft.Extensions.Logging.Console;
 namespace MantisShrimp.Host.Web;
 
 public sealed record PredictResponse(string name, double ra, double dec, double z_mean, double z_mode, double z_std, double z_lo68, double z_hi68,
-    double z_lo90, double z_hi90, double[] bins, float[] pdf, float ebv_csfd, float ebv_planck, bool calibrated, string cutouts, double? snr_r);
+    double z_lo90, double z_hi90, double[] bins, float[] pdf, float ebv_csfd, float ebv_planck, bool calibrated, string cutouts, double? snr_r,
+    bool galex_coverage, bool unwise_coverage);
 
 /// <summary>
 /// <c>mantis serve</c> (ASP.NET Core minimal API): <c>POST /predict</c>, <c>GET /</c> (page), <c>GET /health</c>,
@@ -124,7 +125,7 @@ public static class WebApp
             var s = r.Summary;
             double? snr = double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null;
             return Results.Json(new PredictResponse(input.Name, input.Ra, input.Dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90,
-                Bins, r.Probabilities, r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", snr));
+                Bins, r.Probabilities, r.EbvCsfd, r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", snr, r.GalexCoverage, r.UnwiseCoverage));
         }
         catch (UserInputException e) { return Error(StatusCodes.Status400BadRequest, e.Message); }
         catch (UpstreamException e)
@@ -191,7 +192,7 @@ public static class WebApp
         "properties":{"NAME":{"type":"string","description":"a label; never used as a path"},"RA":{"type":"number","minimum":0,"exclusiveMaximum":360},"DEC":{"type":"number","minimum":-30,"maximum":90},"CALIBRATE":{"type":"boolean"}}}}}},
         "responses":{"200":{"description":"PDF and summary","content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"},"ra":{"type":"number"},"dec":{"type":"number"},
           "z_mean":{"type":"number"},"z_mode":{"type":"number"},"z_std":{"type":"number"},"z_lo68":{"type":"number"},"z_hi68":{"type":"number"},"z_lo90":{"type":"number"},"z_hi90":{"type":"number"},
-          "bins":{"type":"array","items":{"type":"number"}},"pdf":{"type":"array","items":{"type":"number"}},"ebv_csfd":{"type":"number"},"ebv_planck":{"type":"number"},"calibrated":{"type":"boolean"},"cutouts":{"type":"string"},"snr_r":{"type":"number","nullable":true,"description":"the target's measured S/N in PS1 r (Kron or static-aperture flux over its background-limited error)"}}}}}},
+          "bins":{"type":"array","items":{"type":"number"}},"pdf":{"type":"array","items":{"type":"number"}},"ebv_csfd":{"type":"number"},"ebv_planck":{"type":"number"},"calibrated":{"type":"boolean"},"cutouts":{"type":"string"},"snr_r":{"type":"number","nullable":true,"description":"the target's measured S/N in PS1 r (Kron or static-aperture flux over its background-limited error)"},"galex_coverage":{"type":"boolean","description":"false: no GALEX cutout there (or all zeros); predicted with zeros, as the training set stores no coverage"},"unwise_coverage":{"type":"boolean","description":"false: no unWISE cutout there (or all zeros); predicted with zeros"}}}}}},
           "400":{"description":"bad input, with a reason"},"413":{"description":"body too large"},"415":{"description":"Content-Type is not application/json"},"429":{"description":"rate limited; see Retry-After"},"502":{"description":"cutout service failed"},"504":{"description":"cutout service timed out"}}}},
       "/health":{"get":{"responses":{"200":{"description":"ok"}}}}}}
     """;

@@ -32,6 +32,9 @@ public sealed record CutoutServiceOptions
 public sealed class UpstreamException(string message, bool timedOut = false, Exception? inner = null) : Exception(message, inner)
 {
     public bool TimedOut { get; } = timedOut;
+
+    /// <summary>The HTTP status of a final non-transient answer (404: the service has no cutout there), else null.</summary>
+    public int? StatusCode { get; init; }
 }
 
 /// <summary>A reply that is not what was asked for (truncated or corrupt FITS, a malformed table): retried, never cached.</summary>
@@ -99,7 +102,7 @@ public sealed class ResilientHttp : IDisposable
                     if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
                         throw new TransientStatusException(response.StatusCode, described);
                     if (!response.IsSuccessStatusCode)
-                        throw new UpstreamException($"{described}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                        throw new UpstreamException($"{described}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}") { StatusCode = (int)response.StatusCode };
                     var body = await response.Content.ReadAsByteArrayAsync(token);
                     if (response.Content.Headers.ContentLength is long length && length != body.Length)
                         throw new BadReplyException($"{described}: body of {body.Length} bytes, {length} announced");

@@ -10,10 +10,14 @@ namespace MantisShrimp.Engine.Cutouts;
 /// <summary>Where a position's 9 bands come from: the services, or a folder the user already holds.</summary>
 public interface ICutoutSource
 {
-    /// <summary>The 9 bands at a position, checked by the ingest rules (NaN rule, crop, WCS centre).</summary>
-    Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel);
+    /// <summary>
+    /// The 9 bands at a position, checked by the ingest rules (NaN rule, crop, WCS centre); no GALEX or unWISE cutout
+    /// there is zeros with the no-coverage flag. <paramref name="allowNan"/>: a PS1 band over the NaN rule is kept, flagged.
+    /// </summary>
+    Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false);
 
-    /// <summary>Reference-named files (name.g.fits, name.Galex.fits, …) of a position: file name → path.</summary>
+    /// <summary>Reference-named files (name.g.fits, name.Galex.fits, …) of a position: file name → path; GALEX and
+    /// unWISE are left out where the source has no coverage, PS1 is an error.</summary>
     Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel);
 }
 
@@ -22,12 +26,12 @@ internal static class SampleFiles
 {
     public const string Target = "target";
 
-    public static CutoutSample Load(IReadOnlyDictionary<string, string> files, SkyPosition p)
+    public static CutoutSample Load(IReadOnlyDictionary<string, string> files, SkyPosition p, bool allowNan)
     {
         try
         {
-            return new CutoutLoader(name => files.TryGetValue(name, out var path) ? path : throw new SampleRejectedException($"{name}: not available"))
-                .Load(Target, p.Ra, p.Dec);
+            return new CutoutLoader(name => files.TryGetValue(name, out var path) ? path : CutoutLoader.NotAvailable)
+                { MissingCoverageAsZeros = true, AllowNan = allowNan }.Load(Target, p.Ra, p.Dec);
         }
         catch (SampleRejectedException e) { throw new UserInputException($"cutouts at RA {p.Ra}, Dec {p.Dec} are unusable: {e.Message}"); }
         catch (FitsFormatException e) { throw new UserInputException($"cutouts at RA {p.Ra}, Dec {p.Dec}: {e.Message}"); }
@@ -51,8 +55,8 @@ public sealed class RemoteCutoutSource : ICutoutSource
         _cache = cache;
     }
 
-    public async Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel) =>
-        SampleFiles.Load(await FilesAsync(position, SampleFiles.Target, cancel), position);
+    public async Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false) =>
+        SampleFiles.Load(await FilesAsync(position, SampleFiles.Target, cancel), position, allowNan);
 
     public async Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition p, string name, CancellationToken cancel)
     {
@@ -64,13 +68,20 @@ public sealed class RemoteCutoutSource : ICutoutSource
         foreach (var band in ps1)
             tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(p, names![band.Name], cancel)));
         foreach (var survey in new[] { BandCatalog.Galex, BandCatalog.Unwise })
-            tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name), () => _legacy.CutoutAsync(p, survey, cancel)));
+            tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name), () => _legacy.CutoutAsync(p, survey, cancel), true));
         await Task.WhenAll(tasks);
         return files;
 
-        async Task Fetch(string survey, string band, int size, string fileName, Func<Task<byte[]>> download)
+        // The viewer answers 404 where a layer has no coverage: that survey is left out (read as zeros), not a failure.
+        async Task Fetch(string survey, string band, int size, string fileName, Func<Task<byte[]>> download, bool mayBeUncovered = false)
         {
-            if (!_cache.TryGet(survey, band, p, size, out var path)) path = _cache.Put(survey, band, p, size, await download());
+            if (!_cache.TryGet(survey, band, p, size, out var path))
+            {
+                byte[] body;
+                try { body = await download(); }
+                catch (UpstreamException e) when (mayBeUncovered && e.StatusCode == 404) { return; }
+                path = _cache.Put(survey, band, p, size, body);
+            }
             lock (files) files[fileName] = path;
         }
     }
@@ -89,6 +100,7 @@ public sealed class LocalCutoutSource : ICutoutSource
     private const double CellDegrees = 0.01;
     private readonly Dictionary<(int, int), List<Entry>> _grid = new();
     private static readonly string[] Suffixes = BandCatalog.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
+    private static readonly HashSet<string> PanStarrsSuffixes = BandCatalog.PanStarrs.Bands.Select(b => b.FileName("")).ToHashSet();
 
     private sealed record Entry(string File, string Suffix, double Ra, double Dec, long Size, long Ticks);
 
@@ -157,8 +169,8 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     private static (int, int) Cell(double ra, double dec) => ((int)Math.Floor(ra / CellDegrees), (int)Math.Floor((dec + 90) / CellDegrees));
 
-    public Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel) =>
-        Task.FromResult(SampleFiles.Load(Find(position, SampleFiles.Target), position));
+    public Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false) =>
+        Task.FromResult(SampleFiles.Load(Find(position, SampleFiles.Target), position, allowNan));
 
     public Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(Find(position, name));
@@ -182,6 +194,7 @@ public sealed class LocalCutoutSource : ICutoutSource
         foreach (var suffix in Suffixes)
         {
             var best = near.Where(x => x.e.Suffix == suffix).OrderBy(x => x.Sep).FirstOrDefault();
+            if (best.e is null && !PanStarrsSuffixes.Contains(suffix)) continue; // no GALEX / unWISE coverage here: zeros
             if (best.e is null)
                 throw new UserInputException(
                     $"the --cutouts folder has no *{suffix} cutout centred within {MatchArcsec}″ of RA {p.Ra}, Dec {p.Dec}");

@@ -21,6 +21,15 @@ public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvC
 {
     /// <summary>Galaxies in the forward pass this one joined (the service batches concurrent requests).</summary>
     public int BatchSize { get; init; } = 1;
+
+    /// <summary>False where the source had no GALEX cutout or it is all zeros: predicted with zeros, as the training set stores no coverage.</summary>
+    public bool GalexCoverage => (Sample.Flags & SampleFlags.GalexNoCoverage) == 0;
+
+    /// <summary>False where the source had no unWISE cutout or it is all zeros.</summary>
+    public bool UnwiseCoverage => (Sample.Flags & SampleFlags.UnwiseNoCoverage) == 0;
+
+    /// <summary>A PS1 band broke the 1% NaN rule and was predicted anyway (<c>--allow-nan</c>), its NaNs filled as the model card says.</summary>
+    public bool NanFilled => (Sample.Flags & SampleFlags.PanStarrsNanOverLimit) != 0;
 }
 
 /// <summary>E(B−V) at a position: from the two HEALPix maps, or fixed values given by the user.</summary>
@@ -95,6 +104,12 @@ public sealed class ForcedPhotoZ : IDisposable
     }
 
     public bool HasCalibration => _calibration is not null;
+
+    // What the streaming path (ForcedStream) shares with the service: one model, one place.
+    internal PhotoZNetwork Model => _model;
+    internal Device Device => _device;
+    internal DustSource Dust => _dust;
+    internal IRecalibrator? Calibration => _calibration;
 
     /// <summary>Where the cutouts come from (the web page asks a local folder for an example position).</summary>
     public ICutoutSource Source => _source;

@@ -12,12 +12,15 @@ public sealed record NamedPosition(string Name, double Ra, double Dec);
 
 /// <summary>
 /// <c>mantis predict</c>: one position or a positions file → the scoring columns (z_spec empty) plus ra, dec, the
-/// E(B−V) used, whether the PDF was recalibrated and the target's measured S/N in PS1 r (<c>snr_r</c>); resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
+/// E(B−V) used, whether the PDF was recalibrated, the target's measured S/N in PS1 r (<c>snr_r</c>), whether GALEX and unWISE
+/// covered the position (<c>galex_coverage</c>, <c>unwise_coverage</c>: 0 = predicted with zeros there, as the training set stores
+/// no coverage) and whether a PS1 band over the NaN rule was filled (<c>nan_filled</c>, <c>--allow-nan</c>); streamed through
+/// <see cref="ForcedStream"/>; resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
 /// (name, ra, dec, reason) instead of stopping the run.
 /// </summary>
 public static class PredictRunner
 {
-    public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r"];
+    public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r", "galex_coverage", "unwise_coverage", "nan_filled"];
 
     /// <summary>The FITS extension name of a predict table.</summary>
     public const string Extname = "PHOTOZ";
@@ -26,7 +29,8 @@ public static class PredictRunner
     public static List<NamedPosition> ReadPositions(string path) => PositionsFile.Read(path);
 
     public static PredictOutcome Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
-        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null)
+        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null,
+        ForcedStreamOptions? stream = null)
     {
         progress ??= NullProgress.Instance;
         var schema = Schema(writePdf);
@@ -43,23 +47,24 @@ public static class PredictRunner
         {
             var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
             using var task = progress.Start("predict (positions)", todo.Length);
-            var options = new ParallelOptions { MaxDegreeOfParallelism = ForcedPhotoZ.MaxBatch, CancellationToken = cancel };
-            Parallel.ForEachAsync(todo, options, async (i, token) =>
+            // Items arrive in input order: the journal, and so the output, hold the rows as the positions file does.
+            ForcedStream.Run(service, positions, todo, (stream ?? new ForcedStreamOptions()) with { Calibrate = calibrate }, item =>
             {
+                int i = item.Index;
                 var pos = positions[i];
-                try
+                if (item.Result is { } r)
                 {
-                    var r = await service.PredictAsync(pos.Name, pos.Ra, pos.Dec, calibrate, token);
                     journal.Record(i, Line(r, writePdf));
                     if (png) Figure(r, Path.ChangeExtension(output, null) + "_" + pngNames![i]);
                 }
-                catch (Exception e) when (e is UserInputException or UpstreamException or Fits.FitsFormatException)
+                else
                 {
+                    var e = item.Error!;
                     failures[i] = Csv.Line([pos.Name, F(pos.Ra), F(pos.Dec), e.Message]);
                     reasons[i] = new PredictFailure(pos.Name, e.Message, e is UpstreamException);
                 }
                 task.Advance();
-            }).GetAwaiter().GetResult();
+            }, cancel);
             rows = job.Items.Where(journal.IsDone).Select(i => schema.Parse(Csv.ParseLine(journal[i]), journal.Path)).ToList();
         }
         job.WriteShare(schema, rows, meta);
@@ -112,7 +117,8 @@ public static class PredictRunner
         var s = r.Summary;
         var fields = new List<string> { r.Name, "", F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
         if (writePdf) fields.AddRange(r.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0", r.SnrR.ToString("0.###", CultureInfo.InvariantCulture)]);
+        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0", r.SnrR.ToString("0.###", CultureInfo.InvariantCulture),
+            r.GalexCoverage ? "1" : "0", r.UnwiseCoverage ? "1" : "0", r.NanFilled ? "1" : "0"]);
         return Csv.Line(fields);
     }
 

@@ -153,49 +153,55 @@ def adapt_input_conv(channels, w):
     return w.repeat(1, repeat, 1, 1)[:, :channels] * (3.0 / channels)
 
 
-torch.set_num_threads(1)
-mode, rest = sys.argv[1], sys.argv[2:]
-report = {"torch": torch.__version__}
-if mode == "pdf":
-    state_path, spec = rest[0], json.load(open(rest[1]))
-    sd = torch.load(state_path)
-    # A real state_dict() holds detached tensors: numpy() must work on every one, and none may require grad.
-    failures = []
-    for k, v in sd.items():
-        try:
-            v.numpy()
-        except Exception as e:  # the failure is the figure
-            failures.append(f"{k}: {type(e).__name__}: {e}")
-    report["keys"] = len(sd)
-    report["numpy_failures"] = failures
-    report["requires_grad"] = [k for k, v in sd.items() if v.requires_grad]
-    model = build(spec)
-    model.load_state_dict(sd, strict=True)
-    if "timm_check" in spec:
-        timm = torch.load(spec["timm_check"])
-        worst = 0.0
-        for k, v in timm.items():
-            if k.startswith("head.fc."):
-                continue  # the ImageNet classifier is not imported
-            ours = sd["backbone." + k]
-            want = adapt_input_conv(ours.shape[1], v) if k == "stem.0.weight" and v.shape[1] != ours.shape[1] else v
-            worst = max(worst, float((ours - want).abs().max()))
-        report["timm_max_abs_diff"] = worst
-    pdfs(model, spec)
-elif mode == "make":
-    spec = json.load(open(rest[0]))
-    torch.manual_seed(spec["seed"])
-    model = build(spec)
-    with torch.no_grad():  # away from the initialisation, so layer scale and every norm matter
-        for p in model.parameters():
-            p.add_(torch.randn_like(p) * 0.2)
-    torch.save(model.state_dict(), spec["ours"])
-    timm = {k[len("backbone."):]: v.clone() for k, v in model.state_dict().items() if k.startswith("backbone.")}
-    timm["stem.0.weight"] = torch.randn(timm["stem.0.weight"].shape[0], 3, *timm["stem.0.weight"].shape[2:]) * 0.2
-    timm["head.fc.weight"] = torch.randn(1000, spec["dims"][-1]) * 0.02
-    timm["head.fc.bias"] = torch.zeros(1000)
-    torch.save(timm, spec["timm"])
-    torch.save(model.state_dict(), spec["legacy"], _use_new_zipfile_serialization=False)
-    report["keys"] = len(model.state_dict())
-    pdfs(model, spec)
-json.dump(report, sys.stdout)
+def main():
+    """The command line (module doc); bench/predict_peer.py imports the networks without it."""
+    torch.set_num_threads(1)
+    mode, rest = sys.argv[1], sys.argv[2:]
+    report = {"torch": torch.__version__}
+    if mode == "pdf":
+        state_path, spec = rest[0], json.load(open(rest[1]))
+        sd = torch.load(state_path)
+        # A real state_dict() holds detached tensors: numpy() must work on every one, and none may require grad.
+        failures = []
+        for k, v in sd.items():
+            try:
+                v.numpy()
+            except Exception as e:  # the failure is the figure
+                failures.append(f"{k}: {type(e).__name__}: {e}")
+        report["keys"] = len(sd)
+        report["numpy_failures"] = failures
+        report["requires_grad"] = [k for k, v in sd.items() if v.requires_grad]
+        model = build(spec)
+        model.load_state_dict(sd, strict=True)
+        if "timm_check" in spec:
+            timm = torch.load(spec["timm_check"])
+            worst = 0.0
+            for k, v in timm.items():
+                if k.startswith("head.fc."):
+                    continue  # the ImageNet classifier is not imported
+                ours = sd["backbone." + k]
+                want = adapt_input_conv(ours.shape[1], v) if k == "stem.0.weight" and v.shape[1] != ours.shape[1] else v
+                worst = max(worst, float((ours - want).abs().max()))
+            report["timm_max_abs_diff"] = worst
+        pdfs(model, spec)
+    elif mode == "make":
+        spec = json.load(open(rest[0]))
+        torch.manual_seed(spec["seed"])
+        model = build(spec)
+        with torch.no_grad():  # away from the initialisation, so layer scale and every norm matter
+            for p in model.parameters():
+                p.add_(torch.randn_like(p) * 0.2)
+        torch.save(model.state_dict(), spec["ours"])
+        timm = {k[len("backbone."):]: v.clone() for k, v in model.state_dict().items() if k.startswith("backbone.")}
+        timm["stem.0.weight"] = torch.randn(timm["stem.0.weight"].shape[0], 3, *timm["stem.0.weight"].shape[2:]) * 0.2
+        timm["head.fc.weight"] = torch.randn(1000, spec["dims"][-1]) * 0.02
+        timm["head.fc.bias"] = torch.zeros(1000)
+        torch.save(timm, spec["timm"])
+        torch.save(model.state_dict(), spec["legacy"], _use_new_zipfile_serialization=False)
+        report["keys"] = len(model.state_dict())
+        pdfs(model, spec)
+    json.dump(report, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
