@@ -30,6 +30,8 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public bool Factorise { get; init; } = true;
     /// <summary>Input transform, baselines and composites: "cpu" (the C# bodies) or "cuda" (the ILGPU kernels).</summary>
     public string Accelerator { get; init; } = "cpu";
+    /// <summary>Backbone arithmetic (<c>--precision</c>); V(S) = E[z] from a float32 softmax either way.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
 
     /// <summary>The evaluator's backend for <see cref="Accelerator"/>.</summary>
     public (TransformBackend Backend, AcceleratorChoice Choice) Acceleration => Accelerator switch
@@ -86,11 +88,13 @@ public static class ShapleyRunner
         if (mpi.IsDistributed && File.Exists(target)) return Finish(o, mpi, sampled, end - first);
         string journalPath = target + ".journal";
         string settings = string.Create(CultureInfo.InvariantCulture,
-            $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}");
+            $"#settings model={Path.GetFullPath(o.Model)} data={Path.GetFullPath(o.Data)} split={o.Split} mode={o.Mode} permutations={(sampled ? o.Permutations : 0)} seed={o.Seed}")
+            + (o.Precision == InferencePrecision.Fp32 ? "" : $" precision={o.Precision.Name()}"); // fp32: the line earlier journals have
         var done = AppendLog.ReadIndexed(journalPath, settings);
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
+        model.UsePrecision(o.Precision, device);
         var (backend, choice) = o.Acceleration;
         using var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions
         {
