@@ -77,6 +77,7 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(network);
+        bench.Subcommands.Add(BenchPrecisionCommand.Create(ctx));
         return bench;
     }
 }
@@ -110,6 +111,36 @@ internal static class BenchPredictCommand
                 Split = r.GetValue(split)!, Count = r.GetValue(count), BatchSize = r.GetValue(batchSize), Repeats = r.GetValue(repeats),
                 Threads = SharedOptions.ThreadCount(r.GetValue(threads)), PeerScript = r.GetValue(noPeer) ? null : r.GetValue(peer),
             }, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+internal static class BenchPrecisionCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
+        var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
+        var data = new Option<string>("--data") { Description = "Shard set.", DefaultValueFactory = _ => "demo/shards" };
+        var split = new Option<string>("--split") { Description = "Split scored (every galaxy).", DefaultValueFactory = _ => "test" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (score's default).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var threads = SharedOptions.Threads("Threads preparing input batches");
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds per precision, interleaved (best kept).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var device = SharedOptions.Device();
+        var runs = BenchOutput.RunsOption();
+        var cmd = new Command("precision", "score's path with the backbones in fp32 and in bf16: samples/s of each, the speed-up, and PDF agreement (max |Δp|, |Δz_mean|, |Δz_mode|, z_mode bin changes, NMAD and η(0.15) of both).")
+        {
+            json, model, data, split, batchSize, threads, rounds, device, runs,
+        };
+        cmd.SetAction(r => ctx.Guard(_ =>
+        {
+            BenchOutput.Run(ctx, r.GetValue(runs), () => PrecisionBenchmark.Run(new PrecisionBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
+            {
+                Split = r.GetValue(split)!, BatchSize = r.GetValue(batchSize), Workers = SharedOptions.ThreadCount(r.GetValue(threads)),
+                Rounds = r.GetValue(rounds), Device = r.GetValue(device)!,
+            }), r.GetValue(json));
             return ExitCodes.Ok;
         }));
         return cmd;

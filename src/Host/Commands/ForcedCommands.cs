@@ -60,11 +60,13 @@ internal static class ForcedSetup
         : dust is not null ? DustSource.FromMaps(dust)
         : throw new UserInputException("E(B−V) is needed: --dust DIR (the two HEALPix maps) or --ebv CSFD,PLANCK");
 
-    public static ForcedPhotoZ Service(string model, string device, ICutoutSource source, DustSource dust, string? calibration, out IDisposable resources)
+    public static ForcedPhotoZ Service(string model, string device, ICutoutSource source, DustSource dust, string? calibration, out IDisposable resources,
+        InferencePrecision precision = InferencePrecision.Fp32)
     {
         var d = TorchDevice.Resolve(device);
         var (_, network) = Checkpoint.Load(model);
         network.to(d);
+        network.UsePrecision(precision, d);
         var calib = calibration is null ? null : Recalibrators.Load(calibration);
         var service = new ForcedPhotoZ(network, d, source, dust, calib);
         resources = new Disposables(service, network, calib);
@@ -105,11 +107,12 @@ internal static class PredictCommand
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
+        var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
         var sources = new SourceOptions();
         var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
         {
-            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, quiet,
+            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, precision, quiet,
         };
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
@@ -119,7 +122,8 @@ internal static class PredictCommand
             var progress = ctx.Progress(r.GetValue(quiet));
             var (source, http) = sources.Build(r, ctx.Error, progress); // a first index of a large --cutouts folder shows progress
             using var _ = http;
-            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
+            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources,
+                SharedOptions.PrecisionOf(r, precision));
             using (resources)
             {
                 var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,

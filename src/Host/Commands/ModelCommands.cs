@@ -88,10 +88,11 @@ internal static class ScoreCommand
             Description = "Also write the target's measured S/N per band as snr_BAND columns (source extraction, ≈ 4 ms per band and galaxy): band names separated by commas (r; g,r,i) or all.",
         };
         var device = SharedOptions.Device();
+        var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("score", "Score a split: z_mean, z_mode, z_std and 68%/90% central intervals per galaxy (deterministic).")
         {
-            model, data, split, output, pdf, tta, calibration, snr, threads, device, quiet,
+            model, data, split, output, pdf, tta, calibration, snr, threads, device, precision, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
@@ -99,6 +100,7 @@ internal static class ScoreCommand
             {
                 WritePdf = r.GetValue(pdf), Tta = r.GetValue(tta), Device = r.GetValue(device)!, Calibration = r.GetValue(calibration),
                 Workers = SharedOptions.ThreadCount(threads.Get(r)), SnrBands = SnrBands(r.GetValue(snr)),
+                Precision = SharedOptions.PrecisionOf(r, precision),
             }, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine($"scored {rows} galaxies → {r.GetValue(output)}");
             return ExitCodes.Ok;

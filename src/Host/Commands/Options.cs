@@ -13,6 +13,16 @@ internal static class SharedOptions
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong(TorchDevice.Choices);
 
+    /// <summary><c>--precision fp32|bf16</c>: the network backbones' arithmetic at inference (score, predict, shapley).</summary>
+    public static Option<string> Precision() => new Option<string>("--precision")
+    {
+        Description = "Network backbone arithmetic: fp32 (default) or bf16 (CPUs with AVX-512 BF16 or AMX-BF16, refused elsewhere; the head, softmax and PDF stay fp32; docs/performance.md, Reduced precision).",
+        DefaultValueFactory = _ => "fp32",
+    }.AcceptOnlyFromAmong(InferencePrecisions.Names);
+
+    /// <summary>The value of a <see cref="Precision"/> option.</summary>
+    public static InferencePrecision PrecisionOf(ParseResult r, Option<string> option) => InferencePrecisions.Parse(r.GetValue(option)!);
+
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress output." };
 
     /// <summary>The one default seed of every command that takes <c>--seed</c>.</summary>

@@ -27,10 +27,11 @@ internal static class ShapleyCommand
         var seed = SharedOptions.Seed();
         var output = new Option<string>("--out") { Description = "Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv); OUT.journal holds finished galaxies until the run completes.", Required = true };
         var device = SharedOptions.Device();
+        var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
         {
-            model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device, quiet,
+            model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device, precision, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
@@ -39,7 +40,7 @@ internal static class ShapleyCommand
                 Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
                 GalaxiesPerGroup = r.GetValue(group), BatchSize = r.GetValue(batchSize), StemTrick = !r.GetValue(noStem),
                 Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
-                Seed = r.GetValue(seed), Device = r.GetValue(device)!,
+                Seed = r.GetValue(seed), Device = r.GetValue(device)!, Precision = SharedOptions.PrecisionOf(r, precision),
             };
             int rows = ShapleyRunner.Run(options, ctx.Progress(r.GetValue(quiet)), cancel);
             ctx.Out.WriteLine($"{rows} galaxies → {options.Out}");

@@ -22,6 +22,8 @@ public sealed record ScoreOptions(string Model, string Data, string Split, strin
     public string? Calibration { get; init; }
     /// <summary>Bands whose measured target S/N is written as <c>snr_BAND</c> columns (source extraction: ≈ 4 ms per band and galaxy).</summary>
     public IReadOnlyList<Band> SnrBands { get; init; } = [];
+    /// <summary>Backbone arithmetic (<c>--precision</c>); the PDF and its summaries are float32 either way.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
 }
 
 /// <summary>
@@ -45,6 +47,7 @@ public static class Scorer
         load.Dispose();
         var meta = new TableMeta(Path.GetFullPath(o.Model), state.Options.Seed, "training seed of the model");
         model.to(device);
+        model.UsePrecision(o.Precision, device);
         using var calibration = o.Calibration is null ? null : Calibration.Recalibrators.Load(o.Calibration);
         var records = SequentialSampler.Records(set, o.Split);
         var job = new Distributed.ShardedJob(o.Out, records.Length);

@@ -214,12 +214,35 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
 
     public ConvNeXtSpec Spec { get; }
 
-    /// <summary>Pooled, normalised features [B, dims[-1]] (or class logits when built with classes).</summary>
-    public override Tensor forward(Tensor x) => head.call(stages.call(stem.call(x)));
+    /// <summary>Element type of the weights and activations (float32 unless <see cref="ComputeIn"/> changed it).</summary>
+    public ScalarType ComputeType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Converts the weights to <paramref name="type"/> (inference in bfloat16): the input is then cast to it on entry and the
+    /// features back to float32 on exit, so callers (the fusion head, softmax) keep float32.
+    /// </summary>
+    public void ComputeIn(ScalarType type)
+    {
+        this.to(type);
+        ComputeType = type;
+    }
+
+    /// <summary>Pooled, normalised features [B, dims[-1]] (or class logits when built with classes), float32.</summary>
+    public override Tensor forward(Tensor x) => ComputeType == ScalarType.Float32
+        ? head.call(stages.call(stem.call(x)))
+        : InComputeType(x, stem.call);
 
     /// <summary>The patchify convolution (stem.0): linear in its input channels, which the Shapley stem trick uses.</summary>
     public Conv2d StemConvolution => (Conv2d)stem[0];
 
     /// <summary>The network from the stem convolution's output on: stem.1 (LayerNorm2d) → stages → head.</summary>
-    public Tensor ForwardFromStemConvolution(Tensor stemOutput) => head.call(stages.call(stem[1].call(stemOutput)));
+    public Tensor ForwardFromStemConvolution(Tensor stemOutput) => ComputeType == ScalarType.Float32
+        ? head.call(stages.call(stem[1].call(stemOutput)))
+        : InComputeType(stemOutput, stem[1].call);
+
+    private Tensor InComputeType(Tensor input, Func<Tensor, Tensor> first)
+    {
+        using var scope = NewDisposeScope();
+        return head.call(stages.call(first(input.to(ComputeType)))).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
 }

@@ -1,4 +1,5 @@
 using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Surveys;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -97,6 +98,22 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
             }
         }
         return net;
+    }
+
+    /// <summary>Arithmetic of the backbones (<see cref="UsePrecision"/>); the head, softmax and PDF are float32 either way.</summary>
+    public InferencePrecision Precision { get; private set; } = InferencePrecision.Fp32;
+
+    /// <summary>
+    /// For inference: every ConvNeXt backbone computes in <paramref name="precision"/>, the fusion head stays float32
+    /// (a few per cent of the work, and it sets the logits, whose rounding the PDF feels directly). Call after moving to
+    /// <paramref name="device"/>; a precision the device cannot run natively is refused (<see cref="InferencePrecisions.Check(InferencePrecision, Device)"/>).
+    /// </summary>
+    public void UsePrecision(InferencePrecision precision, Device device)
+    {
+        precision.Check(device);
+        foreach (var (module, _) in InitialisationParts())
+            if (module is ConvNeXt backbone) backbone.ComputeIn(precision.ScalarType());
+        Precision = precision;
     }
 
     /// <summary>The parts to initialise, in a fixed order: ConvNeXt backbones (timm's scheme) and the fusion head (PyTorch's).</summary>

@@ -349,7 +349,9 @@ public sealed class ShapleyEvaluator : IDisposable
         var bands = net.BandChannels.Select(c => (int)c).ToArray();
         var x = all.index_select(1, tensor(bands.Select(b => (long)b).ToArray(), device: _device));
         var conv = net.StemConvolution;
-        var w = conv.weight!; // [C, k, p, p]
+        // float32 even when the backbone computes in bf16: the per-band parts are summed (linearity) before the
+        // backbone rounds the assembled stem output once, as it rounds a composite's.
+        var w = conv.weight!.to(ScalarType.Float32); // [C, k, p, p]
         long c = w.shape[0], k = w.shape[1];
         // Grouped convolution: group j convolves band j alone with W[:, j] → [2g, k·C, h, w] per-band contributions.
         var perBand = nn.functional.conv2d(x, w.transpose(0, 1).reshape(k * c, 1, w.shape[2], w.shape[3]), strides: [w.shape[2], w.shape[3]], groups: k); // the stem is a patchify conv: stride = kernel
@@ -359,7 +361,7 @@ public sealed class ShapleyEvaluator : IDisposable
         perBand = perBand.view(2 * g, k, c, h, wd).permute(0, 1, 3, 4, 2).reshape(2 * g, k, h * wd * c);
         var ofGalaxy = perBand.narrow(0, 0, g);
         var ofBaseline = perBand.narrow(0, g, g);
-        var bias = conv.bias is null ? zeros(c, device: _device) : conv.bias;
+        var bias = conv.bias is null ? zeros(c, device: _device) : conv.bias.to(ScalarType.Float32);
         var baseOut = ofBaseline.sum(1) + bias.repeat(h * wd).view(1, h * wd * c);
         return (baseOut.view(g, h, wd, c), (ofGalaxy - ofBaseline).contiguous(), bands);
     }

@@ -31,6 +31,8 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public bool Factorise { get; init; } = true;
     /// <summary>Input transform, baselines and composites: "cpu" (the C# bodies) or "cuda" (the ILGPU kernels).</summary>
     public string Accelerator { get; init; } = "cpu";
+    /// <summary>Backbone arithmetic (<c>--precision</c>); V(S) = E[z] from a float32 softmax either way.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
 
     /// <summary>The evaluator's backend for <see cref="Accelerator"/>.</summary>
     public (TransformBackend Backend, AcceleratorChoice Choice) Acceleration => Accelerator switch
@@ -81,14 +83,18 @@ public static class ShapleyRunner
         var job = new Distributed.ShardedJob(o.Out, records.Count);
         var schema = Schema(sampled);
         if (job.PartDone) return job.Merge(schema, Meta(o), job.Count);
-        var fingerprint = new Distributed.JobFingerprint(("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
+        (string Key, string Value)[] settings = [("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
             ("mode", o.Mode), ("permutations", (sampled ? o.Permutations : 0).ToString(CultureInfo.InvariantCulture)),
-            ("seed", o.Seed.ToString(CultureInfo.InvariantCulture)));
+            ("seed", o.Seed.ToString(CultureInfo.InvariantCulture))];
+        // fp32 adds nothing, so journals written before --precision existed still resume.
+        if (o.Precision != InferencePrecision.Fp32) settings = [.. settings, ("precision", o.Precision.Name())];
+        var fingerprint = new Distributed.JobFingerprint(settings);
         using (var journal = Distributed.JobJournal.Open(job.JournalPath, fingerprint))
         {
             var device = TorchDevice.Resolve(o.Device);
             var (_, model) = Checkpoint.Load(o.Model);
             model.to(device);
+            model.UsePrecision(o.Precision, device);
             var (backend, choice) = o.Acceleration;
             using (var evaluator = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions
             {
