@@ -122,7 +122,7 @@ public static class Ingest
             {
                 string path = Path.Combine(outDir, DatasetSplit.ShardFileName(key.c, key.s));
                 int count = shardCounts.GetValueOrDefault(key);
-                handles[key] = OpenShard(path, count);
+                DiskFull.Guard(path, () => handles[key] = OpenShard(path, count), ResumeAdvice);
             }
             var todo = accepted.Select((e, i) => (Entry: e, Slot: slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
             using var log = new AppendLog(writtenPath);
@@ -143,7 +143,8 @@ public static class Ingest
                             $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or ingest into a new --out.", e);
                     }
                     FillRecord(buffer, t.Entry, sample);
-                    RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot));
+                    DiskFull.Guard(Path.Combine(outDir, DatasetSplit.ShardFileName(t.Slot.Chunk, t.Slot.Split)),
+                        () => RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot)), ResumeAdvice);
                     log.Append(t.Entry.Row.ToString(CultureInfo.InvariantCulture));
                     task.Advance();
                     return buffer;
@@ -196,6 +197,9 @@ public static class Ingest
         Directory.Delete(work, recursive: true);
         return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
     }
+
+    /// <summary>Shards are written in place under the journal: what was written stays, and a rerun writes the rest.</summary>
+    private const string ResumeAdvice = "free space and re-run the same command to resume";
 
     private static void Record(AppendLog log, ConcurrentDictionary<int, string?> verdicts, int row, string? reason)
     {
