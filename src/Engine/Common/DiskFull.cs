@@ -16,9 +16,10 @@ public static class DiskFull
         IOException { HResult: Enospc or WindowsDiskFull or WindowsHandleDiskFull } => "no space left on device",
         IOException { HResult: Edquot } => "no space left (disk quota exceeded)",
         IOException { HResult: Efbig } => "file too large (the file system's or the process's file-size limit)",
-        // .NET reports EFBIG from a write or a length change as this exception, thrown in RandomAccess (FileStream writes
-        // go through it); no other argument of those calls is out of range for a FileStream the engine opened itself.
-        ArgumentOutOfRangeException { TargetSite.DeclaringType: { } t } when t == typeof(RandomAccess) || t == typeof(FileStream)
+        // .NET reports EFBIG from a write or a length change as this exception ("Specified file length was too large for
+        // the file system", parameter "value"), thrown inside System.IO (RandomAccess, FileStreamHelpers); the engine's
+        // own calls there pass no argument out of range.
+        ArgumentOutOfRangeException { ParamName: "value", TargetSite.DeclaringType.Namespace: "System.IO" or "System.IO.Strategies" }
             => "file too large (the file system's or the process's file-size limit)",
         AggregateException { InnerExceptions.Count: 1 } a => Reason(a.InnerExceptions[0]),
         _ => null,
