@@ -44,4 +44,46 @@ public class AtomicFileTests
         Assert.EndsWith(".tmp", t);
         Assert.NotEqual(t, AtomicFile.TempPath("/data/run/best.ckpt"));
     }
+
+    [Fact]
+    public void The_folder_is_flushed_after_the_rename()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var tmp = new TempDir();
+        string path = tmp.File("sub/a.txt");
+        var seen = new List<(string Dir, bool Renamed)>();
+        void Record(string dir)
+        {
+            if (dir == Path.GetDirectoryName(path)) lock (seen) seen.Add((dir, File.Exists(path)));
+        }
+        AtomicFile.DirectorySynced += Record;
+        try
+        {
+            AtomicFile.WriteAllText(path, "x");
+            AtomicFile.WriteVia(path, tmpPath => File.WriteAllText(tmpPath, "y"));
+        }
+        finally
+        {
+            AtomicFile.DirectorySynced -= Record;
+        }
+        // Once per commit, each after its rename (the target then exists); the hook runs only when fsync returned 0.
+        Assert.Equal([(Path.GetDirectoryName(path)!, true), (Path.GetDirectoryName(path)!, true)], seen);
+    }
+
+    [Fact]
+    public void A_full_disk_is_a_user_error_naming_the_target_and_leaves_the_old_file()
+    {
+        using var tmp = new TempDir();
+        string path = tmp.File("a.txt");
+        AtomicFile.WriteAllText(path, "old");
+        // What .NET throws on Linux when write() fails with ENOSPC (HResult = errno); the process tests make real ones.
+        var e = Assert.Throws<UserInputException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write("half"u8);
+            throw new IOException("No space left on device : '" + s + "'", 28);
+        }));
+        Assert.StartsWith(path + ": not written, no space left on device", e.Message);
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(tmp.Path));
+    }
 }

@@ -124,4 +124,17 @@ public class CheckpointHardeningTests(ToyShardsFixture toy) : IClassFixture<ToyS
         var e = Assert.Throws<UserInputException>(() => Checkpoint.Load(bad));
         Assert.Contains("model.bin", e.Message);
     }
+
+    [Fact]
+    public void A_model_entry_inflating_past_its_declared_size_is_refused_by_validate_and_load()
+    {
+        using var tmp = new TempDir();
+        string good = TestModels.SaveUntrained(tmp.File("good.ckpt"), 3), path = tmp.File("lying.ckpt");
+        LyingZip.Write(good, path, "model.bin", extra: 64 << 20); // declares model.bin's real size, inflates 64 MB further
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var read in new Action[] { () => Checkpoint.Validate(path), () => Checkpoint.Load(path).Model.Dispose() })
+            Assert.Contains("lying.ckpt: model.bin fails its CRC-32 check", Assert.Throws<UserInputException>(read).Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20); // the network itself is allocated by Load
+        Checkpoint.Load(good).Model.Dispose();
+    }
 }

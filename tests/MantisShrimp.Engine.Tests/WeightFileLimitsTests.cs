@@ -46,4 +46,44 @@ public class WeightFileLimitsTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
         Assert.Contains("zip bomb", e.Message);
     }
+
+    [Fact]
+    public void A_zip_entry_inflating_past_its_declared_size_is_refused_naming_the_file_and_entry()
+    {
+        using var tmp = new TempDir();
+        string good = tmp.File("good.pth"), path = tmp.File("lying.pth");
+        TorchSharp.torch.random.manual_seed(1);
+        using (var net = PhotoZNetwork.Create(new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16 }))
+            PyTorchWeights.Write(net, good);
+        string entry;
+        using (var zip = ZipFile.OpenRead(good)) entry = zip.Entries.MaxBy(e => e.Length)!.FullName;
+        LyingZip.Write(good, path, entry, extra: 64 << 20); // declares its real size, inflates 64 MB further
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            // The lie is invisible to the declared-size bound, and .NET's reader silently stops at the claim.
+            Assert.True(zip.Entries.Sum(e => e.Length) < WeightFileLimits.MaxInflation * new FileInfo(path).Length);
+            using var s = zip.GetEntry(entry)!.Open();
+            Assert.Equal(zip.GetEntry(entry)!.Length, s.CopyToCounting());
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<UserInputException>(() => PyTorchWeights.Read(path));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        Assert.Contains($"lying.pth: {entry} fails its CRC-32 check", e.Message);
+        Assert.Contains("inflates to more than its declared", e.Message);
+        var honest = PyTorchWeights.Read(good); // the same weights with honest sizes read
+        Assert.NotEmpty(honest);
+        foreach (var t in honest.Values) t.Dispose();
+    }
+}
+
+internal static class StreamCounting
+{
+    public static long CopyToCounting(this Stream s)
+    {
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = s.Read(buffer)) > 0) total += n;
+        return total;
+    }
 }

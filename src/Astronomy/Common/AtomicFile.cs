@@ -1,11 +1,15 @@
+using System.Runtime.InteropServices;
+
 namespace MantisShrimp.Engine.Common;
 
 /// <summary>
 /// The one way the engine writes a file: into a temp file in the target's folder (same file system, so the rename is
-/// atomic), flushed to disk, then renamed over the target. A reader sees the old file or the whole new one, never a
-/// part; a kill or a full disk leaves at most a stray <c>.NAME.PID.XXXXXXXX.tmp</c>, which is deleted when seen failing.
+/// atomic), flushed to disk, then renamed over the target, and the folder flushed too (the rename is an entry of the
+/// folder: without that fsync a power cut can lose it although the file's bytes are on disk). A reader sees the old file
+/// or the whole new one, never a part; a kill leaves at most a stray <c>.NAME.PID.XXXXXXXX.tmp</c>, and a full disk is a
+/// <see cref="UserInputException"/> naming the target, the temp deleted and the old file kept.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>A fresh temp path next to <paramref name="path"/>: hidden, unique per process and call.</summary>
     public static string TempPath(string path)
@@ -31,13 +35,18 @@ public static class AtomicFile
 
     private static void Commit(string path, bool sync, Action<string> write)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
         string tmp = TempPath(path);
         try
         {
-            write(tmp);
-            if (sync) Sync(tmp);
+            DiskFull.Guard(path, () =>
+            {
+                write(tmp);
+                if (sync) Sync(tmp);
+            }, "the previous file, if any, is unchanged");
             File.Move(tmp, path, overwrite: true);
+            SyncDirectory(dir);
         }
         finally
         {
@@ -61,5 +70,46 @@ public static class AtomicFile
     {
         using var fs = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         fs.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Test hook: called with each folder after its fsync succeeded.</summary>
+    internal static event Action<string>? DirectorySynced;
+
+    private const int ReadOnly = 0, CloseOnExec = 0x80000; // Linux's O_RDONLY, O_CLOEXEC (the same on x64 and arm64)
+    private const int Einval = 22;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+
+    /// <summary>
+    /// Flushes a folder's entries (the rename just made) to disk. Linux only: .NET has no call for it, and Windows'
+    /// MoveFileEx is journaled by NTFS. A file system that cannot fsync a folder (EINVAL: some FUSE and network ones)
+    /// is accepted as is; any other failure is an error, since the rename may not survive a power cut.
+    /// </summary>
+    private static void SyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int fd = Open(dir, ReadOnly | CloseOnExec);
+        if (fd < 0) throw new IOException($"{dir}: cannot open the folder to flush it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Einval) return;
+                throw new IOException($"{dir}: fsync of the folder failed (errno {errno}); the rename may not survive a power cut");
+            }
+        }
+        finally
+        {
+            Close(fd);
+        }
+        DirectorySynced?.Invoke(dir);
     }
 }

@@ -102,7 +102,7 @@ public static class Ingest
                     try
                     {
                         FillRecord(buffer, t.Entry, load(t.Entry));
-                        RandomAccess.Write(spool, buffer, SpoolOffset(t.Position));
+                        DiskFull.Guard(spoolPath, () => RandomAccess.Write(spool, buffer, SpoolOffset(t.Position)), ResumeAdvice);
                     }
                     catch (SampleRejectedException e)
                     {
@@ -132,7 +132,7 @@ public static class Ingest
             {
                 string path = Path.Combine(outDir, DatasetSplit.ShardFileName(key.c, key.s));
                 int count = shardCounts.GetValueOrDefault(key);
-                handles[key] = OpenShard(path, count);
+                DiskFull.Guard(path, () => handles[key] = OpenShard(path, count), ResumeAdvice);
             }
             var positions = new Dictionary<int, int>(catalog.Entries.Count);
             for (int i = 0; i < catalog.Entries.Count; i++) positions[catalog.Entries[i].Row] = i;
@@ -159,7 +159,8 @@ public static class Ingest
                         buffer.AsSpan().Clear(); // what a failed spool read left must not reach the record's padding
                         FillRecord(buffer, t.Entry, sample);
                     }
-                    RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot));
+                    DiskFull.Guard(Path.Combine(outDir, DatasetSplit.ShardFileName(t.Slot.Chunk, t.Slot.Split)),
+                        () => RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot)), ResumeAdvice);
                     log.Append(t.Entry.Row.ToString(CultureInfo.InvariantCulture));
                     task.Advance();
                     return buffer;
@@ -232,6 +233,9 @@ public static class Ingest
         ref readonly var h = ref MemoryMarshal.AsRef<ShardRecordHeader>(buffer.AsSpan(0, ShardLayout.RecordHeaderBytes));
         return h.IsWritten && h.CatalogRow == entry.Row;
     }
+
+    /// <summary>Shards are written in place under the journal: what was written stays, and a rerun writes the rest.</summary>
+    private const string ResumeAdvice = "free space and re-run the same command to resume";
 
     private static void Record(AppendLog log, ConcurrentDictionary<int, string?> verdicts, int row, string? reason)
     {

@@ -5,7 +5,8 @@ namespace MantisShrimp.Engine.Models;
 
 /// <summary>
 /// Sizes a checkpoint's entries may have, known before anything is allocated: a zip entry's declared length is checked
-/// against what the network's weights take, and reading stops one byte past it (a zip bomb inflates no further).
+/// against what the network's weights take, and reading stops at it, the bytes checked against the entry's CRC-32
+/// (<see cref="ZipEntries"/>: a zip bomb inflates no further, and one lying about its size is refused).
 /// </summary>
 internal static class CheckpointLimits
 {
@@ -32,34 +33,19 @@ internal static class CheckpointLimits
             throw new UserInputException(
                 $"{path}: {name} declares {entry.Length} bytes, more than the {limit} this network's checkpoint can hold");
         var ms = new MemoryStream((int)Math.Min(entry.Length, int.MaxValue));
-        using (var s = entry.Open()) CopyAtMost(s, ms, entry.Length, path, name);
+        ZipEntries.CopyVerified(entry, ms, path);
         ms.Position = 0;
         return ms;
     }
 
-    /// <summary>Reads an entry through (the zip's CRC is checked at its end) without keeping it.</summary>
+    /// <summary>Reads an entry through (its size and CRC-32 checked) without keeping it.</summary>
     public static void Drain(ZipArchive zip, string name, string path, bool required)
     {
         var entry = Find(zip, name, path, required);
         if (entry is null) return;
-        using var s = entry.Open();
-        CopyAtMost(s, Stream.Null, entry.Length, path, name);
+        ZipEntries.CopyVerified(entry, Stream.Null, path);
     }
 
     private static ZipArchiveEntry? Find(ZipArchive zip, string name, string path, bool required) =>
         zip.GetEntry(name) ?? (required ? throw new UserInputException($"{path}: not a complete checkpoint (no {name})") : null);
-
-    private static void CopyAtMost(Stream from, Stream to, long declared, string path, string name)
-    {
-        var buffer = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = from.Read(buffer)) > 0)
-        {
-            total += n;
-            if (total > declared) throw new UserInputException($"{path}: {name} inflates past its declared {declared} bytes");
-            to.Write(buffer, 0, n);
-        }
-        if (total != declared) throw new UserInputException($"{path}: {name} holds {total} of its declared {declared} bytes (truncated)");
-    }
 }

@@ -6,7 +6,7 @@ namespace MantisShrimp.Engine.Models;
 
 /// <summary>
 /// Checks a weights file's own size claims against its length before a reader allocates for them: a safetensors
-/// header length, each tensor's byte range, a zip (torch.save) entry's inflated size.
+/// header length, each tensor's byte range, a zip (torch.save) entry's inflated size and CRC-32.
 /// </summary>
 public static class WeightFileLimits
 {
@@ -73,6 +73,9 @@ public static class WeightFileLimits
             if (total > MaxInflation * length + (1 << 20))
                 throw new UserInputException(
                     $"{path}: its zip entries declare {total} bytes, over {MaxInflation}× the file's {length} (a zip bomb?)");
+            // The declared sizes are bounded; now the bytes behind them (an entry may inflate past its claim: refused here,
+            // not silently cut by the state-dict reader).
+            foreach (var e in zip.Entries) ZipEntries.CopyVerified(e, Stream.Null, path);
         }
     }
 }
