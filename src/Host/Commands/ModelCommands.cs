@@ -27,7 +27,7 @@ internal static class TrainCommand
         };
         var init = new Option<string>("--init")
         {
-            Description = "Starting weights from scratch: torch (libtorch's defaults) or timm (timm's convnext init; learns far slower on small networks).",
+            Description = "Starting weights from scratch: torch (libtorch's defaults) or timm (timm's convnext init; on the small demo network it leaves the starting plateau later, in plain PyTorch too: docs/weights.md).",
             DefaultValueFactory = _ => "torch",
         }.AcceptOnlyFromAmong("torch", "timm");
         var initEncoder = new Option<string?>("--init-encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };

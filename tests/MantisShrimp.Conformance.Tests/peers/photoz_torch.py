@@ -3,6 +3,11 @@ early/late fusion networks, for the conformance suite.
 
   photoz_torch.py pdf STATE.pth SPEC.json     load STATE (torch.load, strict load_state_dict), run SPEC's inputs,
                                               write the PDFs (softmax of the logits) to SPEC["out"]
+  photoz_torch.py train STATE.pth SPEC.json   load STATE, train it SPEC["steps"] NAdam steps (SPEC["lr"], SPEC["weight_decay"])
+                                              on SPEC's batches (cycled; labels in SPEC["labels"], int64), report the
+                                              losses, the gradient norm of every parameter at the first step, and the
+                                              (mean, std) of every tensor of STATE and of the same network initialised
+                                              here as timm's convnext.py _init_weights does (seed SPEC["seed"])
   photoz_torch.py make SPEC.json              build a seeded network in PyTorch, torch.save its state dict in our layout
                                               (SPEC["ours"]) and a timm ConvNeXt with an RGB stem and an ImageNet head
                                               (SPEC["timm"]), the first again in the pre-1.6 format (SPEC["legacy"]),
@@ -153,6 +158,44 @@ def adapt_input_conv(channels, w):
     return w.repeat(1, repeat, 1, 1)[:, :channels] * (3.0 / channels)
 
 
+def timm_init_weights(backbone):
+    """timm convnext.py _init_weights, applied by named_apply to every module of the timm model (here: the backbone;
+    the reference's fusion layers fc0/fc1 are plain nn.Linear outside it and keep PyTorch's default)."""
+    for m in backbone.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.trunc_normal_(m.weight, std=.02)  # timm.layers.trunc_normal_: a=-2, b=2 absolute, as torch's
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+            # (timm then scales Linears under "head." by head_init_scale, 1.0 by default; these backbones have none)
+
+
+def tensor_stats(sd):
+    return {k: [float(v.double().mean()), float(v.double().std()) if v.numel() > 1 else 0.0, float(v.abs().max())]
+            for k, v in sd.items()}
+
+
+def train(model, spec):
+    """The engine's training step (Trainer.TrainEpoch): cross-entropy of the logits, zero_grad, backward, NAdam step."""
+    model.train()
+    batch, steps = spec["batch"], spec["steps"]
+    xs = [np.fromfile(f, "<f4").reshape(shape) for f, shape in spec["inputs"]]
+    ebv = np.fromfile(spec["ebv"], "<f4").reshape(-1, batch, 2)
+    labels = np.fromfile(spec["labels"], "<i8").reshape(-1, batch)
+    opt = torch.optim.NAdam(model.parameters(), lr=spec["lr"], weight_decay=spec["weight_decay"])
+    losses, grads = [], {}
+    for s in range(steps):
+        b = s % labels.shape[0]
+        inputs = [torch.from_numpy(x[b * batch:(b + 1) * batch].copy()) for x in xs]
+        loss = F.cross_entropy(model(inputs, torch.from_numpy(ebv[b].copy())), torch.from_numpy(labels[b].copy()))
+        opt.zero_grad()
+        loss.backward()
+        if s == 0:
+            grads = {k: float(p.grad.norm()) for k, p in model.named_parameters()}
+        opt.step()
+        losses.append(float(loss))
+    return losses, grads
+
+
 def main():
     """The command line (module doc); bench/predict_peer.py imports the networks without it."""
     torch.set_num_threads(1)
@@ -184,6 +227,19 @@ def main():
                 worst = max(worst, float((ours - want).abs().max()))
             report["timm_max_abs_diff"] = worst
         pdfs(model, spec)
+    elif mode == "train":
+        state_path, spec = rest[0], json.load(open(rest[1]))
+        sd = torch.load(state_path)
+        model = build(spec)
+        model.load_state_dict(sd, strict=True)
+        report["engine_stats"] = tensor_stats(sd)
+        torch.manual_seed(spec["seed"])
+        own = build(spec)  # PyTorch's defaults everywhere, then timm's scheme on the backbones
+        for name, child in own.named_children():
+            if name != "head":
+                timm_init_weights(child)
+        report["timm_stats"] = tensor_stats(own.state_dict())
+        report["losses"], report["grad0"] = train(model, spec)
     elif mode == "make":
         spec = json.load(open(rest[0]))
         torch.manual_seed(spec["seed"])
