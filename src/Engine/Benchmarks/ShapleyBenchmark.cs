@@ -43,7 +43,8 @@ public static class ShapleyBenchmark
     public static Dictionary<string, object?> Run(ShapleyBenchmarkOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
-        _repeats = Math.Max(1, o.Repeats);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Repeats, 1, nameof(o.Repeats)); // the CLI rejects it first, naming --repeats
+        _repeats = o.Repeats;
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);

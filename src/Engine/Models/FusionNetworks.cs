@@ -152,12 +152,16 @@ public sealed class EarlyFusionNet : PhotoZNetwork, ILinearStem
     }
 }
 
-/// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>
+/// <summary>
+/// Late fusion: one encoder per survey of the band set, built from the survey table (<see cref="SurveyInfo.EncoderKey"/>,
+/// stem patch, backbone size, band count); latents ⊕ E(B−V) → MLP → classes.
+/// </summary>
 public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
 {
-    private readonly ConvNeXt? galex;
-    private readonly ConvNeXt? ps1;
-    private readonly ConvNeXt? unwise;
+    // Each encoder is registered under its survey's key (register_module("ps1", …)), not held in a ModuleDict, whose
+    // name would prefix every state-dict key: checkpoints and exported weights keep the keys galex.…, ps1.…, unwise.….
+    // An array is not a module field, so RegisterComponents leaves it alone.
+    private readonly (SurveyInfo Survey, ConvNeXt Encoder)[] _encoders;
     private readonly Sequential head;
 
     public LateFusionNet(NetworkConfig config) : base("LateFusion")
@@ -165,26 +169,30 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
         var surveys = BandSets.Surveys(config.Bands);
         var big = ConvNeXtSpec.Parse(config.Backbone);
         var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
+        var encoders = new List<(SurveyInfo, ConvNeXt)>();
         long features = 0;
-        // 22×22 inputs cannot take the 4×4 patchify stem and three 2× downsamplings: their encoders use a 1×1 stem.
-        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
-        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
-        features += big.Features;
-        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
+        foreach (var survey in BandCatalog.AllSurveys.Where(s => surveys.Contains(s.Survey)))
+        {
+            var spec = survey.EncoderUsesSmallBackbone ? small : big;
+            var encoder = new ConvNeXt(spec, survey.Bands.Count, dropPathRate: config.DropPath, stemPatch: survey.EncoderStemPatch,
+                dropPathRandom: DropPathRandom);
+            register_module(survey.EncoderKey, encoder);
+            encoders.Add((survey, encoder));
+            features += spec.Features;
+        }
+        _encoders = [.. encoders];
         head = Head(features, config);
         RegisterComponents();
-        // From the band table: each encoder reads its survey's segment and sees that survey's bands.
-        Encoders = new[] { (Survey.Galex, galex), (Survey.PanStarrs, ps1), (Survey.Unwise, unwise) }
-            .Where(e => e.Item2 is not null)
-            .Select(e => new FusionEncoder((int)e.Item1, BandCatalog.ForSurvey(e.Item1).Bands.Select(b => b.Channel).ToArray()))
-            .ToArray();
+        // Each encoder reads its survey's segment and sees that survey's bands.
+        Encoders = _encoders.Select(e => new FusionEncoder(e.Survey.Index, e.Survey.Bands.Select(b => b.Channel).ToArray())).ToArray();
     }
 
     public IReadOnlyList<FusionEncoder> Encoders { get; }
 
-    // Looked up per call rather than kept in a module array, which TorchSharp would take for another submodule.
-    public Tensor Encode(int encoder, Tensor input) =>
-        new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
+    /// <summary>The surveys whose encoders this network has, in fusion order.</summary>
+    public IReadOnlyList<SurveyInfo> EncoderSurveys => _encoders.Select(e => e.Survey).ToArray();
+
+    public Tensor Encode(int encoder, Tensor input) => _encoders[encoder].Encoder.call(input);
 
     public Tensor Fuse(IReadOnlyList<Tensor> features, Tensor ebv)
     {
@@ -193,15 +201,13 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
     }
 
     protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() =>
-        [.. new[] { galex, ps1, unwise }.OfType<ConvNeXt>().Select(m => ((Module)m, true)), (head, false)];
+        [.. _encoders.Select(e => ((Module)e.Encoder, true)), (head, false)];
 
     public override Tensor forward(Tensor[] inputs, Tensor ebv)
     {
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
-        if (galex is not null) parts.Add(galex.call(inputs[0]));
-        parts.Add(ps1!.call(inputs[1]));
-        if (unwise is not null) parts.Add(unwise.call(inputs[2]));
+        foreach (var (survey, encoder) in _encoders) parts.Add(encoder.call(inputs[survey.Index]));
         parts.Add(ebv);
         return head.call(cat(parts, 1)).MoveToOuterDisposeScope();
     }

@@ -18,7 +18,7 @@ internal static class DemoCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var output = new Option<string>("--out") { Description = "Working folder.", DefaultValueFactory = _ => "demo" };
+        var output = SharedOptions.Out("Working folder.", "demo");
         var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 8000 }.AtLeast(1);
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var seed = SharedOptions.Seed();
