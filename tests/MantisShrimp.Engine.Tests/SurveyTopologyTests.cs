@@ -11,8 +11,8 @@ namespace MantisShrimp.Engine.Tests;
 /// </summary>
 public class SurveyTopologyTests
 {
-    private static LateFusionNet Late(string bands = "all") =>
-        (LateFusionNet)PhotoZNetwork.Create(new NetworkConfig { Arch = "late", Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = bands });
+    private static LateFusionNet Late(BandSet bands = BandSet.All) =>
+        (LateFusionNet)PhotoZNetwork.Create(new NetworkConfig { Arch = NetworkArch.Late, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = bands });
 
     [Fact]
     public void Late_fusion_encoders_keep_the_checkpoint_key_names_stems_and_order()
@@ -34,7 +34,7 @@ public class SurveyTopologyTests
     [Fact]
     public void Each_encoder_sees_its_surveys_bands_and_segment()
     {
-        foreach (var bands in BandSets.Names)
+        foreach (var bands in Enum.GetValues<BandSet>())
         {
             using var net = Late(bands);
             var sd = net.state_dict();

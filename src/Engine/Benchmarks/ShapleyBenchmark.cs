@@ -54,7 +54,7 @@ public static class ShapleyBenchmark
         if (records.Length == 0) throw new UserInputException($"{o.Data}: the {o.Split} split is empty");
         var raw = new Dictionary<string, object?>
         {
-            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch, ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands,
+            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch.Spelling(), ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands.Spelling(),
             ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(), ["galaxies"] = records.Length, ["batch_size"] = o.BatchSize,
         };
 

@@ -5,25 +5,46 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using System.Text.Json.Serialization;
 
 namespace MantisShrimp.Engine.Models;
 
-/// <summary>The band sets of the paper's Table 4 ablations.</summary>
+/// <summary>Which network a checkpoint holds (state.json <c>Arch</c>; the spellings are the files' and <c>--arch</c>'s).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NetworkArch>))]
+public enum NetworkArch
+{
+    [JsonStringEnumMemberName("early")] Early,
+    [JsonStringEnumMemberName("late")] Late,
+    /// <summary>The reference's published ConvModel (imported weights).</summary>
+    [JsonStringEnumMemberName(PublishedConvModel.ArchName)] ConvModel,
+}
+
+/// <summary>The band sets of the paper's Table 4 ablations (state.json <c>Bands</c> and <c>--bands</c> spell them so).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BandSet>))]
+public enum BandSet
+{
+    [JsonStringEnumMemberName("all")] All,
+    [JsonStringEnumMemberName("optical")] Optical,
+    [JsonStringEnumMemberName("optical+uv")] OpticalUv,
+    [JsonStringEnumMemberName("optical+ir")] OpticalIr,
+}
+
+/// <summary>The surveys and channels of each <see cref="BandSet"/>.</summary>
 public static class BandSets
 {
-    public static readonly string[] Names = ["all", "optical", "optical+uv", "optical+ir"];
+    public static readonly string[] Names = EnumSpelling<BandSet>.Names;
 
-    public static Survey[] Surveys(string bands) => bands.ToLowerInvariant() switch
+    public static Survey[] Surveys(BandSet bands) => bands switch
     {
-        "all" => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
-        "optical" => [Survey.PanStarrs],
-        "optical+uv" => [Survey.Galex, Survey.PanStarrs],
-        "optical+ir" => [Survey.PanStarrs, Survey.Unwise],
-        _ => throw new UserInputException($"--bands must be one of {string.Join(", ", Names)} (got '{bands}')"),
+        BandSet.All => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
+        BandSet.Optical => [Survey.PanStarrs],
+        BandSet.OpticalUv => [Survey.Galex, Survey.PanStarrs],
+        BandSet.OpticalIr => [Survey.PanStarrs, Survey.Unwise],
+        _ => throw new UserInputException($"bands must be one of {string.Join(", ", Names)} (got {(int)bands})"),
     };
 
     /// <summary>Model channels (0..8) of a band set, in channel order.</summary>
-    public static long[] Channels(string bands)
+    public static long[] Channels(BandSet bands)
     {
         var surveys = Surveys(bands);
         return BandCatalog.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
@@ -33,23 +54,23 @@ public static class BandSets
 /// <summary>What a photo-z network is: everything needed to rebuild it from a checkpoint.</summary>
 public sealed record NetworkConfig
 {
-    /// <summary>"early" or "late".</summary>
-    public string Arch { get; init; } = "early";
+    public NetworkArch Arch { get; init; } = NetworkArch.Early;
     public string Backbone { get; init; } = ConvNeXtSpec.Atto.Name;
     /// <summary>Late fusion: backbone of the GALEX and unWISE encoders (paper: ConvNeXt-Small; default: same as Backbone).</summary>
     public string? SmallBackbone { get; init; }
-    public string Bands { get; init; } = "all";
+    public BandSet Bands { get; init; } = BandSet.All;
     public int HeadWidth { get; init; } = 2048;
     public int Classes { get; init; } = RedshiftGrid.Classes;
     public double DropPath { get; init; } = 0.1;
     /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see cref="ModelCard.Of"/>).</summary>
     public ModelCard? Card { get; init; }
 
-    public FusionKind Fusion => Arch.ToLowerInvariant() switch
+    /// <summary>How the bands reach the network: the published ConvModel stacks them as early fusion does.</summary>
+    public FusionKind Fusion => Arch switch
     {
-        "early" or PublishedConvModel.ArchName => FusionKind.Early,
-        "late" => FusionKind.Late,
-        _ => throw new UserInputException($"--arch must be early or late (got '{Arch}')"),
+        NetworkArch.Early or NetworkArch.ConvModel => FusionKind.Early,
+        NetworkArch.Late => FusionKind.Late,
+        _ => throw new UserInputException($"arch must be one of {string.Join(", ", EnumSpelling<NetworkArch>.Names)} (got {(int)Arch})"),
     };
 }
 
@@ -84,7 +105,7 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
         if (config.Classes != RedshiftGrid.Classes)
             throw new UserInputException($"{config.Classes} classes: the redshift grid has {RedshiftGrid.Classes}");
         if (!(config.DropPath is >= 0 and < 1)) throw new UserInputException($"drop path {config.DropPath} is outside [0, 1)");
-        PhotoZNetwork net = config.Arch == PublishedConvModel.ArchName ? new PublishedConvModel(config) { Config = config }
+        PhotoZNetwork net = config.Arch == NetworkArch.ConvModel ? new PublishedConvModel(config) { Config = config }
             : config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config }
             : new LateFusionNet(config) { Config = config };
         if (initSeed is { } seed)

@@ -46,7 +46,7 @@ internal static class DemoCommand
             var state = Trainer.Run(new TrainOptions
             {
                 Data = shards, Out = run,
-                Network = new NetworkConfig { Arch = "early", Backbone = ConvNeXtSpec.Demo.Name, Bands = "all", HeadWidth = 256, DropPath = 0.05 },
+                Network = new NetworkConfig { Arch = NetworkArch.Early, Backbone = ConvNeXtSpec.Demo.Name, Bands = BandSet.All, HeadWidth = 256, DropPath = 0.05 },
                 Epochs = r.GetValue(epochs), BatchesPerEpoch = 100, BatchSize = 32, LearningRate = 1e-3, WeightDecay = 1e-5, Seed = s, Device = "cpu",
             }, progress, cancel);
 

@@ -3,6 +3,7 @@ using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
@@ -211,8 +212,8 @@ internal sealed class NetworkOptions
 
     public NetworkConfig Config(ParseResult r) => new()
     {
-        Arch = r.GetValue(Arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
-        Bands = r.GetValue(Bands)!, HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
+        Arch = EnumSpelling<NetworkArch>.Parse(r.GetValue(Arch)!, "--arch"), Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
+        Bands = EnumSpelling<BandSet>.Parse(r.GetValue(Bands)!, "--bands"), HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
     };
 }
 

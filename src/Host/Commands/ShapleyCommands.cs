@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Engine.Shapley;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
@@ -36,7 +37,7 @@ internal static class ShapleyCommand
         {
             var options = new ShapleyOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(output)!)
             {
-                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
+                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = EnumSpelling<ShapleyMode>.Parse(r.GetValue(mode)!, "--mode"), Permutations = r.GetValue(permutations),
                 GalaxiesPerGroup = r.GetValue(group), BatchSize = r.GetValue(batchSize), StemTrick = !r.GetValue(noStem),
                 Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!,

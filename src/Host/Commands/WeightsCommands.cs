@@ -2,6 +2,7 @@ using System.CommandLine;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
@@ -81,7 +82,7 @@ internal static class ExportWeightsCommand
             var (state, net) = Checkpoint.Load(r.GetValue(model)!);
             using (net)
                 PyTorchWeights.Write(net, r.GetValue(output)!);
-            ctx.Out.WriteLine($"{state.Network.Arch} fusion, {state.Network.Backbone}, bands {state.Network.Bands} → {r.GetValue(output)}");
+            ctx.Out.WriteLine($"{state.Network.Arch.Spelling()} fusion, {state.Network.Backbone}, bands {state.Network.Bands.Spelling()} → {r.GetValue(output)}");
             return ExitCodes.Ok;
         }));
         return cmd;
