@@ -105,7 +105,6 @@ internal static class SharedOptions
     public static Option<string> OneOf(this Option<string> option, params string[] choices)
     {
         option.HelpName = string.Join("|", choices);
-        option.CompletionSources.Add(choices);
         option.Validators.Add(r =>
         {
             if (r.Tokens.Count == 0) return;
