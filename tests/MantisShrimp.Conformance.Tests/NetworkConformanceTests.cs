@@ -6,6 +6,7 @@ using MantisShrimp.Engine.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Conformance.Tests;
 
@@ -22,7 +23,7 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
     private const int Batch = 3;
 
     private static NetworkConfig Config(string arch) =>
-        new() { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands = "all" };
+        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands = BandSet.All };
 
     /// <summary>The peer's description of a network and its inputs (see photoz_torch.py).</summary>
     private static Dictionary<string, object> Spec(string arch, TempDir tmp, string pdfFile)
@@ -34,7 +35,7 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
         return new Dictionary<string, object>
         {
             ["arch"] = arch, ["dims"] = spec.Dims, ["depths"] = spec.Depths, ["conv_mlp"] = spec.ConvMlp,
-            ["channels"] = BandSets.Channels("all"), ["head_width"] = 32, ["classes"] = Engine.RedshiftGrid.Classes, ["batch"] = Batch,
+            ["channels"] = BandSets.Channels(BandSet.All), ["head_width"] = 32, ["classes"] = Engine.RedshiftGrid.Classes, ["batch"] = Batch,
             ["inputs"] = shapes.Select((s, i) => new object[] { tmp.File($"{arch}-x{i}.f32"), s }).ToArray(),
             ["ebv"] = tmp.File($"{arch}-ebv.f32"), ["out"] = tmp.File(pdfFile), ["seed"] = 1313,
         };

@@ -29,7 +29,7 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
 
     private static PhotoZNetwork Network(string arch, InferencePrecision precision)
     {
-        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 }, initSeed: 7);
+        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 }, initSeed: 7);
         m.eval();
         if (precision == InferencePrecision.Bf16) InBf16(m);
         return m;

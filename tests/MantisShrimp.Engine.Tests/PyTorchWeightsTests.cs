@@ -11,7 +11,7 @@ namespace MantisShrimp.Engine.Tests;
 public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
 {
     private static NetworkConfig Demo(string arch = "early", string bands = "all") =>
-        new() { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = bands };
+        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = EnumSpelling<BandSet>.Parse(bands, "bands") };
 
     private static PhotoZNetwork Seeded(NetworkConfig c, long seed)
     {

@@ -6,6 +6,7 @@ using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Tests;
 
@@ -15,7 +16,11 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     private static PhotoZNetwork Model(string arch, string bands = "all")
     {
         random.manual_seed(11);
-        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = arch, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands = bands });
+        var m = PhotoZNetwork.Create(new NetworkConfig
+        {
+            Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32,
+            Bands = EnumSpelling<BandSet>.Parse(bands, "bands"),
+        });
         m.eval();
         return m;
     }
@@ -258,7 +263,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             Assert.Equal(vAll - vEmpty, sum, 9);
         }
         // Sampled mode writes standard errors; Parquet output works.
-        var sampled = o with { Out = tmp.File("sampled.parquet"), Mode = "sampled", Permutations = 6, Count = 2 };
+        var sampled = o with { Out = tmp.File("sampled.parquet"), Mode = ShapleyMode.Sampled, Permutations = 6, Count = 2 };
         Assert.Equal(2, ShapleyRunner.Run(sampled));
         Assert.True(new FileInfo(sampled.Out).Length > 0);
     }

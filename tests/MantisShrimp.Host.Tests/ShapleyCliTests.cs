@@ -43,7 +43,7 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
         // Late fusion: the factorised default and the brute-force --no-factorise path give the same values.
         TorchSharp.torch.random.manual_seed(5);
         using (var late = Engine.Models.PhotoZNetwork.Create(new Engine.Models.NetworkConfig
-               { Arch = "late", Backbone = Engine.Models.ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
+               { Arch = Engine.Models.NetworkArch.Late, Backbone = Engine.Models.ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
             TestModels.Save(tmp.File("late.ckpt"), late);
         string[] common = ["shapley", "--model", tmp.File("late.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--device", "cpu", "-q"];
         var fast = Run([.. common, "--out", tmp.File("late.csv")]);

@@ -8,7 +8,10 @@ namespace MantisShrimp.Engine.Surveys;
 /// </summary>
 public static class BandCatalog
 {
-    /// <summary>Number of bands the model sees.</summary>
+    /// <summary>
+    /// Number of bands the model sees. A constant because fixed-size buffers (the shard record's zero points) and
+    /// constant feature counts need one; the type initialiser checks it equals <see cref="All"/>.Count.
+    /// </summary>
     public const int BandCount = 9;
 
     /// <summary>PS1 stack zero point for a 1 s exposure; the file's is this + 2.5·log10(EXPTIME).</summary>
@@ -21,19 +24,30 @@ public static class BandCatalog
         Survey.Galex, "GALEX", PixelScaleArcsec: 1.5, NativeSize: 32, CropSize: 22,
         CubeFileSuffix: "Galex", PixelUnit: "counts/s (background-subtracted)",
         Transform: new IntensityTransform(IntensityTransformKind.LinearClip, scale: 0.05f, divisor: 1f),
-        StaticApertureRadiusPx: 2);
+        StaticApertureRadiusPx: 2)
+    {
+        Service = CutoutService.LegacySurveysViewer, ViewerLayer = "galex", AllZeroMeansNoCoverage = true,
+        EncoderKey = "galex", EncoderStemPatch = 1, EncoderUsesSmallBackbone = true,
+    };
 
     public static readonly SurveyInfo PanStarrs = new(
         Survey.PanStarrs, "Pan-STARRS1", PixelScaleArcsec: 0.25, NativeSize: 170, CropSize: 120,
         CubeFileSuffix: null, PixelUnit: "linear flux (counts; ZP = 25 + 2.5 log10 EXPTIME)",
         Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.08f, divisor: 8f),
-        StaticApertureRadiusPx: 4);
+        StaticApertureRadiusPx: 4)
+    {
+        Service = CutoutService.PanStarrsFitscut, EncoderKey = "ps1",
+    };
 
     public static readonly SurveyInfo Unwise = new(
         Survey.Unwise, "unWISE", PixelScaleArcsec: 2.75, NativeSize: 32, CropSize: 22,
         CubeFileSuffix: "Unwise", PixelUnit: "Vega nanomaggies",
         Transform: new IntensityTransform(IntensityTransformKind.AsinhStretch, scale: 0.6f, divisor: 6f),
-        StaticApertureRadiusPx: 2);
+        StaticApertureRadiusPx: 2)
+    {
+        Service = CutoutService.LegacySurveysViewer, ViewerLayer = "unwise-neo7", AllZeroMeansNoCoverage = true,
+        EncoderKey = "unwise", EncoderStemPatch = 1, EncoderUsesSmallBackbone = true,
+    };
 
     /// <summary>Surveys in model order.</summary>
     public static readonly IReadOnlyList<SurveyInfo> AllSurveys = [Galex, PanStarrs, Unwise];
@@ -65,7 +79,26 @@ public static class BandCatalog
             { PassbandAngstrom = (46000 - 5200, 46000 + 5200), PsfFwhmArcsec = 6.4, Depth5SigmaAb = 19.97 },
     ];
 
+    /// <summary>The invariants the rest of the engine relies on (checked once, when the offsets are computed).</summary>
+    private static void CheckTables()
+    {
+        if (All.Count != BandCount) throw new InvalidOperationException($"BandCatalog.BandCount is {BandCount}, the table has {All.Count} bands");
+        for (int c = 0; c < All.Count; c++)
+            if (All[c].Channel != c || (int)All[c].Band != c) throw new InvalidOperationException($"band {All[c].Name}: channel {All[c].Channel} at row {c}");
+        for (int s = 0; s < AllSurveys.Count; s++)
+            if (AllSurveys[s].Index != s) throw new InvalidOperationException($"survey {AllSurveys[s].Name}: index {AllSurveys[s].Index} at row {s}");
+        if (AllSurveys.Select(s => s.EncoderKey).Distinct(StringComparer.Ordinal).Count() != AllSurveys.Count)
+            throw new InvalidOperationException("two surveys share an encoder key");
+    }
+
     public static BandInfo Get(Band band) => All[(int)band];
+
+    /// <summary>The survey whose late-fusion encoder is named <paramref name="encoderKey"/> (galex, ps1, unwise), or null.</summary>
+    public static SurveyInfo? ForEncoderKey(string encoderKey) =>
+        AllSurveys.FirstOrDefault(s => s.EncoderKey.Equals(encoderKey, StringComparison.Ordinal));
+
+    /// <summary>The encoder keys in survey order, for messages and help ("galex, ps1, unwise").</summary>
+    public static string EncoderKeys => string.Join(", ", AllSurveys.Select(s => s.EncoderKey));
 
     public static SurveyInfo ForSurvey(Survey survey) => AllSurveys[(int)survey];
 
@@ -86,6 +119,7 @@ public static class BandCatalog
 
     private static int[] ComputeOffsets()
     {
+        CheckTables();
         var offsets = new int[BandCount + 1];
         for (int c = 0; c < BandCount; c++) offsets[c + 1] = offsets[c] + All[c].NativeSize * All[c].NativeSize;
         return offsets;

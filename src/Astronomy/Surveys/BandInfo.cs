@@ -35,6 +35,18 @@ public sealed record BandInfo(
 
     public SurveyInfo SurveyInfo => BandCatalog.ForSurvey(Survey);
 
+    /// <summary>Position of this band among its survey's bands (PS1: g = 0 … y = 4), e.g. its EXPTIME in per-survey arrays.</summary>
+    public int IndexInSurvey
+    {
+        get
+        {
+            var bands = SurveyInfo.Bands;
+            for (int i = 0; i < bands.Count; i++)
+                if (bands[i].Band == Band) return i;
+            throw new InvalidOperationException($"band {Name} is not among {SurveyInfo.Name}'s bands");
+        }
+    }
+
     /// <summary>Side length of this band's cutout as delivered and stored.</summary>
     public int NativeSize => SurveyInfo.NativeSize;
 

@@ -24,8 +24,47 @@ public sealed record SurveyInfo(
     /// <summary>Paper §2.3: radius (native pixels) of the static circular aperture used when no detection lies within 5 px of the centre.</summary>
     double StaticApertureRadiusPx)
 {
+    /// <summary>Position in <see cref="BandCatalog.AllSurveys"/>: the late-fusion input segment this survey's bands fill.</summary>
+    public int Index => (int)Survey;
+
     /// <summary>Bands of this survey in model order.</summary>
     public IReadOnlyList<BandInfo> Bands => _bands ??= BandCatalog.All.Where(b => b.Survey == Survey).ToArray();
 
     private BandInfo[]? _bands;
+
+    /// <summary>The service that delivers this survey's cutouts (its client in Cutouts knows the protocol).</summary>
+    public required CutoutService Service { get; init; }
+
+    /// <summary>Legacy Surveys viewer: the <c>layer=</c> of the survey's cube (also the cube's VERSION card); null for other services.</summary>
+    public string? ViewerLayer { get; init; }
+
+    /// <summary>
+    /// A cube whose planes are all exactly zero means the survey has no coverage there (the viewer fills uncovered sky
+    /// with zeros) rather than a dark patch; the sample keeps the zeros and is flagged. PS1 has no such rule (its gaps are NaN).
+    /// </summary>
+    public bool AllZeroMeansNoCoverage { get; init; }
+
+    /// <summary>
+    /// Name of this survey's late-fusion encoder: its state-dict prefix (<c>ps1.stem.0.weight</c>) and the value of
+    /// <c>--encoder</c>/<c>--init-encoder</c>. Checkpoints and exported weights depend on it: never rename.
+    /// </summary>
+    public required string EncoderKey { get; init; }
+
+    /// <summary>
+    /// Patch size of the encoder's stem. 22×22 crops cannot take ConvNeXt's 4×4 patchify stem and three 2× downsamplings,
+    /// so their encoders use a 1×1 stem.
+    /// </summary>
+    public int EncoderStemPatch { get; init; } = 4;
+
+    /// <summary>Late fusion: the encoder is the small backbone (<c>--small-backbone</c>, paper: ConvNeXt-Small) rather than <c>--backbone</c>.</summary>
+    public bool EncoderUsesSmallBackbone { get; init; }
+}
+
+/// <summary>The cutout services the surveys come from.</summary>
+public enum CutoutService
+{
+    /// <summary>Pan-STARRS1 image services: ps1filenames.py then fitscut.cgi, one file per band.</summary>
+    PanStarrsFitscut,
+    /// <summary>Legacy Surveys viewer fits-cutout: one cube per survey, a layer per survey.</summary>
+    LegacySurveysViewer,
 }

@@ -111,8 +111,8 @@ public sealed class CutoutLoader(string directory)
             if (dst.ContainsAnyExcept(0f)) allZero = false;
             zps[band.Channel] = (float)band.ZeroPoint();
         }
-        if (allZero)
-            flags |= survey.Survey == Survey.Galex ? SampleFlags.GalexNoCoverage : SampleFlags.UnwiseNoCoverage;
+        if (allZero && survey.AllZeroMeansNoCoverage)
+            flags |= CoverageFlags.NoCoverage(survey);
         return flags;
     }
 
@@ -247,13 +247,13 @@ public sealed class CutoutLoader(string directory)
                 if (survey.Survey == Survey.PanStarrs)
                 {
                     flags |= CheckPanStarrsNaN(band, dst);
-                    zps[band.Channel] = (float)band.ZeroPoint(ps1ExposureSeconds[band.Channel - BandCatalog.Get(Band.g).Channel]);
+                    zps[band.Channel] = (float)band.ZeroPoint(ps1ExposureSeconds[band.IndexInSurvey]);
                 }
                 else zps[band.Channel] = (float)band.ZeroPoint();
                 if (dst.ContainsAnyExcept(0f)) allZero = false;
             }
-            if (allZero && survey.Survey != Survey.PanStarrs)
-                flags |= survey.Survey == Survey.Galex ? SampleFlags.GalexNoCoverage : SampleFlags.UnwiseNoCoverage;
+            if (allZero && survey.AllZeroMeansNoCoverage)
+                flags |= CoverageFlags.NoCoverage(survey);
         }
         return new CutoutSample(pixels, zps, flags);
     }

@@ -21,6 +21,18 @@ public enum SampleFlags : uint
     PanStarrsNanOverLimit = 1 << 5,
 }
 
+/// <summary>Which flag marks a survey's missing coverage (<see cref="SurveyInfo.AllZeroMeansNoCoverage"/>).</summary>
+public static class CoverageFlags
+{
+    /// <summary>The flag set when all of <paramref name="survey"/>'s planes are zero; a new such survey needs a flag bit of its own.</summary>
+    public static SampleFlags NoCoverage(SurveyInfo survey) => survey.Survey switch
+    {
+        Survey.Galex => SampleFlags.GalexNoCoverage,
+        Survey.Unwise => SampleFlags.UnwiseNoCoverage,
+        _ => throw new ArgumentException($"{survey.Name} has no no-coverage flag"),
+    };
+}
+
 /// <summary>
 /// The 9 bands of one source at native resolution in model channel order (FUV, NUV, g … y, W1, W2),
 /// each plane row-major [y, x] as in the FITS file, NaNs preserved; plus each band's AB zero point.

@@ -80,7 +80,8 @@ public static class Ingest
 
         var files = new CutoutLoader(options.CutoutsDirectory);
         Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancel };
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxParallelism, 1, nameof(options.MaxParallelism));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancel };
 
         // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected). Each accepted record goes to
         // the spool at its catalog position before its verdict is logged, so the write pass need not read the cutouts again.

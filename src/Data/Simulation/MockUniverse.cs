@@ -131,7 +131,7 @@ public static class MockUniverse
             {
                 int n = band.NativeSize;
                 var plane = new float[n * n];
-                double zp = band.Survey == Survey.PanStarrs ? band.ZeroPoint(exptime[band.Channel - 2]) : band.ZeroPoint();
+                double zp = band.Survey == Survey.PanStarrs ? band.ZeroPoint(exptime[band.IndexInSurvey]) : band.ZeroPoint();
                 if (band.Survey != Survey.Galex || galex)
                 {
                     foreach (var c in components) Render.Add(plane, band, zp, c);
@@ -139,7 +139,7 @@ public static class MockUniverse
                 }
                 if (band.Survey == Survey.PanStarrs)
                 {
-                    var mask = masks[band.Channel - 2];
+                    var mask = masks[band.IndexInSurvey];
                     for (int i = 0; i < plane.Length; i++) if (mask[i]) plane[i] = float.NaN;
                 }
                 planes[band.Channel] = plane;
@@ -256,9 +256,10 @@ public static class MockUniverse
         Directory.CreateDirectory(cutouts);
         var lines = new string[o.Count];
         var cosmology = Cosmology.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Threads, 1, nameof(o.Threads));
         using (var task = progress.Start("simulating galaxies", o.Count))
         {
-            Parallel.For(0, o.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads), CancellationToken = cancel }, k =>
+            Parallel.For(0, o.Count, new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel }, k =>
             {
                 string id = IdOf(k);
                 bool done = BandCatalog.All.Select(b => b.FileName(id)).Distinct().All(f => File.Exists(Path.Combine(cutouts, f)));
@@ -284,7 +285,8 @@ public static class MockUniverse
         var (dust, catalogPath) = Prepare(o);
         var cosmology = Cosmology.Default;
         var lines = new string[o.Count];
-        Parallel.For(0, o.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads), CancellationToken = cancel },
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Threads, 1, nameof(o.Threads));
+        Parallel.For(0, o.Count, new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel },
             k => lines[k] = CatalogLine(Generate(k, o.Seed, dust, o.Mix, cosmology, withImages: false)));
         WriteCatalog(catalogPath, lines);
         CutoutSample Render(CatalogEntry e)

@@ -67,8 +67,8 @@ public static class ServiceCutoutWriter
         var cards = new List<FitsCard>(wcs.ToCards())
         {
             FitsCard.Of("BANDS", string.Concat(planes.Select(p => p.CubeBandCode))),
-            FitsCard.Of("SURVEY", survey.Survey == Survey.Galex ? "GALEX" : "unWISE"),
-            FitsCard.Of("VERSION", survey.Survey == Survey.Galex ? "galex" : "unwise-neo7"),
+            FitsCard.Of("SURVEY", survey.Name),
+            FitsCard.Of("VERSION", survey.ViewerLayer ?? throw new ArgumentException($"{survey.Name} is not a viewer cube")),
             FitsCard.Of("IMAGEW", (long)survey.NativeSize),
             FitsCard.Of("IMAGEH", (long)survey.NativeSize),
         };

@@ -14,7 +14,7 @@ public static class SimulationChecks
 
     /// <summary>The zero point of a simulated galaxy's band.</summary>
     public static double ZeroPoint(SimulatedGalaxy g, BandInfo band) =>
-        band.Survey == Survey.PanStarrs ? band.ZeroPoint(g.Ps1ExposureSeconds[band.Channel - BandCatalog.Get(Band.g).Channel]) : band.ZeroPoint();
+        band.Survey == Survey.PanStarrs ? band.ZeroPoint(g.Ps1ExposureSeconds[band.IndexInSurvey]) : band.ZeroPoint();
 
     /// <summary>5σ PSF depth from an image: σ_sky = 1.4826 × MAD of the finite pixels; m5 = ZP − 2.5 log10(5 σ √(4π) s).</summary>
     public static double MeasuredDepth(SimulatedGalaxy g, BandInfo band)

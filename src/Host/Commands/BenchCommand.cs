@@ -57,7 +57,7 @@ internal static class BenchCommand
         }));
         bench.Subcommands.Add(allreduce);
 
-        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early", "late");
         var backbone = new Option<string>("--backbone") { Description = "ConvNeXt size.", DefaultValueFactory = _ => "convnext-atto" };
         var netBatch = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 }.AtLeast(1);
         var batches2 = new Option<int>("--batches") { Description = "Batches (training or inference steps) per timed round (best of 3).", DefaultValueFactory = _ => 8 }.AtLeast(1).FormerlyNamed("--steps");

@@ -8,14 +8,14 @@ internal static class CalibrateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint whose PDFs are calibrated.", Required = true };
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var split = new Option<string>("--split") { Description = "Split to fit on (paper: val).", DefaultValueFactory = _ => "val" };
-        var output = new Option<string>("--out") { Description = "Calibration folder: calibration.json, calibrator.bin, history.csv.", Required = true };
+        var model = SharedOptions.Model("Checkpoint whose PDFs are calibrated.");
+        var data = SharedOptions.Data("Shard set.");
+        var split = SharedOptions.Split("Split to fit on (paper: val).", "val");
+        var output = SharedOptions.Out("Calibration folder: calibration.json, calibrator.bin, history.csv.");
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of the monotonic network (paper: 1024).", DefaultValueFactory = _ => 128 }.AtLeast(1);
         var depth = new Option<int>("--depth") { Description = "Hidden layers (paper: 4).", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var link = new Option<string>("--link") { Description = "Output link: normalised (r̂(0)=0, r̂(1)=1), sigmoid or clip.", DefaultValueFactory = _ => "normalised" }
-            .AcceptOnlyFromAmong("normalised", "sigmoid", "clip");
+            .OneOf("normalised", "sigmoid", "clip");
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per stage (early stopping on a held-out fifth).", DefaultValueFactory = _ => 60 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();

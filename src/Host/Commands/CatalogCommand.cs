@@ -13,7 +13,7 @@ internal static class CompileCatalogCommand
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var output = new Option<string>("--out") { Description = "Output catalog CSV (also .summary.csv and .duplicates.csv beside it).", Required = true };
+        var output = SharedOptions.Out("Output catalog CSV (also .summary.csv and .duplicates.csv beside it).");
         var dust = new Option<string?>("--dust") { Description = "Folder with csfd_ebv.fits and the Planck map: adds ebv_csfd, ebv_planck." };
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("compile-catalog", "Compile spectroscopic redshifts from the surveys' own tables with the paper's quality cuts, footprint and cross-survey de-duplication.")

@@ -18,7 +18,7 @@ internal static class DemoCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var output = new Option<string>("--out") { Description = "Working folder.", DefaultValueFactory = _ => "demo" };
+        var output = SharedOptions.Out("Working folder.", "demo");
         var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 8000 }.AtLeast(1);
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var seed = SharedOptions.Seed();
@@ -46,7 +46,7 @@ internal static class DemoCommand
             var state = Trainer.Run(new TrainOptions
             {
                 Data = shards, Out = run,
-                Network = new NetworkConfig { Arch = "early", Backbone = ConvNeXtSpec.Demo.Name, Bands = "all", HeadWidth = 256, DropPath = 0.05 },
+                Network = new NetworkConfig { Arch = NetworkArch.Early, Backbone = ConvNeXtSpec.Demo.Name, Bands = BandSet.All, HeadWidth = 256, DropPath = 0.05 },
                 Epochs = r.GetValue(epochs), BatchesPerEpoch = 100, BatchSize = 32, LearningRate = 1e-3, WeightDecay = 1e-5, Seed = s, Device = "cpu",
             }, progress, cancel);
 

@@ -83,7 +83,7 @@ internal static class PredictCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
+        var model = SharedOptions.Model("Checkpoint.");
         var ra = new Option<string?>("--ra") { Description = "Right ascension (ICRS): decimal degrees (100.29625) or hours (06:41:11.1, 6h41m11.1s)." };
         var dec = new Option<string?>("--dec") { Description = "Declination (ICRS): decimal degrees (0.9333) or sexagesimal (+00:56:00, +00d56m00s)." };
         var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
@@ -91,10 +91,10 @@ internal static class PredictCommand
         {
             Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or sexagesimal; resumable.",
         };
-        var output = new Option<string>("--out")
-        {
-            Description = $"Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv). Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; + p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; nan_filled 1: --allow-nan filled a PS1 band over the NaN rule).", Required = true,
-        };
+        var output = SharedOptions.TableOut("Output table",
+            $". Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; "
+            + "+ p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; "
+            + "nan_filled 1: --allow-nan filled a PS1 band over the NaN rule)");
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
@@ -176,7 +176,7 @@ internal static class FetchCommand
     public static Command Create(CommandContext ctx)
     {
         var catalog = new Option<string>("--catalog") { Description = "CSV with id (or name), ra, dec — e.g. compile-catalog's output.", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for the cutouts in reference naming (then mantis ingest --cutouts).", Required = true };
+        var output = SharedOptions.Out("Folder for the cutouts in reference naming (then mantis ingest --cutouts).");
         var quiet = SharedOptions.Quiet();
         var sources = new SourceOptions();
         var cmd = new Command("fetch", "Download every catalog object's 7 cutout files (PS1 grizy, GALEX, unWISE) in reference naming; resumable; failures per object.")
@@ -201,7 +201,7 @@ internal static class ServeCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
+        var model = SharedOptions.Model("Checkpoint.");
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 }.AtLeast(0);
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };

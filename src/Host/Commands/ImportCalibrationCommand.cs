@@ -20,7 +20,7 @@ internal static class ImportCalibrationCommand
             Description = "Divide by the mean file instead of the std file, as the published pipeline.get_feature_vector does "
                 + "(its std_path names calpit_mean.npy).",
         };
-        var output = new Option<string>("--out") { Description = "Calibration folder to write (for --calibration).", Required = true };
+        var output = SharedOptions.Out("Calibration folder to write (for --calibration).");
         var cmd = new Command("import-calibration",
             "Import the published Mantis Shrimp CalPIT model as a calibration folder for predict, score and serve.")
         {

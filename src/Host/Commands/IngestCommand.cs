@@ -9,7 +9,7 @@ internal static class IngestCommand
     {
         var catalog = new Option<string>("--catalog") { Description = "Catalog CSV with at least id,ra,dec,z,ebv_csfd,ebv_planck.", Required = true };
         var cutouts = new Option<string>("--cutouts") { Description = "Folder of cutouts in reference naming ({id}.Galex.fits, {id}.g.fits …, {id}.Unwise.fits).", Required = true };
-        var output = new Option<string>("--out") { Description = "Output shard folder (created; an interrupted ingest there is resumed).", Required = true };
+        var output = SharedOptions.Out("Output shard folder (created; an interrupted ingest there is resumed).");
         var chunks = new Option<int>("--chunks") { Description = "Chunks the shuffled sources are cut into, each split 70/10/20.", DefaultValueFactory = _ => 16 }.AtLeast(1);
         var threads = SharedOptions.Threads("Worker threads");
         var seed = SharedOptions.Seed();

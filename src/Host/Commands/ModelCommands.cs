@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var data = new Option<string>("--data") { Description = "Shard set (ingest output).", Required = true };
+        var data = SharedOptions.Data("Shard set (ingest output).");
         var network = new NetworkOptions();
         var epochs = new Option<int>("--epochs") { Description = "Epochs (a resumed run continues to this many).", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var batches = new Option<int>("--batches-per-epoch") { Description = "Fixed batches per epoch (paper: 1000).", DefaultValueFactory = _ => 1000 }.AtLeast(1);
@@ -29,11 +29,11 @@ internal static class TrainCommand
         {
             Description = "Starting weights from scratch: torch (libtorch's defaults) or timm (timm's convnext init; on the small demo network it leaves the starting plateau later, in plain PyTorch too: docs/weights.md).",
             DefaultValueFactory = _ => "torch",
-        }.AcceptOnlyFromAmong("torch", "timm");
-        var initEncoder = new Option<string?>("--init-encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
+        }.OneOf("torch", "timm");
+        var initEncoder = new Option<string?>("--init-encoder") { Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default {BandCatalog.PanStarrs.EncoderKey})." };
         var threads = SharedOptions.Threads("libtorch threads; results depend on the count: pin it to reproduce or resume a run on a machine with another core count");
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).", Required = true };
+        var output = SharedOptions.Out("Run folder: best.ckpt, last.ckpt, history.csv (resumed when last.ckpt exists).");
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("train", "Train an early- or late-fusion photo-z network (cross-entropy over 400 classes, NAdam, class-balanced sampling, ReduceLROnPlateau).")
@@ -75,10 +75,10 @@ internal static class ScoreCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv).", Required = true };
+        var model = SharedOptions.Model("Checkpoint (best.ckpt or last.ckpt).");
+        var data = SharedOptions.Data("Shard set.");
+        var split = SharedOptions.Split("train, val or test.", "test");
+        var output = SharedOptions.TableOut("Output table");
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399 (class probabilities, summing to 1)." };
         var tta = new Option<int>("--tta") { Description = "Average the PDFs of K fixed rotations (1: none).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = SharedOptions.Threads("Threads preparing input batches").FormerlyNamed("--workers");
@@ -129,7 +129,7 @@ internal static class EvaluateCommand
     public static Command Create(CommandContext ctx)
     {
         var scores = new Option<string>("--scores") { Description = "Scores table from mantis score: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv; with --pdf for PIT and CDE metrics).", Required = true };
-        var output = new Option<string>("--out") { Description = "Output folder: metrics.json and plots.", Required = true };
+        var output = SharedOptions.Out("Output folder: metrics.json and plots.");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000; 0: none).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var seed = SharedOptions.Seed();
         var magColumn = new Option<string>("--mag-column") { Description = "Catalog magnitude column for metrics by magnitude bin (used when present).", DefaultValueFactory = _ => "mag_r" };
@@ -173,9 +173,9 @@ internal static class BaselineCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var split = new Option<string>("--split") { Description = "Split to score.", DefaultValueFactory = _ => "test" };
-        var output = new Option<string>("--out") { Description = "Scores table (CSV, Parquet, FITS or ECSV, by extension: .csv, .parquet, .fits, .ecsv), same columns as mantis score.", Required = true };
+        var data = SharedOptions.Data("Shard set.");
+        var split = SharedOptions.Split("Split to score.", "test");
+        var output = SharedOptions.TableOut("Scores table", ", same columns as mantis score");
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
@@ -200,8 +200,8 @@ internal static class Table4Command
 {
     public static Command Create(CommandContext ctx)
     {
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for the runs.", Required = true };
+        var data = SharedOptions.Data("Shard set.");
+        var output = SharedOptions.Out("Folder for the runs.");
         var markdown = new Option<string>("--markdown") { Description = "Report file.", DefaultValueFactory = _ => "docs/results.md" };
         var backbone = new Option<string>("--backbone") { DefaultValueFactory = _ => "convnext-demo" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 12 }.AtLeast(1);
@@ -235,9 +235,9 @@ internal static class GridCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for the runs, grid.csv and grid.md.", Required = true };
-        var arch = new Option<string>("--arch") { DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+        var data = SharedOptions.Data("Shard set.");
+        var output = SharedOptions.Out("Folder for the runs, grid.csv and grid.md.");
+        var arch = new Option<string>("--arch") { DefaultValueFactory = _ => "early" }.OneOf("early", "late");
         var backbone = new Option<string>("--backbone") { DefaultValueFactory = _ => "convnext-demo" };
         var lrs = new Option<string>("--lr") { Description = "Comma-separated learning rates.", DefaultValueFactory = _ => "1e-3,3e-4" };
         var heads = new Option<string>("--head-width") { Description = "Comma-separated head widths.", DefaultValueFactory = _ => "256,2048" };

@@ -1,17 +1,75 @@
 using System.CommandLine;
 using MantisShrimp.Engine.Compute;
+using MantisShrimp.Engine.Data;
+using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
-/// <summary>Options shared by several commands.</summary>
+/// <summary>
+/// Options shared by several commands: one factory per option, so its name, help and validation are the same
+/// everywhere; a bad value is a parse error naming the option as it was typed.
+/// </summary>
 internal static class SharedOptions
 {
+    /// <summary><c>--model</c>: a checkpoint (required unless <paramref name="defaultPath"/> is given).</summary>
+    public static Option<string> Model(string description = "Checkpoint.", string? defaultPath = null) =>
+        Path("--model", description, defaultPath);
+
+    /// <summary><c>--data</c>: a shard set (ingest output).</summary>
+    public static Option<string> Data(string description = "Shard set.", string? defaultPath = null) =>
+        Path("--data", description, defaultPath);
+
+    /// <summary><c>--split</c>: train, val or test.</summary>
+    public static Option<string> Split(string description, string defaultSplit) => new Option<string>("--split")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultSplit,
+    }.OneOf(Splits.All);
+
+    /// <summary>The formats a table output is written in, as help lists them (one spelling for every command).</summary>
+    public static string TableFormats => $"CSV, Parquet, FITS or ECSV, by extension ({string.Join(", ", TableFile.Extensions)})";
+
+    /// <summary>
+    /// <c>--out</c> naming a table (<c>{what}: CSV, Parquet, FITS or ECSV, by extension (…){more}</c>): a name without
+    /// one of <see cref="TableFile.Extensions"/> is a parse error.
+    /// </summary>
+    public static Option<string> TableOut(string what, string more = "")
+    {
+        var option = new Option<string>("--out") { Description = $"{what}: {TableFormats}{more}.", Required = true };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0) return;
+            string path = r.Tokens[^1].Value;
+            if (!TableFile.Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                r.AddError($"{r.IdentifierToken?.Value ?? option.Name} {path}: the file name must end in "
+                    + $"{string.Join(", ", TableFile.Extensions[..^1])} or {TableFile.Extensions[^1]}");
+        });
+        return option;
+    }
+
+    /// <summary><c>--out</c> naming a folder or a file that is not a table.</summary>
+    public static Option<string> Out(string description, string? defaultPath = null) => Path("--out", description, defaultPath);
+
+    /// <summary>A path option: required unless it has a default; an empty value is a parse error naming it.</summary>
+    private static Option<string> Path(string name, string description, string? defaultPath)
+    {
+        var option = new Option<string>(name) { Description = description, Required = defaultPath is null };
+        if (defaultPath is not null) option.DefaultValueFactory = _ => defaultPath;
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value))
+                r.AddError($"{r.IdentifierToken?.Value ?? name} needs a path (got an empty value)");
+        });
+        return option;
+    }
+
     public static Option<string> Device() => new Option<string>("--device")
     {
         Description = "libtorch device for the network: auto (cuda when available), cpu or cuda; the ILGPU accelerator, where a command has one, is --accelerator.",
         DefaultValueFactory = _ => "auto",
-    }.AcceptOnlyFromAmong(TorchDevice.Choices);
+    }.OneOf(TorchDevice.Choices);
 
     /// <summary><c>--precision fp32|bf16</c>: the network backbones' arithmetic at inference (score, predict, shapley).</summary>
     public static Option<string> Precision() => new Option<string>("--precision")
@@ -48,7 +106,24 @@ internal static class SharedOptions
     {
         Description = $"ILGPU accelerator for {work}: cpu (C# on the CPU) or cuda (ILGPU kernels on the GPU); the network's device is --device.",
         DefaultValueFactory = _ => "cpu",
-    }.AcceptOnlyFromAmong("cpu", "cuda");
+    }.OneOf("cpu", "cuda");
+
+    /// <summary>
+    /// A value not among <paramref name="choices"/> is a parse error naming the option (System.CommandLine's own
+    /// AcceptOnlyFromAmong message does not name it); help shows <c>&lt;a|b|c&gt;</c> in the given order.
+    /// </summary>
+    public static Option<string> OneOf(this Option<string> option, params string[] choices)
+    {
+        option.HelpName = string.Join("|", choices);
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0) return;
+            string value = r.Tokens[^1].Value;
+            if (!choices.Contains(value, StringComparer.Ordinal))
+                r.AddError($"{r.IdentifierToken?.Value ?? option.Name} must be one of {string.Join(", ", choices)} (got '{value}')");
+        });
+        return option;
+    }
 
     /// <summary>A value below <paramref name="min"/> is a parse error naming the option as it was typed.</summary>
     public static Option<int> AtLeast(this Option<int> option, int min)
@@ -135,10 +210,10 @@ internal sealed class Renamed<T>
 /// <summary>The options that describe a network (train, import-weights): one declaration, one NetworkConfig.</summary>
 internal sealed class NetworkOptions
 {
-    public readonly Option<string> Arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.AcceptOnlyFromAmong("early", "late");
+    public readonly Option<string> Arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early", "late");
     public readonly Option<string> Backbone = new("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "convnext-atto" };
     public readonly Option<string?> Small = new("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
-    public readonly Option<string> Bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.AcceptOnlyFromAmong(BandSets.Names);
+    public readonly Option<string> Bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.OneOf(BandSets.Names);
     public readonly Option<int> HeadWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 }.AtLeast(1);
     public readonly Option<double> DropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate), 0 to 0.9.", DefaultValueFactory = _ => 0.1 }.Within(0, 0.9);
 
@@ -146,8 +221,8 @@ internal sealed class NetworkOptions
 
     public NetworkConfig Config(ParseResult r) => new()
     {
-        Arch = r.GetValue(Arch)!, Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
-        Bands = r.GetValue(Bands)!, HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
+        Arch = EnumSpelling<NetworkArch>.Parse(r.GetValue(Arch)!, "--arch"), Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
+        Bands = EnumSpelling<BandSet>.Parse(r.GetValue(Bands)!, "--bands"), HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
     };
 }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MantisShrimp.Engine.Benchmarks;
 using MantisShrimp.Engine.Shapley;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
@@ -9,12 +10,12 @@ internal static class ShapleyCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt or last.ckpt).", Required = true };
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
+        var model = SharedOptions.Model("Checkpoint (best.ckpt or last.ckpt).");
+        var data = SharedOptions.Data("Shard set.");
+        var split = SharedOptions.Split("train, val or test.", "test");
         var count = new Option<int>("--count") { Description = "Explain the first N galaxies of the split (0: all).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "exact (all 512 band subsets) or sampled (random permutations).", DefaultValueFactory = _ => "exact" }
-            .AcceptOnlyFromAmong("exact", "sampled");
+            .OneOf("exact", "sampled");
         var permutations = new Option<int>("--permutations") { Description = "Sampled mode: permutations per galaxy (antithetic pairs).", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
@@ -25,7 +26,7 @@ internal static class ShapleyCommand
         };
         var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Output table: CSV, Parquet, FITS or ECSV, by extension (.csv, .parquet, .fits, .ecsv); OUT.journal holds finished galaxies until the run completes.", Required = true };
+        var output = SharedOptions.TableOut("Output table", "; OUT.journal holds finished galaxies until the run completes");
         var device = SharedOptions.Device();
         var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
@@ -37,7 +38,7 @@ internal static class ShapleyCommand
         {
             var options = new ShapleyOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(output)!)
             {
-                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = r.GetValue(mode)!, Permutations = r.GetValue(permutations),
+                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = EnumSpelling<ShapleyMode>.Parse(r.GetValue(mode)!, "--mode"), Permutations = r.GetValue(permutations),
                 GalaxiesPerGroup = r.GetValue(group), BatchSize = r.GetValue(batchSize), StemTrick = !r.GetValue(noStem),
                 Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Precision = SharedOptions.PrecisionOf(r, precision),
@@ -55,7 +56,7 @@ internal static class ShapleyPlotCommand
     public static Command Create(CommandContext ctx)
     {
         var input = new Option<string>("--input") { Description = "Output of mantis shapley: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv).", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder for shapley_by_z.png, mmshap_by_z.png, shapley_by_z.csv.", Required = true };
+        var output = SharedOptions.Out("Folder for shapley_by_z.png, mmshap_by_z.png, shapley_by_z.csv.");
         var width = new Option<double>("--bin-width") { Description = "Redshift bin width.", DefaultValueFactory = _ => 0.2 };
         var cmd = new Command("shapley-plot", "Fig. 9 analogue: mean Shapley value and MM-SHAP per band in redshift bins, with standard errors.") { input, output, width };
         cmd.SetAction(r => ctx.Guard(_ =>
@@ -72,11 +73,11 @@ internal static class BaselinesCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var data = new Option<string>("--data") { Description = "Shard set.", Required = true };
-        var split = new Option<string>("--split") { Description = "train, val or test.", DefaultValueFactory = _ => "test" };
+        var data = SharedOptions.Data("Shard set.");
+        var split = SharedOptions.Split("train, val or test.", "test");
         var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var seed = SharedOptions.Seed();
-        var output = new Option<string>("--out") { Description = "Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.", Required = true };
+        var output = SharedOptions.Out("Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.");
         var cmd = new Command("baselines", "Fig. 6 analogue: random galaxies' 9 bands and their source-masked baselines as PNGs.") { data, split, count, seed, output };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
@@ -93,9 +94,9 @@ internal static class BenchShapleyCommand
     public static Command Create(CommandContext ctx)
     {
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
-        var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
-        var data = new Option<string>("--data") { Description = "Shard set.", DefaultValueFactory = _ => "demo/shards" };
-        var split = new Option<string>("--split") { Description = "Split whose first galaxies are explained.", DefaultValueFactory = _ => "test" };
+        var model = SharedOptions.Model("Checkpoint.", "demo/run/best.ckpt");
+        var data = SharedOptions.Data("Shard set.", "demo/shards");
+        var split = SharedOptions.Split("Split whose first galaxies are explained.", "test");
         var count = new Option<int>("--count") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 }.AtLeast(1).FormerlyNamed("--galaxies");
         var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);

@@ -8,7 +8,7 @@ internal static class SimulateCommand
     public static Command Create(CommandContext ctx)
     {
         var count = new Option<int>("--count") { Description = "Number of galaxies.", Required = true }.AtLeast(1);
-        var output = new Option<string>("--out") { Description = "Output folder: catalog.csv, cutouts/, dust/.", Required = true };
+        var output = SharedOptions.Out("Output folder: catalog.csv, cutouts/, dust/.");
         var seed = SharedOptions.Seed();
         var mix = new Option<string?>("--mix") { Description = "Population weights, e.g. bgs=0.35,lrg=0.25,elg=0.25,general=0.15." };
         var nside = new Option<int>("--dust-nside") { Description = "HEALPix NSIDE of the written dust maps.", DefaultValueFactory = _ => DustSky.DefaultNside };
@@ -52,7 +52,7 @@ internal static class SimulateReportCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var output = new Option<string>("--out") { Description = "Folder for the figures (PNG) and sim_report.json.", DefaultValueFactory = _ => "docs/figures" };
+        var output = SharedOptions.Out("Folder for the figures (PNG) and sim_report.json.", "docs/figures");
         var count = new Option<int>("--count") { Description = "Galaxies in the validation sample (at least 20).", DefaultValueFactory = _ => 600 }.AtLeast(20);
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using MantisShrimp.Engine.Models;
+using MantisShrimp.Engine.Surveys;
 using MantisShrimp.Engine.Training;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
 
@@ -11,15 +13,15 @@ internal static class ImportWeightsCommand
     {
         var weights = new Option<string>("--weights") { Description = "PyTorch state dict: .pth/.pt/.bin (torch.save of a state_dict) or .safetensors; this network's layout or a timm ConvNeXt.", Required = true };
         var network = new NetworkOptions();
-        var encoder = new Option<string?>("--encoder") { Description = "Late fusion: the encoder a timm backbone goes into (galex, ps1, unwise; default ps1)." };
+        var encoder = new Option<string?>("--encoder") { Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default {BandCatalog.PanStarrs.EncoderKey})." };
         var seed = SharedOptions.Seed();
         var layout = new Option<string>("--layout")
         {
             Description = "auto (told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published best_early.pt: Base.…, fc0, fc1).",
             DefaultValueFactory = _ => "auto",
         };
-        layout.AcceptOnlyFromAmong(PublishedWeights.Layouts);
-        var output = new Option<string>("--out") { Description = "Checkpoint to write (for score, predict, serve, shapley, calibrate).", Required = true };
+        layout.OneOf(PublishedWeights.Layouts);
+        var output = SharedOptions.Out("Checkpoint to write (for score, predict, serve, shapley, calibrate).");
         var cmd = new Command("import-weights", "Build a network from a PyTorch state dict (ours, a timm ConvNeXt with its stem adapted to the bands, "
             + "or the published Mantis Shrimp model) and save it as a checkpoint.")
         {
@@ -69,8 +71,8 @@ internal static class ExportWeightsCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint.", Required = true };
-        var output = new Option<string>("--out") { Description = "State dict to write: .pth (a torch.load-able pickle) or .safetensors.", Required = true };
+        var model = SharedOptions.Model("Checkpoint.");
+        var output = SharedOptions.Out("State dict to write: .pth (a torch.load-able pickle) or .safetensors.");
         var cmd = new Command("export-weights", "Write a checkpoint's network as a PyTorch state dict (.pth or .safetensors), module names as in PhotoZNetwork (timm's inside each ConvNeXt).")
         {
             model, output,
@@ -80,7 +82,7 @@ internal static class ExportWeightsCommand
             var (state, net) = Checkpoint.Load(r.GetValue(model)!);
             using (net)
                 PyTorchWeights.Write(net, r.GetValue(output)!);
-            ctx.Out.WriteLine($"{state.Network.Arch} fusion, {state.Network.Backbone}, bands {state.Network.Bands} → {r.GetValue(output)}");
+            ctx.Out.WriteLine($"{state.Network.Arch.Spelling()} fusion, {state.Network.Backbone}, bands {state.Network.Bands.Spelling()} → {r.GetValue(output)}");
             return ExitCodes.Ok;
         }));
         return cmd;

@@ -5,25 +5,46 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using System.Text.Json.Serialization;
 
 namespace MantisShrimp.Engine.Models;
 
-/// <summary>The band sets of the paper's Table 4 ablations.</summary>
+/// <summary>Which network a checkpoint holds (state.json <c>Arch</c>; the spellings are the files' and <c>--arch</c>'s).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NetworkArch>))]
+public enum NetworkArch
+{
+    [JsonStringEnumMemberName("early")] Early,
+    [JsonStringEnumMemberName("late")] Late,
+    /// <summary>The reference's published ConvModel (imported weights).</summary>
+    [JsonStringEnumMemberName(PublishedConvModel.ArchName)] ConvModel,
+}
+
+/// <summary>The band sets of the paper's Table 4 ablations (state.json <c>Bands</c> and <c>--bands</c> spell them so).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BandSet>))]
+public enum BandSet
+{
+    [JsonStringEnumMemberName("all")] All,
+    [JsonStringEnumMemberName("optical")] Optical,
+    [JsonStringEnumMemberName("optical+uv")] OpticalUv,
+    [JsonStringEnumMemberName("optical+ir")] OpticalIr,
+}
+
+/// <summary>The surveys and channels of each <see cref="BandSet"/>.</summary>
 public static class BandSets
 {
-    public static readonly string[] Names = ["all", "optical", "optical+uv", "optical+ir"];
+    public static readonly string[] Names = EnumSpelling<BandSet>.Names;
 
-    public static Survey[] Surveys(string bands) => bands.ToLowerInvariant() switch
+    public static Survey[] Surveys(BandSet bands) => bands switch
     {
-        "all" => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
-        "optical" => [Survey.PanStarrs],
-        "optical+uv" => [Survey.Galex, Survey.PanStarrs],
-        "optical+ir" => [Survey.PanStarrs, Survey.Unwise],
-        _ => throw new UserInputException($"--bands must be one of {string.Join(", ", Names)} (got '{bands}')"),
+        BandSet.All => [Survey.Galex, Survey.PanStarrs, Survey.Unwise],
+        BandSet.Optical => [Survey.PanStarrs],
+        BandSet.OpticalUv => [Survey.Galex, Survey.PanStarrs],
+        BandSet.OpticalIr => [Survey.PanStarrs, Survey.Unwise],
+        _ => throw new UserInputException($"bands must be one of {string.Join(", ", Names)} (got {(int)bands})"),
     };
 
     /// <summary>Model channels (0..8) of a band set, in channel order.</summary>
-    public static long[] Channels(string bands)
+    public static long[] Channels(BandSet bands)
     {
         var surveys = Surveys(bands);
         return BandCatalog.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
@@ -33,23 +54,23 @@ public static class BandSets
 /// <summary>What a photo-z network is: everything needed to rebuild it from a checkpoint.</summary>
 public sealed record NetworkConfig
 {
-    /// <summary>"early" or "late".</summary>
-    public string Arch { get; init; } = "early";
+    public NetworkArch Arch { get; init; } = NetworkArch.Early;
     public string Backbone { get; init; } = ConvNeXtSpec.Atto.Name;
     /// <summary>Late fusion: backbone of the GALEX and unWISE encoders (paper: ConvNeXt-Small; default: same as Backbone).</summary>
     public string? SmallBackbone { get; init; }
-    public string Bands { get; init; } = "all";
+    public BandSet Bands { get; init; } = BandSet.All;
     public int HeadWidth { get; init; } = 2048;
     public int Classes { get; init; } = RedshiftGrid.Classes;
     public double DropPath { get; init; } = 0.1;
     /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see cref="ModelCard.Of"/>).</summary>
     public ModelCard? Card { get; init; }
 
-    public FusionKind Fusion => Arch.ToLowerInvariant() switch
+    /// <summary>How the bands reach the network: the published ConvModel stacks them as early fusion does.</summary>
+    public FusionKind Fusion => Arch switch
     {
-        "early" or PublishedConvModel.ArchName => FusionKind.Early,
-        "late" => FusionKind.Late,
-        _ => throw new UserInputException($"--arch must be early or late (got '{Arch}')"),
+        NetworkArch.Early or NetworkArch.ConvModel => FusionKind.Early,
+        NetworkArch.Late => FusionKind.Late,
+        _ => throw new UserInputException($"arch must be one of {string.Join(", ", EnumSpelling<NetworkArch>.Names)} (got {(int)Arch})"),
     };
 }
 
@@ -84,7 +105,7 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
         if (config.Classes != RedshiftGrid.Classes)
             throw new UserInputException($"{config.Classes} classes: the redshift grid has {RedshiftGrid.Classes}");
         if (!(config.DropPath is >= 0 and < 1)) throw new UserInputException($"drop path {config.DropPath} is outside [0, 1)");
-        PhotoZNetwork net = config.Arch == PublishedConvModel.ArchName ? new PublishedConvModel(config) { Config = config }
+        PhotoZNetwork net = config.Arch == NetworkArch.ConvModel ? new PublishedConvModel(config) { Config = config }
             : config.Fusion == FusionKind.Early ? new EarlyFusionNet(config) { Config = config }
             : new LateFusionNet(config) { Config = config };
         if (initSeed is { } seed)
@@ -168,12 +189,16 @@ public sealed class EarlyFusionNet : PhotoZNetwork, ILinearStem
     }
 }
 
-/// <summary>Late fusion: one encoder per survey at native resolution; latents ⊕ E(B−V) → MLP → classes.</summary>
+/// <summary>
+/// Late fusion: one encoder per survey of the band set, built from the survey table (<see cref="SurveyInfo.EncoderKey"/>,
+/// stem patch, backbone size, band count); latents ⊕ E(B−V) → MLP → classes.
+/// </summary>
 public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
 {
-    private readonly ConvNeXt? galex;
-    private readonly ConvNeXt? ps1;
-    private readonly ConvNeXt? unwise;
+    // Each encoder is registered under its survey's key (register_module("ps1", …)), not held in a ModuleDict, whose
+    // name would prefix every state-dict key: checkpoints and exported weights keep the keys galex.…, ps1.…, unwise.….
+    // An array is not a module field, so RegisterComponents leaves it alone.
+    private readonly (SurveyInfo Survey, ConvNeXt Encoder)[] _encoders;
     private readonly Sequential head;
 
     public LateFusionNet(NetworkConfig config) : base("LateFusion")
@@ -181,26 +206,30 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
         var surveys = BandSets.Surveys(config.Bands);
         var big = ConvNeXtSpec.Parse(config.Backbone);
         var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
+        var encoders = new List<(SurveyInfo, ConvNeXt)>();
         long features = 0;
-        // 22×22 inputs cannot take the 4×4 patchify stem and three 2× downsamplings: their encoders use a 1×1 stem.
-        if (surveys.Contains(Survey.Galex)) { galex = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
-        ps1 = new ConvNeXt(big, 5, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
-        features += big.Features;
-        if (surveys.Contains(Survey.Unwise)) { unwise = new ConvNeXt(small, 2, dropPathRate: config.DropPath, stemPatch: 1, dropPathRandom: DropPathRandom); features += small.Features; }
+        foreach (var survey in BandCatalog.AllSurveys.Where(s => surveys.Contains(s.Survey)))
+        {
+            var spec = survey.EncoderUsesSmallBackbone ? small : big;
+            var encoder = new ConvNeXt(spec, survey.Bands.Count, dropPathRate: config.DropPath, stemPatch: survey.EncoderStemPatch,
+                dropPathRandom: DropPathRandom);
+            register_module(survey.EncoderKey, encoder);
+            encoders.Add((survey, encoder));
+            features += spec.Features;
+        }
+        _encoders = [.. encoders];
         head = Head(features, config);
         RegisterComponents();
-        // From the band table: each encoder reads its survey's segment and sees that survey's bands.
-        Encoders = new[] { (Survey.Galex, galex), (Survey.PanStarrs, ps1), (Survey.Unwise, unwise) }
-            .Where(e => e.Item2 is not null)
-            .Select(e => new FusionEncoder((int)e.Item1, BandCatalog.ForSurvey(e.Item1).Bands.Select(b => b.Channel).ToArray()))
-            .ToArray();
+        // Each encoder reads its survey's segment and sees that survey's bands.
+        Encoders = _encoders.Select(e => new FusionEncoder(e.Survey.Index, e.Survey.Bands.Select(b => b.Channel).ToArray())).ToArray();
     }
 
     public IReadOnlyList<FusionEncoder> Encoders { get; }
 
-    // Looked up per call rather than kept in a module array, which TorchSharp would take for another submodule.
-    public Tensor Encode(int encoder, Tensor input) =>
-        new[] { galex, ps1, unwise }.Where(e => e is not null).ElementAt(encoder)!.call(input);
+    /// <summary>The surveys whose encoders this network has, in fusion order.</summary>
+    public IReadOnlyList<SurveyInfo> EncoderSurveys => _encoders.Select(e => e.Survey).ToArray();
+
+    public Tensor Encode(int encoder, Tensor input) => _encoders[encoder].Encoder.call(input);
 
     public Tensor Fuse(IReadOnlyList<Tensor> features, Tensor ebv)
     {
@@ -209,15 +238,13 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
     }
 
     protected override IReadOnlyList<(Module Module, bool Timm)> InitialisationParts() =>
-        [.. new[] { galex, ps1, unwise }.OfType<ConvNeXt>().Select(m => ((Module)m, true)), (head, false)];
+        [.. _encoders.Select(e => ((Module)e.Encoder, true)), (head, false)];
 
     public override Tensor forward(Tensor[] inputs, Tensor ebv)
     {
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
-        if (galex is not null) parts.Add(galex.call(inputs[0]));
-        parts.Add(ps1!.call(inputs[1]));
-        if (unwise is not null) parts.Add(unwise.call(inputs[2]));
+        foreach (var (survey, encoder) in _encoders) parts.Add(encoder.call(inputs[survey.Index]));
         parts.Add(ebv);
         return head.call(cat(parts, 1)).MoveToOuterDisposeScope();
     }

@@ -50,7 +50,7 @@ public static class PublishedWeights
         var fc1 = Get("fc1.weight");
         return new NetworkConfig
         {
-            Arch = PublishedConvModel.ArchName, Backbone = spec.Name, Bands = "all",
+            Arch = NetworkArch.ConvModel, Backbone = spec.Name, Bands = BandSet.All,
             HeadWidth = (int)fc0.shape[0], Classes = (int)fc1.shape[0], DropPath = 0, Card = ModelCard.Published,
         };
     }

@@ -1,5 +1,6 @@
 using System.Collections;
 using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Surveys;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -92,7 +93,8 @@ public static class PyTorchWeights
 
     /// <summary>
     /// Copies <paramref name="source"/> into <paramref name="net"/> (see the class summary for the two layouts).
-    /// <paramref name="encoder"/> picks the late-fusion encoder a timm backbone goes into (galex, ps1, unwise; default ps1).
+    /// <paramref name="encoder"/> picks the late-fusion encoder a timm backbone goes into (a <see cref="SurveyInfo.EncoderKey"/>:
+    /// galex, ps1, unwise; default ps1).
     /// Shapes that do not match, other than a stem's input channels, are an error naming the key.
     /// </summary>
     public static WeightImport Import(PhotoZNetwork net, IReadOnlyDictionary<string, Tensor> source, string file, string? encoder = null)
@@ -104,10 +106,10 @@ public static class PyTorchWeights
         {
             if (!source.ContainsKey("stem.0.weight"))
                 throw new UserInputException($"{file}: neither this network's keys (e.g. {target.Keys.First()}) nor a timm ConvNeXt's (stem.0.weight, stages.…)");
-            prefix = net is EarlyFusionNet ? "backbone." : (encoder ?? "ps1") + ".";
+            prefix = net is EarlyFusionNet ? "backbone." : (encoder ?? BandCatalog.PanStarrs.EncoderKey) + ".";
             if (net is EarlyFusionNet && encoder is not null) throw new UserInputException("--encoder applies to late fusion only");
             if (!target.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
-                throw new UserInputException($"--encoder {encoder}: this network has no such encoder (its bands leave it out, or the name is not galex, ps1 or unwise)");
+                throw new UserInputException($"--encoder {encoder}: this network has no such encoder (its bands leave it out, or the name is not one of {BandCatalog.EncoderKeys})");
         }
         var adapted = new List<string>();
         var ignored = new List<string>();

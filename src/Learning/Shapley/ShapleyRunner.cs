@@ -17,8 +17,7 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public string Split { get; init; } = Splits.Test;
     /// <summary>First N galaxies of the split in shard order (0: all).</summary>
     public int Count { get; init; }
-    /// <summary>"exact" (all 512 subsets) or "sampled" (permutation sampling).</summary>
-    public string Mode { get; init; } = "exact";
+    public ShapleyMode Mode { get; init; } = ShapleyMode.Exact;
     public int Permutations { get; init; } = 32;
     /// <summary>Seed of the baseline noise and of the sampled permutations.</summary>
     public ulong Seed { get; init; }
@@ -42,12 +41,16 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
         _ => throw new UserInputException($"--accelerator must be cpu or cuda (got '{Accelerator}')"),
     };
 
-    public bool Sampled => Mode switch
-    {
-        "exact" => false,
-        "sampled" => true,
-        _ => throw new UserInputException($"--mode must be exact or sampled (got '{Mode}')"),
-    };
+    public bool Sampled => Mode == ShapleyMode.Sampled;
+}
+
+/// <summary>How Shapley values are computed (<c>--mode</c>, and the journal's settings line, spell them so).</summary>
+public enum ShapleyMode
+{
+    /// <summary>All 512 band subsets.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("exact")] Exact,
+    /// <summary>Antithetic permutation sampling.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("sampled")] Sampled,
 }
 
 /// <summary>
@@ -84,7 +87,7 @@ public static class ShapleyRunner
         var schema = Schema(sampled);
         if (job.PartDone) return job.Merge(schema, Meta(o), job.Count);
         (string Key, string Value)[] settings = [("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
-            ("mode", o.Mode), ("permutations", (sampled ? o.Permutations : 0).ToString(CultureInfo.InvariantCulture)),
+            ("mode", o.Mode.Spelling()), ("permutations", (sampled ? o.Permutations : 0).ToString(CultureInfo.InvariantCulture)),
             ("seed", o.Seed.ToString(CultureInfo.InvariantCulture))];
         // fp32 adds nothing, so journals written before --precision existed still resume.
         if (o.Precision != InferencePrecision.Fp32) settings = [.. settings, ("precision", o.Precision.Name())];

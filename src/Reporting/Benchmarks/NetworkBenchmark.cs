@@ -4,6 +4,7 @@ using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Benchmarks;
 
@@ -28,7 +29,7 @@ public static class NetworkBenchmark
     {
         var device = TorchDevice.Resolve(o.Device);
         random.manual_seed((long)(o.Seed & 0x3FFFFFFF));
-        var config = new NetworkConfig { Arch = o.Arch, Backbone = ConvNeXtSpec.Parse(o.Backbone).Name };
+        var config = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone = ConvNeXtSpec.Parse(o.Backbone).Name };
         using var model = PhotoZNetwork.Create(config, o.Seed);
         model.to(device);
         var layout = InputLayouts.Create(config.Fusion, o.BatchSize);
@@ -61,7 +62,7 @@ public static class NetworkBenchmark
         {
             ["train_samples_per_s"] = o.Steps * o.BatchSize / train,
             ["inference_samples_per_s"] = o.Steps * o.BatchSize / infer,
-            ["arch"] = config.Arch, ["backbone"] = config.Backbone, ["batch_size"] = o.BatchSize,
+            ["arch"] = config.Arch.Spelling(), ["backbone"] = config.Backbone, ["batch_size"] = o.BatchSize,
             ["parameters"] = model.parameters().Sum(p => p.numel()),
             ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(),
             ["input_shapes"] = layout.Segments.Select(s => $"{s.Channels}x{s.Height}x{s.Width}").ToArray(),

@@ -43,7 +43,8 @@ public static class ShapleyBenchmark
     public static Dictionary<string, object?> Run(ShapleyBenchmarkOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
-        _repeats = Math.Max(1, o.Repeats);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Repeats, 1, nameof(o.Repeats)); // the CLI rejects it first, naming --repeats
+        _repeats = o.Repeats;
         var device = TorchDevice.Resolve(o.Device);
         var (_, model) = Checkpoint.Load(o.Model);
         model.to(device);
@@ -53,7 +54,7 @@ public static class ShapleyBenchmark
         if (records.Length == 0) throw new UserInputException($"{o.Data}: the {o.Split} split is empty");
         var raw = new Dictionary<string, object?>
         {
-            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch, ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands,
+            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch.Spelling(), ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands.Spelling(),
             ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(), ["galaxies"] = records.Length, ["batch_size"] = o.BatchSize,
         };
 

@@ -40,7 +40,7 @@ public static class GridSearch
                     {
                         Data = o.Data, Out = Path.Combine(o.Out, name), Epochs = o.Epochs, BatchesPerEpoch = o.BatchesPerEpoch,
                         BatchSize = o.BatchSize, LearningRate = lr, WeightDecay = wd, Seed = o.Seed,
-                        Network = new NetworkConfig { Arch = o.Arch, Backbone = o.Backbone, HeadWidth = head },
+                        Network = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone = o.Backbone, HeadWidth = head },
                     }, progress, cancel);
                     var best = state.History[state.BestEpoch - 1];
                     results.Add((lr, head, wd, state.BestEpoch, best["val_loss"], best["val_nmad"]));

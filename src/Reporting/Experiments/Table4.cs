@@ -63,7 +63,10 @@ public static class Table4
                 {
                     Data = o.Data, Out = dir, Epochs = o.Epochs, BatchesPerEpoch = o.BatchesPerEpoch, BatchSize = o.BatchSize,
                     LearningRate = o.LearningRate, Seed = seed, Device = "auto",
-                    Network = new NetworkConfig { Arch = arch, Backbone = o.Backbone, Bands = bands, HeadWidth = o.HeadWidth, DropPath = 0.05 },
+                    Network = new NetworkConfig
+                    {
+                        Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = o.Backbone, Bands = EnumSpelling<BandSet>.Parse(bands, "bands"),
+                        HeadWidth = o.HeadWidth, DropPath = 0.05 },
                 }, progress, cancel);
                 string scores = Path.Combine(dir, "scores.csv");
                 Scorer.Run(new ScoreOptions(Path.Combine(dir, Trainer.BestCheckpoint), o.Data, Splits.Test, scores) { WritePdf = true }, progress, cancel);

@@ -148,12 +148,12 @@ public static class PredictBenchmark
         var spec = ConvNeXtSpec.Parse(config.Backbone);
         var peerSpec = new Dictionary<string, object>
         {
-            ["arch"] = config.Arch, ["dims"] = spec.Dims, ["depths"] = spec.Depths, ["conv_mlp"] = spec.ConvMlp,
+            ["arch"] = config.Arch.Spelling(), ["dims"] = spec.Dims, ["depths"] = spec.Depths, ["conv_mlp"] = spec.ConvMlp,
             ["channels"] = BandSets.Channels(config.Bands), ["head_width"] = config.HeadWidth, ["classes"] = config.Classes,
             ["weights"] = weights, ["cutouts"] = Path.GetFullPath(o.Cutouts), ["positions"] = positions, ["batch"] = o.BatchSize,
             ["threads"] = o.Threads, ["out"] = output,
         };
-        if (config.Arch != "early") throw new UserInputException($"bench predict: the Python peer builds early-fusion inputs only (the model is {config.Arch})");
+        if (config.Arch != NetworkArch.Early) throw new UserInputException($"bench predict: the Python peer builds early-fusion inputs only (the model is {config.Arch.Spelling()})");
         string specPath = Path.ChangeExtension(output, ".json");
         AtomicFile.WriteAllText(specPath, JsonSerializer.Serialize(peerSpec));
         var start = new ProcessStartInfo(o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

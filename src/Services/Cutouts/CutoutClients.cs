@@ -112,12 +112,9 @@ public sealed class PanStarrsClient(ResilientHttp http)
 /// </summary>
 public sealed class LegacySurveyClient(ResilientHttp http)
 {
-    public static string Layer(SurveyInfo survey) => survey.Survey switch
-    {
-        Survey.Galex => "galex",
-        Survey.Unwise => "unwise-neo7",
-        _ => throw new ArgumentException($"{survey.Name} is not served by the Legacy Surveys viewer"),
-    };
+    public static string Layer(SurveyInfo survey) =>
+        survey.Service == CutoutService.LegacySurveysViewer && survey.ViewerLayer is { } layer ? layer
+            : throw new ArgumentException($"{survey.Name} is not served by the Legacy Surveys viewer");
 
     public Task<byte[]> CutoutAsync(SkyPosition p, SurveyInfo survey, CancellationToken cancel)
     {

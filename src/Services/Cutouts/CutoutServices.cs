@@ -60,7 +60,8 @@ public sealed class ResilientHttp : IDisposable
         _client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _client.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-attempt timeout governs
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("MantisShrimp.NET/1.0 (photometric redshifts; +https://github.com/)");
-        _concurrency = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1, nameof(options.MaxConcurrency));
+        _concurrency = new SemaphoreSlim(options.MaxConcurrency);
         var pipeline = new ResiliencePipelineBuilder();
         if (options.Retries > 0) // Polly refuses a retry strategy of zero attempts
             pipeline.AddRetry(new RetryStrategyOptions

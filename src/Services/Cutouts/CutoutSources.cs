@@ -62,13 +62,25 @@ public sealed class RemoteCutoutSource : ICutoutSource
     {
         var files = new Dictionary<string, string>();
         var tasks = new List<Task>();
-        var ps1 = BandCatalog.PanStarrs.Bands;
-        bool allPs1Cached = ps1.All(b => _cache.TryGet("ps1", b.Name, p, PanStarrsClient.Size, out _));
-        Dictionary<string, string>? names = allPs1Cached ? null : await _ps1.FileNamesAsync(p, cancel);
-        foreach (var band in ps1)
-            tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(p, names![band.Name], cancel)));
-        foreach (var survey in new[] { BandCatalog.Galex, BandCatalog.Unwise })
-            tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name), () => _legacy.CutoutAsync(p, survey, cancel), true));
+        foreach (var survey in BandCatalog.AllSurveys)
+        {
+            switch (survey.Service)
+            {
+                case CutoutService.PanStarrsFitscut:
+                    var ps1 = survey.Bands;
+                    bool allPs1Cached = ps1.All(b => _cache.TryGet("ps1", b.Name, p, PanStarrsClient.Size, out _));
+                    Dictionary<string, string>? names = allPs1Cached ? null : await _ps1.FileNamesAsync(p, cancel);
+                    foreach (var band in ps1)
+                        tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(p, names![band.Name], cancel)));
+                    break;
+                case CutoutService.LegacySurveysViewer:
+                    tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name),
+                        () => _legacy.CutoutAsync(p, survey, cancel), true));
+                    break;
+                default:
+                    throw new InvalidOperationException($"{survey.Name}: no client for {survey.Service}");
+            }
+        }
         await Task.WhenAll(tasks);
         return files;
 

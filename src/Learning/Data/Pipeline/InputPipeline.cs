@@ -65,10 +65,12 @@ public sealed unsafe class InputPipeline : IDisposable
         Options = options;
         int rows = options.BatchSize * policy.Rotations;
         Layout = InputLayouts.Create(options.Fusion, rows);
-        _slots = Enumerable.Range(0, Math.Max(1, options.Slots)).Select(_ => new InputBatch(Layout, rows)).ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Slots, 1, nameof(options.Slots));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1, nameof(options.Workers));
+        _slots = Enumerable.Range(0, options.Slots).Select(_ => new InputBatch(Layout, rows)).ToArray();
         _free = new SemaphoreSlim(_slots.Length);
         _ready = new SemaphoreSlim(0);
-        _crew = new WorkCrew(Math.Max(1, options.Workers) - 1, "mantis input");
+        _crew = new WorkCrew(options.Workers - 1, "mantis input");
         _transform = new InputTransform(Layout, options.Backend, options.Accelerator, _crew, ownsCrew: false);
         _gatherItem = GatherRow;
         _producer = new Thread(Produce) { IsBackground = true, Name = "mantis input producer" };

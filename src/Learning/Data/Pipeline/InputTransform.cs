@@ -28,7 +28,8 @@ public sealed unsafe class InputTransform : IDisposable
     public InputTransform(InputLayout layout, TransformBackend backend = TransformBackend.Simd,
         AcceleratorChoice accelerator = AcceleratorChoice.Cpu, int workers = 0)
         : this(layout, backend, accelerator,
-            new WorkCrew(Math.Max(1, workers > 0 ? workers : Environment.ProcessorCount) - 1, "mantis input"), true)
+            new WorkCrew((workers > 0 ? workers : workers == 0 ? Environment.ProcessorCount
+                : throw new ArgumentOutOfRangeException(nameof(workers), workers, "0 (all cores) or more")) - 1, "mantis input"), true)
     {
     }
 
