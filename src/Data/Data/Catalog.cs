@@ -45,7 +45,8 @@ public sealed class Catalog
         if (!File.Exists(path)) throw new UserInputException($"Catalog not found: {path}");
         using var reader = new StreamReader(path);
         using var records = Csv.Read(reader, path).GetEnumerator();
-        if (!records.MoveNext()) throw new UserInputException($"{path}: empty file (expected a header line with {string.Join(",", RequiredColumns)})");
+        if (!records.MoveNext()) throw new UserInputException($"{path}: empty file (expected a header line with " +
+            $"{string.Join(",", RequiredColumns)})");
         string[] header = records.Current.Fields.Select(h => h.Trim()).ToArray();
         var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < header.Length; i++)
@@ -53,7 +54,8 @@ public sealed class Catalog
                 throw new UserInputException($"{path}: header names column '{header[i]}' twice");
         var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToArray();
         if (missing.Length > 0)
-            throw new UserInputException($"{path}: missing required column(s) {string.Join(", ", missing)} (header: {string.Join(",", header)})");
+            throw new UserInputException($"{path}: missing required column(s) {string.Join(", ", missing)} (header: " +
+                $"{string.Join(",", header)})");
         int[] req = RequiredColumns.Select(c => index[c]).ToArray();
         int[] extraIdx = Enumerable.Range(0, header.Length).Where(i => !req.Contains(i)).ToArray();
 

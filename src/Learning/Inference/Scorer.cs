@@ -115,7 +115,7 @@ public static class Scorer
         // FITS needs every row before its header (row count, string widths) and FITS and ECSV type the catalog's extra
         // columns from their values: those rows go through TableFile at the end.
         List<string>? held = TableFile.IsFits(outPath) || TableFile.IsEcsv(outPath) ? [] : null;
-        var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
+        var extra = (set.Shards.Count > 0 ? set.Shards[0] : null)?.Meta.Header.Skip(8).ToArray() ?? [];
         var header = new List<string>(Columns);
         if (writePdf) header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
         header.AddRange(extra.Where(e => !header.Contains(e)));

@@ -7,6 +7,8 @@ namespace MantisShrimp.Engine.Diagnostics;
 /// <summary>A job's timings as the stderr table and as the <c>--timings FILE.json</c> document.</summary>
 public static class TimingsReport
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Stage, seconds, share of wall time, items/s; the last line names the bottleneck.</summary>
     public static string Table(StageTimings t)
     {
@@ -57,7 +59,7 @@ public static class TimingsReport
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         string tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(tmp, JsonSerializer.Serialize(doc, Indented) + "\n");
         File.Move(tmp, path, true);
     }
 }

@@ -54,23 +54,23 @@ public sealed class RemoteCutoutSource : ICutoutSource
     public async Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel) =>
         SampleFiles.Load(await FilesAsync(position, SampleFiles.Target, cancel), position);
 
-    public async Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition p, string name, CancellationToken cancel)
+    public async Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel)
     {
         var files = new Dictionary<string, string>();
         var tasks = new List<Task>();
         var ps1 = BandCatalog.PanStarrs.Bands;
-        bool allPs1Cached = ps1.All(b => _cache.TryGet("ps1", b.Name, p, PanStarrsClient.Size, out _));
-        Dictionary<string, string>? names = allPs1Cached ? null : await _ps1.FileNamesAsync(p, cancel);
+        bool allPs1Cached = ps1.All(b => _cache.TryGet("ps1", b.Name, position, PanStarrsClient.Size, out _));
+        Dictionary<string, string>? names = allPs1Cached ? null : await _ps1.FileNamesAsync(position, cancel);
         foreach (var band in ps1)
-            tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(p, names![band.Name], cancel)));
+            tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(position, names![band.Name], cancel)));
         foreach (var survey in new[] { BandCatalog.Galex, BandCatalog.Unwise })
-            tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name), () => _legacy.CutoutAsync(p, survey, cancel)));
+            tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name), () => _legacy.CutoutAsync(position, survey, cancel)));
         await Task.WhenAll(tasks);
         return files;
 
         async Task Fetch(string survey, string band, int size, string fileName, Func<Task<byte[]>> download)
         {
-            if (!_cache.TryGet(survey, band, p, size, out var path)) path = _cache.Put(survey, band, p, size, await download());
+            if (!_cache.TryGet(survey, band, position, size, out var path)) path = _cache.Put(survey, band, position, size, await download());
             lock (files) files[fileName] = path;
         }
     }

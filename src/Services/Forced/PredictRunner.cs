@@ -26,7 +26,7 @@ public static class PredictRunner
     public static List<NamedPosition> ReadPositions(string path) => PositionsFile.Read(path);
 
     public static PredictOutcome Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
-        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null)
+        bool writePdf, bool png, TableMeta? meta = null, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
         TableFile.CheckExtension(output);
