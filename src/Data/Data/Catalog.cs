@@ -3,13 +3,6 @@ using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Data;
 
-/// <summary>One catalog row whose required fields parsed.</summary>
-public sealed record CatalogEntry(
-    int Row, long Line, string Id, double Ra, double Dec, double Z, double EbvCsfd, double EbvPlanck, string[] Extra);
-
-/// <summary>A catalog row that could not be used, with the reason.</summary>
-public sealed record CatalogProblem(int Row, long Line, string Id, string Reason);
-
 /// <summary>
 /// A source catalog in CSV: at least <c>id,ra,dec,z,ebv_csfd,ebv_planck</c>; any other columns are kept
 /// as metadata. Rows are numbered from 0 in file order (the header is not a row).
