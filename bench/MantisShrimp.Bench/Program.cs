@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 
 namespace MantisShrimp.Bench;
 
-/// <summary>BenchmarkDotNet suites. Run Release only: <c>./build.sh --target=Bench</c> or <c>dotnet run -c Release --project bench/MantisShrimp.Bench -- --filter '*'</c>.</summary>
+/// <summary>BenchmarkDotNet suites. Run Release only: <c>./build.sh --target=Bench</c> or <c>dotnet run -c Release --project
+/// bench/MantisShrimp.Bench -- --filter '*'</c>.</summary>
 public static class Program
 {
     /// <summary>

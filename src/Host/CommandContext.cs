@@ -6,16 +6,21 @@ namespace MantisShrimp.Host;
 /// <summary>Where commands write, and the one place that turns exceptions into exit codes.</summary>
 internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
 {
+    /// <summary>Indented JSON, shared by the commands that print results.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public TextWriter Out { get; } = stdout;
     public TextWriter Error { get; } = stderr;
 
     /// <summary>Progress on stderr; only rank 0 of an MPI job draws it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+        Justification = "Commands ask their context for progress; an instance member keeps it replaceable per context.")]
     public IProgressReporter Progress(bool quiet) => new ConsoleProgress(quiet || !Engine.Distributed.MpiSession.Current.IsRoot);
 
     /// <summary>Prints a result as indented JSON and, when a path is given, writes it there too (rank 0 only under MPI).</summary>
     public void WriteJson(object results, string? path)
     {
-        string text = System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        string text = System.Text.Json.JsonSerializer.Serialize(results, Indented);
         Out.WriteLine(text);
         if (path is not null && Engine.Distributed.MpiSession.Current.IsRoot) Engine.Common.AtomicFile.WriteAllText(path, text + "\n");
     }

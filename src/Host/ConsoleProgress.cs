@@ -10,7 +10,8 @@ internal sealed class ConsoleProgress(bool quiet = false) : IProgressReporter
 {
     private readonly bool _interactive = !Console.IsErrorRedirected;
 
-    public IProgressTask Start(string label, long total) => quiet ? NullProgress.Instance.Start(label, total) : new Task(this, label, total);
+    public IProgressTask Start(string label, long total) =>
+        quiet ? NullProgress.Instance.Start(label, total) : new Task(this, label, total);
 
     public void Message(string text)
     {
@@ -59,7 +60,8 @@ internal sealed class ConsoleProgress(bool quiet = false) : IProgressReporter
                     if (!force && ms - _lastDrawMs < 100 && done < _total) return;
                     _lastDrawMs = ms;
                     int width = 30, filled = (int)(frac * width);
-                    Console.Error.Write($"\r{_label} [{new string('#', filled)}{new string('.', width - filled)}] {done}/{_total} {speed}{eta}   ");
+                    Console.Error.Write($"\r{_label} [{new string('#', filled)}{new string('.', width - filled)}] {done}/{_total} " +
+                        $"{speed}{eta}   ");
                 }
                 else
                 {

@@ -21,7 +21,8 @@ public static class Program
         int code = Run(args, mpi.IsRoot ? Console.Out : TextWriter.Null, Console.Error);
         if (code != ExitCodes.Ok && mpi.IsDistributed)
         {
-            Console.Error.WriteLine($"rank {mpi.Rank} of {mpi.Size} failed (exit {code}): aborting the MPI job so the other ranks do not wait forever");
+            Console.Error.WriteLine($"rank {mpi.Rank} of {mpi.Size} failed (exit {code}): aborting the MPI job so the other ranks do " +
+                $"not wait forever");
             Console.Error.Flush();
             // MPICH's launcher tears the job down on MPI_Abort without draining the ranks' output: under load the
             // error above was lost in 16 of 30 tries (and every rank's once in a CI-script run here). A moment lets it be forwarded.

@@ -10,7 +10,8 @@ namespace MantisShrimp.Kernels;
 /// </summary>
 public static class IntensityKernels
 {
-    public static void TransformKernel(Index1D thread, ArrayView<float> input, ArrayView<float> output, IntensityTransform transform, int threads)
+    public static void TransformKernel(Index1D thread, ArrayView<float> input, ArrayView<float> output, IntensityTransform transform,
+        int threads)
     {
         for (long i = thread; i < input.Length; i += threads)
             output[i] = transform.Apply(input[i]);

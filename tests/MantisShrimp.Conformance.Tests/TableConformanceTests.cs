@@ -31,7 +31,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
             var pdf = new double[RedshiftGrid.Classes];
             for (int k = 0; k < pdf.Length; k++) pdf[k] = Math.Exp(-0.5 * Math.Pow((k - 60 - 50 * g) / 8.0, 2));
             double sum = pdf.Sum();
-            var f = new List<string> { $"gal,{g}", F(0.25 + 0.2 * g), F(0.26 + 0.2 * g), F(0.25 + 0.2 * g), "0.03", "0.2", "0.3", "0.18", "0.34" };
+            var f = new List<string> { $"gal,{g}", F(0.25 + 0.2 * g), F(0.26 + 0.2 * g), F(0.25 + 0.2 * g), "0.03", "0.2", "0.3", "0.18",
+                "0.34" };
             f.AddRange(pdf.Select(p => ((float)(p / sum)).ToString("R", CultureInfo.InvariantCulture)));
             f.AddRange([F(100.5 + g), F(-30.25 + g), g == 1 ? "ELG" : "LRG", g == 2 ? "" : F(19.5 + g), "0.031", "12.5"]);
             rows.Add(f.ToArray());
@@ -77,7 +78,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
         // FITS: the PDF as one 400-float vector column; ECSV: the p_### columns (ECSV has no vector columns astropy 5.2 reads portably).
         var pdfs = name.EndsWith(".fits")
             ? Enumerable.Range(0, 3).Select(r => Values(cols, "pdf")[r].EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()
-            : Enumerable.Range(0, 3).Select(r => Enumerable.Range(0, RedshiftGrid.Classes).Select(k => Values(cols, $"p_{k:000}")[r].GetDouble()).ToArray()).ToArray();
+            : Enumerable.Range(0, 3).Select(r =>
+                Enumerable.Range(0, RedshiftGrid.Classes).Select(k => Values(cols, $"p_{k:000}")[r].GetDouble()).ToArray()).ToArray();
         if (name.EndsWith(".fits"))
         {
             Assert.Equal([RedshiftGrid.Classes], cols.GetProperty("pdf").GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()));
@@ -97,9 +99,11 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
         {
             var verify = t.GetProperty("fitsverify");
             Assert.True(verify.GetProperty("rc").GetInt32() == 0, verify.GetProperty("output").GetString());
-            Assert.True(verify.GetProperty("output").GetString()!.Contains("found 0 warning(s) and 0 error(s)"), verify.GetProperty("output").GetString());
+            Assert.True(verify.GetProperty("output").GetString()!.Contains("found 0 warning(s) and 0 error(s)"),
+                verify.GetProperty("output").GetString());
         }
-        PythonPeer.Report(output, $"astropy Table.read {name}", $"{cols.EnumerateObject().Count()} columns, units ra/dec deg, mag_r mag, meta {string.Join(",", meta.EnumerateObject().Select(p => p.Name))}");
+        PythonPeer.Report(output, $"astropy Table.read {name}", $"{cols.EnumerateObject().Count()} columns, units ra/dec deg, " +
+            $"mag_r mag, meta {string.Join(",", meta.EnumerateObject().Select(p => p.Name))}");
     }
 
     [Fact]
@@ -114,7 +118,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
                 for (int c = 0; c < csv[0].Length; c++)
                 {
                     bool num = double.TryParse(csv[r][c], NumberStyles.Float, CultureInfo.InvariantCulture, out var want);
-                    if (!num) Assert.True(csv[r][c] == rows[r][c] || (csv[r][c] == "" && rows[r][c] == "NaN"), $"{other} row {r} {csv[0][c]}");
+                    if (!num) Assert.True(csv[r][c] == rows[r][c] || (csv[r][c] == "" && rows[r][c] == "NaN"),
+                        $"{other} row {r} {csv[0][c]}");
                     else Assert.Equal(want, double.Parse(rows[r][c], CultureInfo.InvariantCulture), 6);
                 }
         }
@@ -130,7 +135,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
         var result = Evaluator.Run(new EvaluateOptions(scores, Path.Combine(_dir, "eval")) { Table = table });
         var t = PythonPeer.Run("tables_read.py", table);
         var cols = t.GetProperty("columns");
-        Assert.Equal(new[] { "all", "population", "population", "mag_r", "mag_r", "snr_r" }, Values(cols, "group").Select(v => v.GetString()));
+        Assert.Equal(new[] { "all", "population", "population", "mag_r", "mag_r", "snr_r" },
+            Values(cols, "group").Select(v => v.GetString()));
         Assert.Equal(name.EndsWith(".ecsv") ? "%" : null, Unit(cols, "eta_0p15_pct")); // FITS has no percent unit: the name says it
         Assert.Equal("mag", Unit(cols, "mag_r_lo"));
         Assert.Equal((double)result["eta_0p15"]!, Values(cols, "eta_0p15_pct")[0].GetDouble(), 9);
@@ -145,7 +151,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
 
     private static string? Unit(JsonElement cols, string name) => cols.GetProperty(name).GetProperty("unit").GetString();
 
-    private static JsonElement[] Values(JsonElement cols, string name) => cols.GetProperty(name).GetProperty("values").EnumerateArray().ToArray();
+    private static JsonElement[] Values(JsonElement cols, string name) =>
+        cols.GetProperty(name).GetProperty("values").EnumerateArray().ToArray();
 }
 
 /// <summary>

@@ -77,7 +77,8 @@ public class ArchitectureTests
         foreach (var (name, assembly) in Layers.Skip(1))
         {
             var allowed = Namespaces[name].Select(n => n.Length == 0 ? "MantisShrimp.Engine" : "MantisShrimp.Engine." + n).ToHashSet();
-            var strays = assembly.GetTypes().Where(t => t.Namespace is { } ns && ns.StartsWith("MantisShrimp.Engine", StringComparison.Ordinal)
+            var strays = assembly.GetTypes().Where(t => t.Namespace is { } ns
+                && ns.StartsWith("MantisShrimp.Engine", StringComparison.Ordinal)
                     && !allowed.Contains(ns) && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
                 .Select(t => t.FullName).ToList();
             Assert.True(strays.Count == 0, $"{name} holds types of undocumented namespaces: {string.Join(", ", strays)}");

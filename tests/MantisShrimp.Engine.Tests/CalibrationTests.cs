@@ -47,7 +47,8 @@ public class CalibrationTests(Xunit.Abstractions.ITestOutputHelper log)
             double zt = 0.2 + rng.NextDouble();
             double centre = zt + sigma * Normal(ref rng);
             var row = new float[RedshiftGrid.Classes];
-            for (int k = 0; k < row.Length; k++) row[k] = (float)Math.Exp(-0.5 * Math.Pow((RedshiftGrid.Centre(k) - centre) / sigmaPred, 2));
+            for (int k = 0; k < row.Length; k++) row[k] =
+                (float)Math.Exp(-0.5 * Math.Pow((RedshiftGrid.Centre(k) - centre) / sigmaPred, 2));
             Inference.Predictor.Normalise(row);
             var lup = Enumerable.Range(0, 9).Select(_ => Normal(ref rng)).ToArray();
             p.Add(row);
@@ -57,14 +58,16 @@ public class CalibrationTests(Xunit.Abstractions.ITestOutputHelper log)
         return (p, x, z);
     }
 
-    private static double Normal(ref SplitMix64 rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+    private static double Normal(ref SplitMix64 rng) =>
+        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
     private static double PitKs(IReadOnlyList<float[]> p, IReadOnlyList<double> z) =>
         Metrics.KolmogorovSmirnov(p.Select((row, i) => Metrics.Pit(row, z[i])).Order().ToArray());
 
     private static readonly CalPitOptions Small = new()
     {
-        Network = new MonotonicNetworkConfig { Hidden = 32, Depth = 2 }, MaxEpochs = 25, AlphasPerGalaxy = 24, BatchSize = 512, Seed = 4, Threads = 1, // reproducible under load
+        Network = new MonotonicNetworkConfig { Hidden = 32, Depth = 2 }, MaxEpochs = 25, AlphasPerGalaxy = 24, BatchSize = 512, Seed = 4,
+            Threads = 1, // reproducible under load
     };
 
     [Fact]

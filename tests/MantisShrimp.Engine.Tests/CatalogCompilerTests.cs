@@ -35,9 +35,11 @@ public class CatalogCompilerTests
             new FitsTableColumn("SPECTYPE", 'A', 6, new[] { "GALAXY", "GALAXY", "GALAXY", "GALAXY" }),
         ], extname: "ZCATALOG"));
         File.WriteAllLines(tmp.File("gama.csv"), ["CATAID,RA,DEC,Z,NQ", "7,150,1,0.2,4", "7,150.1,1,0.2,4", "8,150.2,1,0.2,2"]);
-        File.WriteAllLines(tmp.File("wigglez.csv"), ["WiggleZ_Name,RA,Dec,Redshift,Q", "W1,200,2,0.6,5", "W2,200.1,2,0.6,3", "W3,30.0,1.0001,0.8,4"]);
+        File.WriteAllLines(tmp.File("wigglez.csv"),
+            ["WiggleZ_Name,RA,Dec,Redshift,Q", "W1,200,2,0.6,5", "W2,200.1,2,0.6,3", "W3,30.0,1.0001,0.8,4"]);
 
-        var summary = CatalogCompiler.Run([("sdss", tmp.File("sdss.csv")), ("desi", tmp.File("desi.fits")), ("gama", tmp.File("gama.csv")), ("wigglez", tmp.File("wigglez.csv"))],
+        var summary = CatalogCompiler.Run([("sdss", tmp.File("sdss.csv")), ("desi", tmp.File("desi.fits")), ("gama", tmp.File("gama.csv")),
+            ("wigglez", tmp.File("wigglez.csv"))],
             tmp.File("catalog.csv"));
         var s = summary.ToDictionary(x => x.Survey);
         Assert.Equal(["desi", "sdss", "gama", "wigglez"], summary.Select(x => x.Survey));
@@ -110,7 +112,8 @@ public class CatalogCompilerTests
             "g0003,10.2,-45.0,0.05,4",
             "g0004,10.3,-20.0,0.05",     // malformed: short row
         ]);
-        var summary = CatalogCompiler.Run([("deep2", tmp.File("deep2.fits")), ("vipers", tmp.File("vipers.csv")), ("vvds", tmp.File("vvds.csv")), ("6df", tmp.File("6df.csv"))],
+        var summary = CatalogCompiler.Run([("deep2", tmp.File("deep2.fits")), ("vipers", tmp.File("vipers.csv")),
+            ("vvds", tmp.File("vvds.csv")), ("6df", tmp.File("6df.csv"))],
             tmp.File("catalog.csv"));
         var s = summary.ToDictionary(x => x.Survey);
         Assert.Equal((5, 2), (s["deep2"].Available, s["deep2"].Accepted));

@@ -33,9 +33,11 @@ public sealed class EvaluationFigureTests : IDisposable
             var pdf = centres.Select(c => Math.Exp(-0.5 * Math.Pow((c - zm) / sigma, 2))).ToArray();
             double sum = pdf.Sum();
             string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-            sb.Append($"g{i},{F(z)},{F(zm)},{F(zm)},{F(sigma)},{F(zm - sigma)},{F(zm + sigma)},{F(zm - 1.645 * sigma)},{F(zm + 1.645 * sigma)}");
+            sb.Append($"g{i},{F(z)},{F(zm)},{F(zm)},{F(sigma)},{F(zm - sigma)},{F(zm + sigma)},")
+                .Append($"{F(zm - 1.645 * sigma)},{F(zm + 1.645 * sigma)}");
             foreach (var p in pdf) sb.Append(',').Append((p / sum).ToString("G6", CultureInfo.InvariantCulture));
-            sb.Append(i % 3 == 0 ? ",ELG" : ",LRG").Append(',').Append(F(mag)).Append(',').Append(F(Math.Pow(10, (24.5 - mag) / 2.5))).Append('\n');
+            sb.Append(i % 3 == 0 ? ",ELG" : ",LRG").Append(',').Append(F(mag)).Append(',').Append(F(Math.Pow(10,
+                (24.5 - mag) / 2.5))).Append('\n');
         }
         File.WriteAllText(_dir.File("scores.csv"), sb.ToString());
         return _dir.File("scores.csv");
@@ -58,7 +60,8 @@ public sealed class EvaluationFigureTests : IDisposable
         // NMAD grows with magnitude, as the truth's σ does.
         var nmads = byMag.Values.Select(v => (double)((Dictionary<string, object?>)v)["nmad"]!).ToArray();
         Assert.True(nmads[^1] > 2 * nmads[0], string.Join(", ", nmads));
-        foreach (var png in new[] { "zphot_vs_zspec.png", "pit_histogram.png", "example_pdfs.png", "metrics_vs_magnitude.png", "metrics_vs_snr.png" })
+        foreach (var png in new[] { "zphot_vs_zspec.png", "pit_histogram.png", "example_pdfs.png", "metrics_vs_magnitude.png",
+            "metrics_vs_snr.png" })
             Assert.True(new FileInfo(Path.Combine(outDir, png)).Length > 10_000, png);
     }
 

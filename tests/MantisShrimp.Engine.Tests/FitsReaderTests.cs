@@ -246,7 +246,8 @@ public class FitsReaderTests
     [Fact]
     public void Simple_false_and_non_ascii_headers_are_errors()
     {
-        Assert.Contains("SIMPLE = F", Bad(new FitsBytes().Add(Card("SIMPLE", "F")).Int("BITPIX", 8).Int("NAXIS", 0).Data([]).ToArray()).Message);
+        Assert.Contains("SIMPLE = F", Bad(new FitsBytes().Add(Card("SIMPLE", "F")).Int("BITPIX", 8).Int("NAXIS",
+            0).Data([]).ToArray()).Message);
         var bytes = Image(-32, [1, 1], [1]);
         bytes[85] = 0xC3; // inside the second card
         Assert.Contains("non-ASCII", Bad(bytes).Message);

@@ -36,7 +36,8 @@ public class FitsWriterTests
         var ms = new MemoryStream();
         using (var w = new FitsWriter(ms, leaveOpen: true))
         {
-            w.WriteImage(cube, 4, 4, 2, [FitsCard.Of("LONG", longText), FitsCard.Commentary("HISTORY", "step one"), FitsCard.Of("HIERARCH.KEY.LONGNAME", 3.5)]);
+            w.WriteImage(cube, 4, 4, 2, [FitsCard.Of("LONG", longText), FitsCard.Commentary("HISTORY", "step one"),
+                FitsCard.Of("HIERARCH.KEY.LONGNAME", 3.5)]);
             w.WriteImage(new float[] { 1, 2 }, 2, 1, 1, [FitsCard.Of("EXTNAME", "SECOND")]);
         }
         ms.Position = 0;

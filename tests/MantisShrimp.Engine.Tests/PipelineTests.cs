@@ -49,14 +49,16 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     public void Batches_equal_the_reference_transform_of_their_records(FusionKind fusion, TransformBackend backend)
     {
         var sampler = new ClassBalancedSampler(Set, Splits.Train, seed: 3);
-        using var pipeline = new InputPipeline(Set, sampler, AugmentPolicy.Training(7), new PipelineOptions { Fusion = fusion, BatchSize = 3, Backend = backend });
+        using var pipeline = new InputPipeline(Set, sampler, AugmentPolicy.Training(7),
+            new PipelineOptions { Fusion = fusion, BatchSize = 3, Backend = backend });
         for (int b = 0; b < 2; b++)
         {
             var batch = pipeline.Next()!;
             var expected = ExpectedOutput(Set, batch, pipeline.Layout);
             var actual = batch.OutputSpan;
             for (int i = 0; i < expected.Length; i++)
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"batch {b} index {i}: {expected[i]} vs {actual[i]}");
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])),
+                    $"batch {b} index {i}: {expected[i]} vs {actual[i]}");
             // Targets follow the records.
             for (int r = 0; r < batch.Count; r++)
             {
@@ -153,7 +155,8 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     [Fact]
     public void Sequential_evaluation_covers_each_record_once_then_ends()
     {
-        using var p = new InputPipeline(Set, new SequentialSampler(Set, Splits.Test), AugmentPolicy.Evaluation, new PipelineOptions { BatchSize = 4 });
+        using var p = new InputPipeline(Set, new SequentialSampler(Set, Splits.Test), AugmentPolicy.Evaluation,
+            new PipelineOptions { BatchSize = 4 });
         var seen = new List<RecordRef>();
         while (p.Next() is { } b)
         {
@@ -170,7 +173,8 @@ public class PipelineTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     [Fact]
     public void Test_time_averaging_makes_k_rotated_copies()
     {
-        using var p = new InputPipeline(Set, new SequentialSampler(Set, Splits.Train), AugmentPolicy.TestTimeAveraging(4), new PipelineOptions { BatchSize = 2 });
+        using var p = new InputPipeline(Set, new SequentialSampler(Set, Splits.Train), AugmentPolicy.TestTimeAveraging(4),
+            new PipelineOptions { BatchSize = 2 });
         var b = p.Next()!;
         Assert.Equal(8, b.Count);
         Assert.Equal(2, b.Samples);
@@ -232,7 +236,8 @@ public class PipelineAllocationTests(ToyShardsFixture toy) : IClassFixture<ToySh
     [Fact]
     public void Steady_state_batches_allocate_almost_nothing()
     {
-        using var p = new InputPipeline(Set, new ClassBalancedSampler(Set, Splits.Train, 1), AugmentPolicy.Training(2), new PipelineOptions { BatchSize = 4 });
+        using var p = new InputPipeline(Set, new ClassBalancedSampler(Set, Splits.Train, 1), AugmentPolicy.Training(2),
+            new PipelineOptions { BatchSize = 4 });
         for (int i = 0; i < 5; i++) { var b = p.Next()!; p.Release(b); }
         // The count is process-wide, and the test host allocates on its own threads now and then (reporting the
         // previous test's result, for one: CI once saw 936 bytes per batch right after a failed test). A pipeline

@@ -17,7 +17,8 @@ public class RealCutoutIngestTests
         // GALEX and unWISE from the test's own writer at the same position; PS1 g r i z from the real files (z doubles as y).
         SampleFiles.Write(cutouts, "SN2006bh", ra, dec, seed: 9);
         foreach (var (band, file) in new[] { ("g", "g"), ("r", "r"), ("i", "i"), ("z", "z"), ("y", "z") })
-            File.Copy(Path.Combine(TestPaths.RealCutouts, $"ps1_fitscut_SN2006bh_{file}.fits"), Path.Combine(cutouts, $"SN2006bh.{band}.fits"), true);
+            File.Copy(Path.Combine(TestPaths.RealCutouts, $"ps1_fitscut_SN2006bh_{file}.fits"),
+                Path.Combine(cutouts, $"SN2006bh.{band}.fits"), true);
         string catalog = SampleFiles.Catalog(tmp.File("c.csv"), [("SN2006bh", ra, dec, 0.0059)]);
 
         var summary = Ingest.Run(new IngestOptions(catalog, cutouts, tmp.File("s")) { Chunks = 1 });

@@ -41,7 +41,8 @@ public static class SampleFiles
                     int n = ps1Size;
                     var stored = new List<double>();
                     for (int y = 0; y < n; y++)
-                        for (int x = 0; x < n; x++) stored.Add(float.IsNaN(value(b.Band, x, y)) ? -32768 : (value(b.Band, x, y) - 10.0) / 0.25);
+                        for (int x = 0; x < n; x++) stored.Add(float.IsNaN(value(b.Band, x, y)) ? -32768
+                            : (value(b.Band, x, y) - 10.0) / 0.25);
                     File.WriteAllBytes(Path.Combine(dir, $"{id}.{b.Name}.fits"), Image(16, [n, n], stored,
                         [Card("BSCALE", "0.25"), Card("BZERO", "10.0"), Card("BLANK", "-32768"), Card("EXPTIME", "600."),
                             .. Wcs(ra, dec, n, survey.PixelScaleArcsec * scaleFactor, withWcs)]));
@@ -67,7 +68,8 @@ public static class SampleFiles
         var lines = new List<string> { "id,ra,dec,z,ebv_csfd,ebv_planck,survey" };
         foreach (var r in rows)
             lines.Add(string.Join(",", r.Id, r.Ra.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                r.Dec.ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.Z.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                r.Dec.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                    r.Z.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 "0.03", "0.031", "\"SDSS, DR17\""));
         File.WriteAllLines(path, lines);
         return path;

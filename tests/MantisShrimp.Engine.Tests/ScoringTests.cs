@@ -54,7 +54,8 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         }
 
         var metrics = Evaluator.Run(new EvaluateOptions(tmp.File("s.csv"), tmp.File("eval")) { Bootstrap = 50 });
-        foreach (var key in new[] { "n", "nmad", "bias", "eta_0p05", "eta_0p15", "cde_loss", "pit_ks", "pit_cvm", "pit_ad", "nmad_se", "pit_ad_se" })
+        foreach (var key in new[] { "n", "nmad", "bias", "eta_0p05", "eta_0p15", "cde_loss", "pit_ks", "pit_cvm", "pit_ad", "nmad_se",
+            "pit_ad_se" })
             Assert.True(metrics.ContainsKey(key), key);
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "metrics.json")));
         Assert.True(File.Exists(Path.Combine(tmp.File("eval"), "pit_histogram.png")));
@@ -85,10 +86,12 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             Assert.True(table.Header.TryGetLong("SEED", out long seed) && seed == 1, "SEED = the training seed, an integer keyword");
             Assert.Equal(RedshiftGrid.Classes, table.Column("pdf").Repeat);
         }
-        Assert.Throws<Common.UserInputException>(() => Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
+        Assert.Throws<Common.UserInputException>(() =>
+            Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("s.txt"))));
 
         // --snr: the target's measured S/N per band, appended; each equals the source extraction of that record's band.
-        Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("snr.csv")) { Device = "cpu", SnrBands = [Surveys.Band.r, Surveys.Band.W1] });
+        Scorer.Run(new ScoreOptions(ckpt, toy.Set.Directory, Splits.Test, tmp.File("snr.csv")) { Device = "cpu", SnrBands =
+            [Surveys.Band.r, Surveys.Band.W1] });
         var snrLines = File.ReadAllLines(tmp.File("snr.csv"));
         Assert.EndsWith(",population,snr_r,snr_W1", snrLines[0]);
         var records = Data.Pipeline.SequentialSampler.Records(toy.Set, Splits.Test);
@@ -96,8 +99,10 @@ public class ScoringTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         {
             var f = snrLines[i + 1].Split(',');
             var pixels = toy.Set.Shards[records[i].Shard].Pixels(records[i].Slot);
-            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.r), double.Parse(f[^2], System.Globalization.CultureInfo.InvariantCulture), 3);
-            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.W1), double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture), 3);
+            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.r),
+                double.Parse(f[^2], System.Globalization.CultureInfo.InvariantCulture), 3);
+            Assert.Equal(Sources.TargetPhotometry.SignalToNoise(pixels, Surveys.Band.W1),
+                double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture), 3);
         }
         var bySnr = Evaluator.Run(new EvaluateOptions(tmp.File("snr.csv"), tmp.File("eval_snr")));
         var bins = Assert.IsType<Dictionary<string, object>>(bySnr["by_snr_r"]);

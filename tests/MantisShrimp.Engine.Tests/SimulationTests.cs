@@ -39,22 +39,27 @@ public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<Simul
         var big = File.ReadAllLines(sim.Catalog);
         Assert.Equal(big.Take(6), File.ReadAllLines(small));
         foreach (var file in Directory.GetFiles(tmp.File("small/cutouts")))
-            Assert.Equal(File.ReadAllBytes(Path.Combine(sim.Options.OutputDirectory, "cutouts", Path.GetFileName(file))), File.ReadAllBytes(file));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sim.Options.OutputDirectory, "cutouts", Path.GetFileName(file))),
+                File.ReadAllBytes(file));
     }
 
     [Fact]
     public void Direct_path_records_equal_simulate_plus_ingest()
     {
         using var tmp = new TempDir();
-        var viaFits = Ingest.Run(new IngestOptions(sim.Catalog, Path.Combine(sim.Options.OutputDirectory, "cutouts"), tmp.File("a")) { Chunks = 2, Seed = 3 });
+        var viaFits = Ingest.Run(new IngestOptions(sim.Catalog, Path.Combine(sim.Options.OutputDirectory, "cutouts"),
+            tmp.File("a")) { Chunks = 2, Seed = 3 });
         var direct = MockUniverse.SimulateToShards(sim.Options with { OutputDirectory = tmp.File("direct") }, tmp.File("b"), 2, 3);
         Assert.Equal(viaFits.Manifest.Counts, direct.Manifest.Counts);
         foreach (var shard in viaFits.Manifest.Shards)
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.File("a"), shard.File)), File.ReadAllBytes(Path.Combine(tmp.File("b"), shard.File)));
-            Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), shard.Meta)), File.ReadAllText(Path.Combine(tmp.File("b"), shard.Meta)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.File("a"), shard.File)),
+                File.ReadAllBytes(Path.Combine(tmp.File("b"), shard.File)));
+            Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), shard.Meta)),
+                File.ReadAllText(Path.Combine(tmp.File("b"), shard.Meta)));
         }
-        Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), Ingest.RejectsFile)), File.ReadAllText(Path.Combine(tmp.File("b"), Ingest.RejectsFile)));
+        Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("a"), Ingest.RejectsFile)),
+            File.ReadAllText(Path.Combine(tmp.File("b"), Ingest.RejectsFile)));
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public class SkyTests
         Assert.InRange(Healpix.LonLatToPixel(16, HealpixOrdering.Ring, 10, 89.99), 0, 3);
         Assert.InRange(Healpix.LonLatToPixel(16, HealpixOrdering.Ring, 10, -89.99), Healpix.Pixels(16) - 4, Healpix.Pixels(16) - 1);
         // Same point, both schemes, nside 2 pixel 0 of face 0 in NESTED is the southern corner of the face.
-        Assert.Equal(Healpix.Pixels(4), Enumerable.Range(0, (int)Healpix.Pixels(4)).Select(p => Healpix.PixelToLonLat(4, HealpixOrdering.Nested, p)).Distinct().Count());
+        Assert.Equal(Healpix.Pixels(4), Enumerable.Range(0,
+            (int)Healpix.Pixels(4)).Select(p => Healpix.PixelToLonLat(4, HealpixOrdering.Nested, p)).Distinct().Count());
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace MantisShrimp.Engine.Tests;
 public class SourceExtractionTests
 {
     /// <summary>An elliptical profile f(r) integrated over each pixel on a 7×7 sub-grid, plus flat background and Gaussian noise.</summary>
-    internal static float[] Render(int n, double back, double noise, ulong seed, params (double X, double Y, double Flux, double Sigma, double Q, double Theta, bool Exponential)[] sources)
+    internal static float[] Render(int n, double back, double noise, ulong seed,
+        params (double X, double Y, double Flux, double Sigma, double Q, double Theta, bool Exponential)[] sources)
     {
         var image = new float[n * n];
         var rng = new SplitMix64(seed);
@@ -88,7 +89,7 @@ public class SourceExtractionTests
         Assert.Equal(2, objects.Length);
         Assert.InRange(objects[0].Shape.X, 74.0, 76.0);
         Assert.InRange(objects[1].Shape.X, 88.0, 90.0);
-        Assert.True(objects[0].Pixels.Intersect(objects[1].Pixels).Count() == 0);
+        Assert.Empty(objects[0].Pixels.Intersect(objects[1].Pixels));
         var single = Extractor.Extract(image, 170, 170, new ExtractionSettings { DeblendLevels = 1 });
         Assert.Single(single.Objects);
     }

@@ -24,7 +24,8 @@ public class SurveyTests
         Assert.Equal((1, "f"), (BandCatalog.Get(Band.FUV).CubePlane, BandCatalog.Get(Band.FUV).CubeBandCode));
         Assert.Equal((0, "1"), (BandCatalog.Get(Band.W1).CubePlane, BandCatalog.Get(Band.W1).CubeBandCode));
         Assert.Equal((1.5, 32, 22), (BandCatalog.Galex.PixelScaleArcsec, BandCatalog.Galex.NativeSize, BandCatalog.Galex.CropSize));
-        Assert.Equal((0.25, 170, 120), (BandCatalog.PanStarrs.PixelScaleArcsec, BandCatalog.PanStarrs.NativeSize, BandCatalog.PanStarrs.CropSize));
+        Assert.Equal((0.25, 170, 120), (BandCatalog.PanStarrs.PixelScaleArcsec, BandCatalog.PanStarrs.NativeSize,
+            BandCatalog.PanStarrs.CropSize));
         Assert.Equal((2.75, 32, 22), (BandCatalog.Unwise.PixelScaleArcsec, BandCatalog.Unwise.NativeSize, BandCatalog.Unwise.CropSize));
     }
 

@@ -17,5 +17,6 @@ public static class TestModels
 
     /// <summary>A checkpoint of <paramref name="model"/> with no training history.</summary>
     public static void Save(string path, PhotoZNetwork model) =>
-        Checkpoint.Save(path, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) }, model, null);
+        Checkpoint.Save(path, new TrainingState { Network = model.Config, Options = new TrainOptionsRecord("", 1, 1, 1e-3, 0, 0, 0) },
+            model, null);
 }

@@ -25,7 +25,8 @@ public class TorchEquivalenceTests
         new FusedInputCpu(layout).Run(raw, b, aug, fused);
 
         using var scope = NewDisposeScope();
-        var expected = TorchInputChain.EarlyFusion(tensor(raw, [b, BandCatalog.NativePixelsPerSample]), aug).contiguous().data<float>().ToArray();
+        var expected = TorchInputChain.EarlyFusion(tensor(raw, [b, BandCatalog.NativePixelsPerSample]),
+            aug).contiguous().data<float>().ToArray();
         Assert.Equal(expected.Length, fused.Length);
         double maxDiff = 0;
         for (int i = 0; i < fused.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(fused[i] - expected[i]));
@@ -42,7 +43,8 @@ public class TorchEquivalenceTests
         var img = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
         var ours = InputReference.Resize(img, n, m);
         using var scope = NewDisposeScope();
-        var torchOut = nn.functional.interpolate(tensor(img, [1, 1, n, n]), [m, m], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true)
+        var torchOut = nn.functional.interpolate(tensor(img, [1, 1, n, n]), [m, m], mode: InterpolationMode.Bilinear, align_corners: false,
+            antialias: true)
             .contiguous().data<float>().ToArray();
         for (int i = 0; i < ours.Length; i++)
             Assert.True(Math.Abs(torchOut[i] - ours[i]) < 1e-5, $"index {i}: libtorch {torchOut[i]}, ours {ours[i]}");

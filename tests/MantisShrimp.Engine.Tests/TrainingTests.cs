@@ -12,7 +12,8 @@ public class TrainingTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
 {
     private TrainOptions Options(string dir, int epochs) => new()
     {
-        Data = toy.Set.Directory, Out = dir, Epochs = epochs, BatchesPerEpoch = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 5, Device = "cpu",
+        Data = toy.Set.Directory, Out = dir, Epochs = epochs, BatchesPerEpoch = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 5, Device =
+            "cpu",
         Threads = 1, // results depend on the thread count; one, whatever CI's core count
         Network = new NetworkConfig { Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, DropPath = 0.1 },
     };
@@ -20,7 +21,8 @@ public class TrainingTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
     private static Dictionary<string, float[]> Weights(string checkpoint)
     {
         var (_, model) = Checkpoint.Load(checkpoint);
-        var w = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray());
+        var w = model.state_dict().ToDictionary(kv => kv.Key,
+            kv => kv.Value.cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray());
         model.Dispose();
         return w;
     }
@@ -37,7 +39,8 @@ public class TrainingTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtur
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         foreach (var key in a.Keys)
             for (int i = 0; i < a[key].Length; i++)
-                Assert.True(a[key][i] == b[key][i], $"{key}[{i}]: {a[key][i]} vs {b[key][i]}"); // bit for bit (docs/architecture.md, Reproducibility)
+                Assert.True(a[key][i] == b[key][i],
+                    $"{key}[{i}]: {a[key][i]} vs {b[key][i]}"); // bit for bit (docs/architecture.md, Reproducibility)
         var ha = File.ReadAllLines(Path.Combine(tmp.File("straight"), Trainer.HistoryFile));
         var hb = File.ReadAllLines(Path.Combine(tmp.File("resumed"), Trainer.HistoryFile));
         Assert.Equal(4, ha.Length);

@@ -42,7 +42,8 @@ public class BrowserTests(ForcedFixture f) : IClassFixture<ForcedFixture>
         var expected = await service.PredictAsync("x", g.Ra, g.Dec, false);
         Assert.Equal(expected.Summary.Mean, double.Parse(zMean, CultureInfo.InvariantCulture), 3);
         // The cutout mosaic loaded (natural width > 0).
-        await page.WaitForFunctionAsync("() => document.getElementById('cutouts').complete && document.getElementById('cutouts').naturalWidth > 0");
+        await page.WaitForFunctionAsync("() => document.getElementById('cutouts').complete && " +
+            "document.getElementById('cutouts').naturalWidth > 0");
         Assert.Equal("", await page.InnerTextAsync("#error"));
         Assert.False(await page.IsVisibleAsync("#calibrate-label")); // this server has no calibration
         string permalink = await page.InnerTextAsync("#permalink");

@@ -11,14 +11,19 @@ public class CalibrationCliTests(ToyShardsFixture toy) : IClassFixture<ToyShards
     {
         using var tmp = new TempDir();
         TestModels.SaveUntrained(tmp.File("m.ckpt"), 2);
-        var cal = Run("calibrate", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--out", tmp.File("calib"),
-            "--hidden", "8", "--depth", "1", "--epochs", "2", "--seed", "1", "--device", "cpu", "-q"); // a seed whose tiny fit beats the identity stage
+        var cal = Run("calibrate", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--out",
+            tmp.File("calib"),
+            "--hidden", "8", "--depth", "1", "--epochs", "2", "--seed", "1", "--device", "cpu",
+                "-q"); // a seed whose tiny fit beats the identity stage
         Assert.True(cal.Code == 0, cal.Err);
         Assert.Contains("calibrated on", cal.Out);
-        foreach (var f in new[] { "calibration.json", "calibrator.bin", "history.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("calib"), f)), f);
+        foreach (var f in new[] { "calibration.json", "calibrator.bin",
+            "history.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("calib"), f)), f);
 
-        var plain = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out", tmp.File("a.csv"), "--pdf", "--device", "cpu", "-q");
-        var calibrated = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out", tmp.File("b.csv"), "--pdf",
+        var plain = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out", tmp.File("a.csv"),
+            "--pdf", "--device", "cpu", "-q");
+        var calibrated = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--split", "test", "--out",
+            tmp.File("b.csv"), "--pdf",
             "--calibration", tmp.File("calib"), "--device", "cpu", "-q");
         Assert.True(plain.Code == 0 && calibrated.Code == 0, plain.Err + calibrated.Err);
         var a = File.ReadAllLines(tmp.File("a.csv"));
@@ -31,7 +36,8 @@ public class CalibrationCliTests(ToyShardsFixture toy) : IClassFixture<ToyShards
             double sum = line.Split(',').Skip(9).Take(400).Sum(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(1.0, sum, 3);
         }
-        var missing = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("c.csv"), "--calibration", tmp.File("nowhere"));
+        var missing = Run("score", "--model", tmp.File("m.ckpt"), "--data", toy.Set.Directory, "--out", tmp.File("c.csv"), "--calibration",
+            tmp.File("nowhere"));
         Assert.Equal(1, missing.Code);
         Assert.Contains("nowhere", missing.Err);
     }

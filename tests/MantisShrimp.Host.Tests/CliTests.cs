@@ -37,8 +37,10 @@ public class CliTests
         Directory.CreateDirectory(cutouts);
         SampleFiles.Write(cutouts, "gal1", 150.1, 2.2, seed: 1);
         SampleFiles.Write(cutouts, "gal2", 150.2, 2.3, seed: 2);
-        string catalog = SampleFiles.Catalog(tmp.File("cat.csv"), [("gal1", 150.1, 2.2, 0.5), ("gal2", 150.2, 2.3, 0.25), ("gal3", 150.3, 2.4, 0.7)]);
-        var ingest = Run("ingest", "--catalog", catalog, "--cutouts", cutouts, "--out", tmp.File("shards"), "--chunks", "1", "--seed", "3", "--quiet");
+        string catalog = SampleFiles.Catalog(tmp.File("cat.csv"),
+            [("gal1", 150.1, 2.2, 0.5), ("gal2", 150.2, 2.3, 0.25), ("gal3", 150.3, 2.4, 0.7)]);
+        var ingest = Run("ingest", "--catalog", catalog, "--cutouts", cutouts, "--out", tmp.File("shards"), "--chunks", "1", "--seed", "3",
+            "--quiet");
         Assert.Equal(0, ingest.Code);
         Assert.Contains("rejected 1", ingest.Out);
         Assert.Equal("id,reason", File.ReadAllLines(Path.Combine(tmp.File("shards"), "rejects.csv"))[0]);
@@ -77,7 +79,8 @@ public class CliTests
     public void Bench_network_reports_training_and_inference_rates()
     {
         using var tmp = new TempDir();
-        var (code, _, err) = Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1", "--device", "cpu", "--json", tmp.File("n.json"));
+        var (code, _, err) = Run("bench", "network", "--backbone", "convnext-demo", "--batch-size", "2", "--steps", "1", "--device", "cpu",
+            "--json", tmp.File("n.json"));
         Assert.True(code == 0, err);
         var json = JsonNode.Parse(File.ReadAllText(tmp.File("n.json")))!;
         Assert.True((double)json["train_samples_per_s"]! > 0);
@@ -93,7 +96,8 @@ public class CliTests
         Directory.CreateDirectory(cutouts);
         SampleFiles.Write(cutouts, "gal1", 150.1, 2.2, seed: 1);
         string catalog = SampleFiles.Catalog(tmp.File("cat.csv"), [("gal1", 150.1, 2.2, 0.5)]);
-        Assert.Equal(0, Run("ingest", "--catalog", catalog, "--cutouts", cutouts, "--out", tmp.File("shards"), "--chunks", "1", "--quiet").Code);
+        Assert.Equal(0, Run("ingest", "--catalog", catalog, "--cutouts", cutouts, "--out", tmp.File("shards"), "--chunks", "1",
+            "--quiet").Code);
         var tables = Directory.GetFiles(tmp.File("shards"), "*.photometry");
         Assert.NotEmpty(tables); // ingest measured it
         var bytes = tables.ToDictionary(t => t, File.ReadAllBytes);

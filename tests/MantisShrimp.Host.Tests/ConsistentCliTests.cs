@@ -29,7 +29,8 @@ public class ConsistentCliTests
 
     /// <summary>The help line of an option (descriptions are not wrapped when the output is not a console).</summary>
     private static string? OptionLine(string help, string option) =>
-        help.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(option + " ", StringComparison.Ordinal) || l.Contains(", " + option + " ", StringComparison.Ordinal));
+        help.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(option + " ", StringComparison.Ordinal)
+            || l.Contains(", " + option + " ", StringComparison.Ordinal));
 
     [Theory]
     [MemberData(nameof(CommandNames))]
@@ -56,7 +57,8 @@ public class ConsistentCliTests
 
     public static TheoryData<string, string, string, string[]> Renamed() => new()
     {
-        { "score", "--threads", "--workers", ["--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv"] },
+        { "score", "--threads", "--workers",
+            ["--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv"] },
         { "bench pipeline", "--threads", "--workers", [] },
         { "bench pipeline", "--count", "--samples", [] },
         { "bench shapley", "--count", "--galaxies", ["--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards"] },
@@ -121,7 +123,8 @@ public class ConsistentCliTests
     [Theory]
     [InlineData("train", "--batch-size", "-3", "--data", "/nonexistent/shards", "--out", "/nonexistent/run")]
     [InlineData("score", "--tta", "0", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv")]
-    [InlineData("shapley", "--batch-size", "0", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv")]
+    [InlineData("shapley", "--batch-size", "0", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out",
+        "/nonexistent/s.csv")]
     [InlineData("evaluate", "--bootstrap", "-1", "--scores", "/nonexistent/s.csv", "--out", "/nonexistent/e")]
     [InlineData("calibrate", "--depth", "0", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/c")]
     [InlineData("baselines", "--count", "0", "--data", "/nonexistent/shards", "--out", "/nonexistent/b")]

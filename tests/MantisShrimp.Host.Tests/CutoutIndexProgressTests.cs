@@ -61,7 +61,8 @@ public class CutoutIndexProgressTests
         var cmd = new Command("predict");
         sources.AddTo(cmd);
         var progress = new Recorder();
-        var (source, http) = sources.Build(cmd.Parse(["--cutouts", tmp.File("cutouts"), "--cache", tmp.File("cache")]), TextWriter.Null, progress);
+        var (source, http) = sources.Build(cmd.Parse(["--cutouts", tmp.File("cutouts"), "--cache", tmp.File("cache")]), TextWriter.Null,
+            progress);
         Assert.Null(http);
         Assert.IsType<LocalCutoutSource>(source);
         Assert.Equal(3, Assert.Single(progress.Started).Total);

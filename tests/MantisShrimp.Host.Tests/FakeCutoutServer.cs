@@ -33,7 +33,9 @@ public sealed class FakeCutoutServer : IAsyncDisposable
         var rows = Csv.Read(reader, catalog).ToList();
         var h = rows[0].Fields;
         int id = Array.IndexOf(h, "id"), ra = Array.IndexOf(h, "ra"), dec = Array.IndexOf(h, "dec");
-        _objects = rows.Skip(1).Select(r => (r.Fields[id], double.Parse(r.Fields[ra], CultureInfo.InvariantCulture), double.Parse(r.Fields[dec], CultureInfo.InvariantCulture))).ToList();
+        _objects = rows.Skip(1).Select(r =>
+            (r.Fields[id], double.Parse(r.Fields[ra], CultureInfo.InvariantCulture),
+            double.Parse(r.Fields[dec], CultureInfo.InvariantCulture))).ToList();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -42,14 +44,16 @@ public sealed class FakeCutoutServer : IAsyncDisposable
         {
             if (await Faulted("ps1filenames", ctx)) return;
             var form = await ctx.Request.ReadFormAsync();
-            if (form["filters"] != "grizy" || form["type"] != "stack" || form.Files["file"] is not { } file) { ctx.Response.StatusCode = 400; return; }
+            if (form["filters"] != "grizy" || form["type"] != "stack" || form.Files["file"] is not { } file) { ctx.Response.StatusCode =
+                400; return; }
             var text = await new StreamReader(file.OpenReadStream()).ReadToEndAsync();
             var f = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             double r = double.Parse(f[0], CultureInfo.InvariantCulture), d = double.Parse(f[1], CultureInfo.InvariantCulture);
             var obj = Find(r, d);
             var sb = new StringBuilder("projcell subcell ra dec filter mjd type filename shortname badflag\n");
             foreach (var band in "grizy")
-                sb.Append(CultureInfo.InvariantCulture, $"2000 11 {r} {d} {band} 0 stack /rings.v3.skycell/{obj ?? "none"}.{band}.stk.fits {obj}.{band} 0\n");
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"2000 11 {r} {d} {band} 0 stack /rings.v3.skycell/{obj ?? "none"}.{band}.stk.fits {obj}.{band} 0\n");
             await ctx.Response.WriteAsync(sb.ToString());
         });
         _app.MapGet("/ps1/fitscut.cgi", async (HttpContext ctx) =>
@@ -67,7 +71,8 @@ public sealed class FakeCutoutServer : IAsyncDisposable
             var q = ctx.Request.Query;
             string layer = q["layer"].ToString(), pixscale = q["pixscale"].ToString();
             bool ok = (layer == "galex" && pixscale == "1.5") || (layer == "unwise-neo7" && pixscale == "2.75");
-            if (!ok || q["size"] != "32") { ctx.Response.StatusCode = 400; await ctx.Response.WriteAsync("bad layer/pixscale/size"); return; }
+            if (!ok || q["size"] != "32") { ctx.Response.StatusCode =
+                400; await ctx.Response.WriteAsync("bad layer/pixscale/size"); return; }
             var obj = Find(double.Parse(q["ra"]!, CultureInfo.InvariantCulture), double.Parse(q["dec"]!, CultureInfo.InvariantCulture));
             await Serve(ctx, $"{obj}.{(layer == "galex" ? "Galex" : "Unwise")}.fits");
         });
@@ -117,5 +122,6 @@ public sealed class FakeCutoutServer : IAsyncDisposable
 
 internal static class Sky
 {
-    public static double TanWcsSeparation(double ra1, double dec1, double ra2, double dec2) => Engine.Sky.TanWcs.SeparationArcsec(ra1, dec1, ra2, dec2);
+    public static double TanWcsSeparation(double ra1, double dec1, double ra2, double dec2) =>
+        Engine.Sky.TanWcs.SeparationArcsec(ra1, dec1, ra2, dec2);
 }

@@ -263,7 +263,7 @@ public class ForcedPhotoZTests(ForcedFixture f, ITestOutputHelper log) : IClassF
         {
             var one = f.Accepted[i % f.Accepted.Count];
             var clock = Stopwatch.StartNew();
-            var r = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = $"g{i}", ["RA"] = one.Ra, ["DEC"] = one.Dec });
+            var r = await http.PostAsJsonAsync("/predict", new Dictionary<string, object> { ["NAME"] = $"g{i}", ["RA"] = one.Ra, ["DEC"] = one.Dec }, CancellationToken.None);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             lock (latencies) latencies.Add(clock.Elapsed.TotalMilliseconds);
         });

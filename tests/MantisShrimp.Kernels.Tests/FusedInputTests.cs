@@ -31,7 +31,8 @@ public class FusedInputTests
     private static SampleAugment[] RandomAugment(int samples, int seed)
     {
         var rng = new Random(seed);
-        return Enumerable.Range(0, samples).Select(_ => SampleAugment.FromDegrees(rng.NextDouble() * 360, rng.Next(2) == 1, rng.Next(2) == 1)).ToArray();
+        return Enumerable.Range(0, samples).Select(_ =>
+            SampleAugment.FromDegrees(rng.NextDouble() * 360, rng.Next(2) == 1, rng.Next(2) == 1)).ToArray();
     }
 
     private static void AssertClose(float[] expected, float[] actual, float tol = 1e-5f)
@@ -42,7 +43,8 @@ public class FusedInputTests
                 $"index {i}: expected {expected[i]}, got {actual[i]}");
     }
 
-    private static (float[] Reference, float[] Kernel, float[] Simd) RunAll(InputLayout layout, float[] raw, int samples, SampleAugment[] aug)
+    private static (float[] Reference, float[] Kernel, float[] Simd) RunAll(InputLayout layout, float[] raw, int samples,
+        SampleAugment[] aug)
     {
         var reference = new float[layout.OutputLength];
         var kernel = new float[layout.OutputLength];
@@ -152,6 +154,8 @@ public class FusedInputTests
             }
         }
         var same = AntialiasResize.Create(7, 7);
-        for (int i = 0; i < 7; i++) Assert.Equal(1f, same.Weights[i * AntialiasResize.MaxTaps + Array.IndexOf(same.Weights, 1f, i * AntialiasResize.MaxTaps) % AntialiasResize.MaxTaps]);
+        for (int i = 0; i < 7; i++) Assert.Equal(1f,
+            same.Weights[i * AntialiasResize.MaxTaps
+            + Array.IndexOf(same.Weights, 1f, i * AntialiasResize.MaxTaps) % AntialiasResize.MaxTaps]);
     }
 }

@@ -31,7 +31,8 @@ public class IntensityKernelTests
             IntensityKernels.TransformReference(input, expected, t);
             IntensityKernels.Transform(host, input, actual, t);
             for (int i = 0; i < input.Length; i++)
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"{t.Kind} x={input[i]}: {expected[i]} vs {actual[i]}");
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])),
+                    $"{t.Kind} x={input[i]}: {expected[i]} vs {actual[i]}");
         }
     }
 
@@ -42,7 +43,8 @@ public class IntensityKernelTests
         {
             double expected = Math.Asinh(x);
             float got = IntensityTransform.Asinh((float)x);
-            Assert.True(Math.Abs(got - expected) <= 2e-6 * Math.Max(1, Math.Abs(expected)) + 1e-12, $"asinh({x}) = {got}, expected {expected}");
+            Assert.True(Math.Abs(got - expected) <= 2e-6 * Math.Max(1, Math.Abs(expected)) + 1e-12,
+                $"asinh({x}) = {got}, expected {expected}");
         }
     }
 

@@ -32,7 +32,8 @@ public class ShapleyKernelTests
         var actual = new float[raw.Length];
         using (var host = new AcceleratorHost(AcceleratorChoice.Cpu))
             BaselineKernel.Run(host, raw, actual, masks, PlaneStart, PlaneSize, samples);
-        for (int i = 0; i < raw.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"pixel {i}");
+        for (int i = 0; i < raw.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])),
+            $"pixel {i}");
 
         // Outside the ellipse nothing changes; inside, noise with the requested level and RMS.
         var inside = new List<float>();
@@ -92,7 +93,8 @@ public class ShapleyKernelTests
         for (int c = 0; c < channels; c++)
         {
             var source = c is 0 or 2 ? x : b;
-            Assert.Equal(source.AsSpan((1 * channels + c) * pixels, pixels).ToArray(), expected.AsSpan((2 * channels + c) * pixels, pixels).ToArray());
+            Assert.Equal(source.AsSpan((1 * channels + c) * pixels, pixels).ToArray(),
+                expected.AsSpan((2 * channels + c) * pixels, pixels).ToArray());
         }
     }
 }

@@ -8,6 +8,8 @@ namespace MantisShrimp.Engine.Common;
 /// name, else its C# name. JSON (through <see cref="JsonStringEnumConverter{TEnum}"/>), help, messages and parsing read
 /// the same attribute, so a value has one spelling everywhere.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000",
+    Justification = "A table per enum type: callers name the enum (EnumSpelling<NetworkArch>.Parse); there is no instance to infer T from.")]
 public static class EnumSpelling<T> where T : struct, Enum
 {
     private static readonly (T Value, string Name)[] Table = [.. Enum.GetValues<T>().Select(v =>

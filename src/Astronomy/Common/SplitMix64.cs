@@ -45,7 +45,7 @@ public struct SplitMix64(ulong seed)
     /// <summary>Uniform integer in [0, n) without modulo bias (Lemire's method).</summary>
     public long NextInt64(long n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         ulong un = (ulong)n;
         ulong threshold = (0UL - un) % un;
         while (true)

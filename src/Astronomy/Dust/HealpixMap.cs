@@ -25,7 +25,8 @@ public sealed class HealpixMap
     public HealpixMap(int nside, HealpixOrdering ordering, float[] values, HealpixFrame frame = HealpixFrame.Galactic)
     {
         if (!Healpix.IsValidNside(nside)) throw new ArgumentException($"NSIDE {nside} is not a power of two.");
-        if (values.Length != Healpix.Pixels(nside)) throw new ArgumentException($"A map of NSIDE {nside} has {Healpix.Pixels(nside)} pixels, got {values.Length}.");
+        if (values.Length != Healpix.Pixels(nside)) throw new ArgumentException($"A map of NSIDE {nside} has {Healpix.Pixels(nside)} " +
+            $"pixels, got {values.Length}.");
         Nside = nside;
         Ordering = ordering;
         Values = values;

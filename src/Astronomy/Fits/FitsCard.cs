@@ -42,7 +42,7 @@ public sealed record FitsCard(string Keyword, string? Value, bool IsString, stri
             int start = 0;
             do
             {
-                yield return Pad(key.PadRight(8) + text.Substring(start, Math.Min(72, text.Length - start)));
+                yield return Pad(string.Concat(key.PadRight(8), text.AsSpan(start, Math.Min(72, text.Length - start))));
                 start += 72;
             } while (start < text.Length);
             yield break;

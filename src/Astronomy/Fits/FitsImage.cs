@@ -14,7 +14,8 @@ public sealed class FitsImage
         if (width <= 0 || height <= 0 || planes <= 0)
             throw new ArgumentException($"Image dimensions must be positive (got {width}×{height}×{planes}).");
         if (data.Length != (long)width * height * planes)
-            throw new ArgumentException($"Image data has {data.Length} values; {width}×{height}×{planes} needs {(long)width * height * planes}.");
+            throw new ArgumentException($"Image data has {data.Length} values; {width}×{height}×{planes} needs " +
+                $"{(long)width * height * planes}.");
         Width = width;
         Height = height;
         Planes = planes;

@@ -107,7 +107,8 @@ public sealed class FitsTable
     {
         var col = Column(name);
         if (col.TypeCode is 'A' or 'X' or 'C' or 'M' or 'P' or 'Q')
-            throw new FitsFormatException(_file.Label, $"HDU {Hdu.Index}: column {col.Name} (type {col.TypeCode}) is not a plain numeric column");
+            throw new FitsFormatException(_file.Label,
+                $"HDU {Hdu.Index}: column {col.Name} (type {col.TypeCode}) is not a plain numeric column");
         long total = RowCount * col.Repeat;
         if (total > Array.MaxLength) throw new FitsFormatException(_file.Label, $"column {col.Name} has too many values ({total})");
         var result = new double[total];

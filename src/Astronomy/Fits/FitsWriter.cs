@@ -66,7 +66,8 @@ public sealed class FitsWriter : IDisposable
         double bscale = 1.0, double bzero = 0.0, long? blank = null)
     {
         if ((long)width * height * planes != data.Length)
-            throw new ArgumentException($"Image data has {data.Length} values; {width}×{height}×{planes} needs {(long)width * height * planes}.");
+            throw new ArgumentException($"Image data has {data.Length} values; {width}×{height}×{planes} needs " +
+                $"{(long)width * height * planes}.");
         bool primary = !_wrotePrimary;
         EnsureFirst(primary);
         var h = new FitsHeader();
@@ -216,8 +217,10 @@ public sealed class FitsWriter : IDisposable
             switch (type)
             {
                 case FitsPixelType.UInt8: raw[i] = (byte)Math.Clamp(q, 0, 255); break;
-                case FitsPixelType.Int16: BinaryPrimitives.WriteInt16BigEndian(raw[(i * 2)..], (short)Math.Clamp(q, short.MinValue, short.MaxValue)); break;
-                case FitsPixelType.Int32: BinaryPrimitives.WriteInt32BigEndian(raw[(i * 4)..], (int)Math.Clamp(q, int.MinValue, int.MaxValue)); break;
+                case FitsPixelType.Int16: BinaryPrimitives.WriteInt16BigEndian(raw[(i * 2)..],
+                    (short)Math.Clamp(q, short.MinValue, short.MaxValue)); break;
+                case FitsPixelType.Int32: BinaryPrimitives.WriteInt32BigEndian(raw[(i * 4)..],
+                    (int)Math.Clamp(q, int.MinValue, int.MaxValue)); break;
             }
         }
     }

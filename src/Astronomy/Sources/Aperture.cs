@@ -30,13 +30,15 @@ public static class Aperture
     public const double KronFactor = 2.5;
 
     /// <summary>Sum of pixel values within the ellipse; area in pixels; count of invalid pixels inside it.</summary>
-    public static (double Sum, double Area, int Invalid) SumEllipse(ReadOnlySpan<float> image, int width, int height, Ellipse e, int subpix = Subpixels)
+    public static (double Sum, double Area, int Invalid) SumEllipse(ReadOnlySpan<float> image, int width, int height, Ellipse e,
+        int subpix = Subpixels)
     {
         var (cxx, cyy, cxy) = Moments.EllipseCoefficients(e.A, e.B, e.Theta);
         double extent = Math.Max(e.A, e.B) + 1;
         int x0 = Math.Max(0, (int)Math.Floor(e.X - extent)), x1 = Math.Min(width - 1, (int)Math.Ceiling(e.X + extent));
         int y0 = Math.Max(0, (int)Math.Floor(e.Y - extent)), y1 = Math.Min(height - 1, (int)Math.Ceiling(e.Y + extent));
-        // A pixel is wholly inside (outside) when its centre's elliptical radius is below (above) the edge by more than half a pixel's diagonal.
+        // A pixel is wholly inside (outside) when its centre's elliptical radius is below (above) the edge by more than half a pixel's
+        // diagonal.
         double rIn = Math.Max(0, 1 - 0.7072 / Math.Min(e.A, e.B)), rOut = 1 + 0.7072 / Math.Min(e.A, e.B);
         double sum = 0, area = 0;
         int invalid = 0;

@@ -13,7 +13,8 @@ public enum TargetMethod : byte
 
 /// <summary>The target of one band: flux, the aperture it was measured in, and what the baseline must hide.</summary>
 /// <param name="Area">Pixels of the aperture that hold valid data (sub-pixel weighted, as sep).</param>
-public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Flux, double Area, Ellipse Aperture, Ellipse Mask, float BackLevel,
+public sealed record TargetMeasurement(Band Band, TargetMethod Method, double Flux, double Area, Ellipse Aperture, Ellipse Mask,
+    float BackLevel,
     float BackRms, int Detections)
 {
     /// <summary>
@@ -81,7 +82,8 @@ public static class TargetPhotometry
     public static double SignalToNoise(ReadOnlySpan<float> samplePixels, Band band, ExtractionSettings? settings = null)
     {
         var info = BandCatalog.Get(band);
-        return Measure(band, samplePixels.Slice(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize), settings).SignalToNoise;
+        return Measure(band, samplePixels.Slice(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize),
+            settings).SignalToNoise;
     }
 
     /// <summary>All 9 bands of a raw sample (native pixels in channel order, as a shard record holds them).</summary>
@@ -89,7 +91,8 @@ public static class TargetPhotometry
     {
         var result = new TargetMeasurement[BandCatalog.BandCount];
         foreach (var b in BandCatalog.All)
-            result[b.Channel] = Measure(b.Band, samplePixels.Slice(BandCatalog.NativePixelOffset(b.Band), b.NativeSize * b.NativeSize), settings);
+            result[b.Channel] = Measure(b.Band, samplePixels.Slice(BandCatalog.NativePixelOffset(b.Band), b.NativeSize * b.NativeSize),
+                settings);
         return result;
     }
 }

@@ -32,7 +32,8 @@ public static class CatalogCompiler
 
     private sealed record Candidate(int Survey, long Order, string SurveyId, double Ra, double Dec, double Z, string Quality);
 
-    public static IReadOnlyList<SurveySummary> Run(IReadOnlyList<(string Survey, string Path)> inputs, string outPath, string? dustDirectory = null,
+    public static IReadOnlyList<SurveySummary> Run(IReadOnlyList<(string Survey, string Path)> inputs, string outPath,
+        string? dustDirectory = null,
         IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
@@ -119,7 +120,8 @@ public static class CatalogCompiler
     {
         var sb = new StringBuilder("survey,available,accepted,duplicates,rejected,reasons\n");
         foreach (var s in summaries)
-            sb.Append(Csv.Line([s.Survey, s.Available.ToString(CultureInfo.InvariantCulture), s.Accepted.ToString(CultureInfo.InvariantCulture),
+            sb.Append(Csv.Line([s.Survey, s.Available.ToString(CultureInfo.InvariantCulture),
+                s.Accepted.ToString(CultureInfo.InvariantCulture),
                 s.Duplicates.ToString(CultureInfo.InvariantCulture), s.Rejected.Values.Sum().ToString(CultureInfo.InvariantCulture),
                 string.Join("; ", s.Rejected.Select(kv => $"{kv.Key}: {kv.Value}"))])).Append('\n');
         return sb.ToString();
@@ -202,7 +204,8 @@ public static class CatalogCompiler
                 ? table.ReadStrings(c.Name)
                 // A float32 ('E') column is written with float precision (0.9, not 0.8999999761581421).
                 : c.Repeat == 1 ? table.ReadDoubles(c.Name).Select(v => double.IsNaN(v) ? ""
-                    : c.TypeCode == 'E' ? ((float)v).ToString("R", CultureInfo.InvariantCulture) : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
+                    : c.TypeCode == 'E' ? ((float)v).ToString("R", CultureInfo.InvariantCulture)
+                        : v.ToString("R", CultureInfo.InvariantCulture)).ToArray()
                 : new string[table.RowCount]);
         }
         for (long r = 0; r < table.RowCount; r++)

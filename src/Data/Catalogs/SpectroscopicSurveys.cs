@@ -57,7 +57,8 @@ public sealed class SpectroscopicSurvey
     {
         v = double.NaN;
         string? t = r.Get(column)?.Trim();
-        return !string.IsNullOrEmpty(t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
+        return !string.IsNullOrEmpty(t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out v)
+            && double.IsFinite(v);
     }
 
     private static string? Missing(ISurveyRow r, params string[] columns) =>

@@ -70,11 +70,13 @@ public sealed class AppendLog : IDisposable
             {
                 first = false;
                 if (line != settings)
-                    throw new Common.UserInputException($"{path} belongs to a run with other settings ({line.TrimStart('#')}); delete it or choose another --out");
+                    throw new Common.UserInputException($"{path} belongs to a run with other settings ({line.TrimStart('#')}); delete " +
+                        $"it or choose another --out");
                 continue;
             }
             int comma = line.IndexOf(',');
-            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            if (comma > 0 && int.TryParse(line.AsSpan(0, comma), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int index))
                 done[index] = line[(comma + 1)..];
         }
         return done;

@@ -3,13 +3,6 @@ using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Data;
 
-/// <summary>One catalog row whose required fields parsed.</summary>
-public sealed record CatalogEntry(
-    int Row, long Line, string Id, double Ra, double Dec, double Z, double EbvCsfd, double EbvPlanck, string[] Extra);
-
-/// <summary>A catalog row that could not be used, with the reason.</summary>
-public sealed record CatalogProblem(int Row, long Line, string Id, string Reason);
-
 /// <summary>
 /// A source catalog in CSV: at least <c>id,ra,dec,z,ebv_csfd,ebv_planck</c>; any other columns are kept
 /// as metadata. Rows are numbered from 0 in file order (the header is not a row).
@@ -45,7 +38,8 @@ public sealed class Catalog
         if (!File.Exists(path)) throw new UserInputException($"Catalog not found: {path}");
         using var reader = new StreamReader(path);
         using var records = Csv.Read(reader, path).GetEnumerator();
-        if (!records.MoveNext()) throw new UserInputException($"{path}: empty file (expected a header line with {string.Join(",", RequiredColumns)})");
+        if (!records.MoveNext()) throw new UserInputException($"{path}: empty file (expected a header line with " +
+            $"{string.Join(",", RequiredColumns)})");
         string[] header = records.Current.Fields.Select(h => h.Trim()).ToArray();
         var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < header.Length; i++)
@@ -53,7 +47,8 @@ public sealed class Catalog
                 throw new UserInputException($"{path}: header names column '{header[i]}' twice");
         var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToArray();
         if (missing.Length > 0)
-            throw new UserInputException($"{path}: missing required column(s) {string.Join(", ", missing)} (header: {string.Join(",", header)})");
+            throw new UserInputException($"{path}: missing required column(s) {string.Join(", ", missing)} (header: " +
+                $"{string.Join(",", header)})");
         int[] req = RequiredColumns.Select(c => index[c]).ToArray();
         int[] extraIdx = Enumerable.Range(0, header.Length).Where(i => !req.Contains(i)).ToArray();
 

@@ -31,6 +31,9 @@ public sealed record IngestSummary(ShardManifest Manifest, bool AlreadyComplete,
 /// </summary>
 public static class Ingest
 {
+    // The leading columns of a shard's meta.csv; the catalog's extra columns follow.
+    private static readonly string[] MetaColumns = ["slot", "id", "row", "ra", "dec", "z", "ebv_csfd", "ebv_planck"];
+
     public const string ManifestFile = "manifest.json", RejectsFile = "rejects.csv", WorkDirectory = ".ingest";
 
     public static IngestSummary Run(IngestOptions options, IProgressReporter? progress = null, CancellationToken cancel = default) =>
@@ -297,7 +300,7 @@ public static class Ingest
     private static void WriteMeta(string path, string[] extraColumns, IEnumerable<CatalogEntry> rows)
     {
         var sb = new StringBuilder();
-        sb.Append(Csv.Line(new[] { "slot", "id", "row", "ra", "dec", "z", "ebv_csfd", "ebv_planck" }.Concat(extraColumns))).Append('\n');
+        sb.Append(Csv.Line(MetaColumns.Concat(extraColumns))).Append('\n');
         int slot = 0;
         foreach (var e in rows)
         {

@@ -60,6 +60,7 @@ public sealed record RecordLayout(
 
 public sealed record FieldInfo(string Name, int Offset, string Type);
 
-public sealed record BandLayout(string Band, string Survey, int Channel, int OffsetPixels, int Height, int Width, double PixelScaleArcsec, string PixelUnit);
+public sealed record BandLayout(string Band, string Survey, int Channel, int OffsetPixels, int Height, int Width, double PixelScaleArcsec,
+    string PixelUnit);
 
 public sealed record ShardInfo(string File, string Meta, int Chunk, string Split, long Records, string Sha256, string MetaSha256);

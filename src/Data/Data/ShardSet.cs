@@ -32,10 +32,12 @@ public sealed unsafe class Shard : IDisposable
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
         _base = p + _view.PointerOffset;
         var fh = Unsafe.Read<ShardFileHeader>(_base);
-        if (fh.Magic != ShardLayout.FileMagic || fh.Version != ShardLayout.FormatVersion || fh.RecordStride != ShardLayout.RecordStride || fh.RecordCount != info.Records)
+        if (fh.Magic != ShardLayout.FileMagic || fh.Version != ShardLayout.FormatVersion || fh.RecordStride != ShardLayout.RecordStride
+            || fh.RecordCount != info.Records)
         {
             Dispose();
-            throw new UserInputException($"{Path}: not a version-{ShardLayout.FormatVersion} shard of {info.Records} records (bad file header)");
+            throw new UserInputException($"{Path}: not a version-{ShardLayout.FormatVersion} shard of {info.Records} records (bad file " +
+                $"header)");
         }
     }
 
@@ -114,7 +116,9 @@ public sealed class ShardSet : IDisposable
         if (!System.IO.Directory.Exists(directory)) throw new UserInputException($"Shard directory not found: {directory}");
         var manifest = ShardManifest.Load(directory);
         if (manifest.Version != ShardLayout.FormatVersion || manifest.RecordLayout.RecordStrideBytes != ShardLayout.RecordStride)
-            throw new UserInputException($"{directory}: shard format version {manifest.Version} / stride {manifest.RecordLayout.RecordStrideBytes} is not this program's ({ShardLayout.FormatVersion} / {ShardLayout.RecordStride})");
+            throw new UserInputException($"{directory}: shard format version {manifest.Version} / " +
+                $"stride {manifest.RecordLayout.RecordStrideBytes} is not this program's " +
+                $"({ShardLayout.FormatVersion} / {ShardLayout.RecordStride})");
         var shards = new List<Shard>();
         try
         {

@@ -53,7 +53,7 @@ public sealed class Cosmology
     /// <summary>Distance modulus m − M = 5 log10(d_L / 10 pc).</summary>
     public double DistanceModulus(double z) => 5 * Math.Log10(LuminosityDistanceMpc(z) * 1e5);
 
-    /// <summary>Angle (arcsec) subtended by a proper length of <paramref name="kpc"/> at redshift z.</summary>
+    /// <summary>Angle (arcsec) subtended by a proper length of 1 kpc at redshift <paramref name="z"/>.</summary>
     public double ArcsecPerKpc(double z) => 206.264806 / AngularDiameterDistanceMpc(z);
 
     /// <summary>Comoving volume element dV/dz per steradian (Mpc³), for redshift distributions.</summary>

@@ -60,8 +60,10 @@ public static class DustSky
                 planck[p] = (float)Planck(ln, bn);
             });
             var note = FitsCard.Commentary("COMMENT", "Mantis Shrimp mock-universe dust model (not real data)");
-            new HealpixMap(nside, HealpixOrdering.Ring, csfd).Write(csfdPath, DustMaps.CsfdColumn, "xtension", [note, FitsCard.Of("UNITS", "mag", "E(B-V)")]);
-            new HealpixMap(nside, HealpixOrdering.Nested, planck).Write(planckPath, DustMaps.PlanckColumn, DustMaps.PlanckExtension, [note]);
+            new HealpixMap(nside, HealpixOrdering.Ring, csfd).Write(csfdPath, DustMaps.CsfdColumn, "xtension",
+                [note, FitsCard.Of("UNITS", "mag", "E(B-V)")]);
+            new HealpixMap(nside, HealpixOrdering.Nested, planck).Write(planckPath, DustMaps.PlanckColumn, DustMaps.PlanckExtension,
+                [note]);
         }
         return DustMaps.Load(directory);
     }

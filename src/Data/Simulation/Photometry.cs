@@ -54,7 +54,8 @@ public sealed record GalaxySpectrum
     public double Disk(double lambda)
     {
         double young = Spectra.Young(lambda, Beta, BalmerBreak);
-        double intermediate = Spectra.Old(lambda, 1.25) * 0.6 + Spectra.BlackBody(lambda, 6000) * 0.4 * (lambda < Spectra.LymanLimit ? 0 : 1);
+        double intermediate = Spectra.Old(lambda, 1.25) * 0.6
+            + Spectra.BlackBody(lambda, 6000) * 0.4 * (lambda < Spectra.LymanLimit ? 0 : 1);
         double c = YoungFraction * young / Spectra.BlackBody(5500, 10000) + (1 - YoungFraction) * intermediate / Spectra.Old(5500, 1.25);
         return c * Math.Pow(10, -0.4 * EbvInternal * Spectra.Calzetti(lambda));
     }
@@ -114,7 +115,8 @@ public static class Photometry
             weight[i] = t * lambda[i];
             norm += t * SpeedOfLightAngstrom / lambda[i];
         }
-        return new BandGrid(lambda, lambda.Select(x => Math.Log(x)).ToArray(), weight, lambda.Select(x => Spectra.CardelliOverEbv(x)).ToArray(), norm);
+        return new BandGrid(lambda, lambda.Select(x => Math.Log(x)).ToArray(), weight,
+            lambda.Select(x => Spectra.CardelliOverEbv(x)).ToArray(), norm);
     }
 
     private static double AbFromFnu(double fnu) => fnu > 0 ? -2.5 * Math.Log10(fnu) - 48.6 : double.PositiveInfinity;
@@ -195,7 +197,8 @@ public static class Photometry
             {
                 double lo = l * (1 + z);
                 double t = Transmission(BandCatalog.All[b], lo);
-                if (t > 1e-6) sum += scale * flux * t * lo * Spectra.IgmTransmission(lo, z) * Math.Pow(10, -0.4 * obs.EbvMilkyWay * Spectra.CardelliOverEbv(lo));
+                if (t > 1e-6) sum += scale * flux * t * lo * Spectra.IgmTransmission(lo, z) * Math.Pow(10,
+                    -0.4 * obs.EbvMilkyWay * Spectra.CardelliOverEbv(lo));
             }
             mags[b] = AbFromFnu(sum * obs.Dimming / g.Norm);
         }

@@ -139,7 +139,8 @@ public static class GalaxyPopulations
             {
                 D4000 = 1.3 + 0.3 * rng.NextDouble(), YoungFraction = 0.45 + 0.5 * rng.NextDouble(), Beta = -2.1 + 0.3 * Normal(ref rng),
                 BalmerBreak = 1.05 + 0.2 * rng.NextDouble(), EbvInternal = 0.05 + 0.25 * rng.NextDouble(),
-                EwHalpha = 30 + 120 * rng.NextDouble(), OiiOverHalpha = 0.5 + 0.6 * rng.NextDouble(), OiiiOverHbeta = 0.5 + 2.5 * rng.NextDouble(),
+                EwHalpha = 30 + 120 * rng.NextDouble(), OiiOverHalpha = 0.5 + 0.6 * rng.NextDouble(), OiiiOverHbeta =
+                    0.5 + 2.5 * rng.NextDouble(),
             },
         };
         double bulgeFraction = type switch

@@ -3,11 +3,12 @@ using MantisShrimp.Engine.Surveys;
 namespace MantisShrimp.Engine.Simulation;
 
 /// <summary>A surface-brightness component to draw: a Gaussian mixture at an offset, with its flux per band.</summary>
+/// <param name="DxArcsec">Offset from the cutout centre along x, arcsec (+x = west, as the images' WCS).</param>
+/// <param name="DyArcsec">Offset from the cutout centre along y, arcsec (+y = north).</param>
+/// <param name="Magnitudes">AB magnitude per band (channel order); +∞ where invisible.</param>
 public readonly record struct SourceComponent(
-    /// <summary>Offset from the cutout centre, arcsec (+x = west, +y = north, as the images' WCS).</summary>
     double DxArcsec, double DyArcsec,
     SersicMixture? Profile, double ReArcsec, double AxisRatio, double PositionAngleDeg,
-    /// <summary>AB magnitude per band (channel order); +∞ where invisible.</summary>
     double[] Magnitudes);
 
 /// <summary>
@@ -18,7 +19,8 @@ public readonly record struct SourceComponent(
 public static class Render
 {
     /// <summary>Observed AB magnitudes of the whole galaxy, its bulge and its disk (MW-reddened).</summary>
-    public static (double[] Total, double[] Bulge, double[] Disk) ObservedMagnitudes(GalaxyProperties g, double ebvMilkyWay, Cosmology cosmology)
+    public static (double[] Total, double[] Bulge, double[] Disk) ObservedMagnitudes(GalaxyProperties g, double ebvMilkyWay,
+        Cosmology cosmology)
     {
         var s = g.Spectrum;
         var bulgeGrid = new double[SedGrid.Points];

@@ -50,7 +50,8 @@ public sealed class SersicMixture
         for (int i = 0; i < samples; i++)
         {
             var g = new double[components];
-            for (int j = 0; j < components; j++) g[j] = Math.Exp(-r[i] * r[i] / (2 * sigma[j] * sigma[j])) / (2 * Math.PI * sigma[j] * sigma[j]);
+            for (int j = 0; j < components; j++) g[j] =
+                Math.Exp(-r[i] * r[i] / (2 * sigma[j] * sigma[j])) / (2 * Math.PI * sigma[j] * sigma[j]);
             for (int j = 0; j < components; j++)
             {
                 f[j] += weight[i] * g[j] * target[i];

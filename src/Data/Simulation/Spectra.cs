@@ -43,7 +43,8 @@ public static class Spectra
         return continuum + upturn + hBump;
     }
 
-    /// <summary>Young (star-forming) population: UV slope <paramref name="beta"/>, Balmer break <paramref name="balmer"/> (≈ 1.05–1.3).</summary>
+    /// <summary>Young (star-forming) population: UV slope <paramref name="beta"/>, Balmer break <paramref name="balmer"/> (≈
+    /// 1.05–1.3).</summary>
     public static double Young(double lambda, double beta, double balmer)
     {
         if (lambda < LymanLimit) return 0;

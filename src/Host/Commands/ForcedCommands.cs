@@ -128,12 +128,12 @@ internal static class PredictCommand
             {
                 var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
                     "training seed of the model");
-                var stream = new ForcedStreamOptions
+                var stream = new ForcedPipelineOptions
                 {
                     Threads = SharedOptions.ThreadCount(r.GetValue(threads)), BatchSize = r.GetValue(batchSize), AllowNan = r.GetValue(allowNan),
                 };
                 var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
-                    progress, cancel, meta, stream);
+                    meta, progress, stream, cancel);
                 var (ok, failed) = outcome;
                 ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
                 ExplainFailures(outcome, list.Count, ctx.Error);

@@ -10,7 +10,8 @@ internal static class InfoCommand
     public static Command Create(CommandContext ctx)
     {
         var device = SharedOptions.Device();
-        var cmd = new Command("info", "Show the runtime: libtorch (and whether it loads and trains here), the chosen device, ILGPU accelerators.") { device };
+        var cmd = new Command("info", "Show the runtime: libtorch (and whether it loads and trains here), the chosen device, ILGPU " +
+            "accelerators.") { device };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
             ctx.Out.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} logical cores, {Environment.OSVersion}");
@@ -28,7 +29,8 @@ internal static class InfoCommand
                 ctx.Out.WriteLine($"libtorch training step: ok (loss {loss.item<float>():G4})");
             }
             using var host = new AcceleratorHost();
-            ctx.Out.WriteLine($"ILGPU accelerator: {host.Accelerator.Name} ({host.Accelerator.AcceleratorType}), grid-stride threads {host.GridStrideThreads(long.MaxValue)}");
+            ctx.Out.WriteLine($"ILGPU accelerator: {host.Accelerator.Name} ({host.Accelerator.AcceleratorType}), grid-stride threads " +
+                $"{host.GridStrideThreads(long.MaxValue)}");
             return ExitCodes.Ok;
         }));
         return cmd;

@@ -11,7 +11,8 @@ internal static class InspectCommand
     {
         var shards = new Argument<string>("shards") { Description = "Shard folder written by ingest." };
         var id = new Option<string>("--id") { Description = "Source id to show.", Required = true };
-        var cmd = new Command("inspect", "Print one stored source as JSON: split, z and per-band shape, sum, NaN count, min, max (over finite pixels).")
+        var cmd = new Command("inspect",
+            "Print one stored source as JSON: split, z and per-band shape, sum, NaN count, min, max (over finite pixels).")
         {
             shards, id,
         };

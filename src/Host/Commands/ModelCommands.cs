@@ -159,7 +159,7 @@ internal static class EvaluateCommand
     {
         var sb = new System.Text.StringBuilder();
         sb.AppendLine("metric      value        se");
-        foreach (var name in new[] { "n" }.Concat(MetricSet.Names))
+        foreach (var name in MetricSet.Names.Prepend("n"))
         {
             string v = m.GetValueOrDefault(name) switch { double d => d.ToString("G5", CultureInfo.InvariantCulture), null => "—", var o => o.ToString()! };
             string se = m.GetValueOrDefault(name + "_se") is double s ? s.ToString("G3", CultureInfo.InvariantCulture) : "";

@@ -15,10 +15,10 @@ internal static class PhotometryCommand
         {
             shards, threads,
         };
-        cmd.SetAction(r => ctx.Guard(_ =>
+        cmd.SetAction(r => ctx.Guard(cancel =>
         {
             using var set = ShardSet.Open(r.GetValue(shards)!);
-            int n = PhotometryTable.WriteMissing(set, r.GetValue(threads));
+            int n = PhotometryTable.WriteMissing(set, r.GetValue(threads), cancel);
             ctx.Out.WriteLine($"measured {n} records");
             return ExitCodes.Ok;
         }));

@@ -63,7 +63,7 @@ internal static class SimulateReportCommand
         cmd.SetAction(r => ctx.Guard(_ =>
         {
             var report = SimulationReport.Run(r.GetValue(output)!, r.GetValue(count), r.GetValue(seed), ctx.Progress(r.GetValue(quiet)));
-            ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, CommandContext.Indented));
             return ExitCodes.Ok;
         }));
         return cmd;

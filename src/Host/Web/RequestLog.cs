@@ -21,11 +21,16 @@ internal static partial class RequestLog
         }
         finally
         {
-            int galaxies = http.Items.TryGetValue(GalaxiesItem, out var g) && g is int n ? n : 0;
-            string time = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            string path = Engine.Common.Printable.Escape(http.Request.Path.Value ?? "");
-            Served(logger, time, http.Connection.RemoteIpAddress?.ToString() ?? "-", http.Request.Method, path, http.Response.StatusCode,
-                Math.Round(clock.Elapsed.TotalMilliseconds, 1), galaxies);
+            // The line's fields are formatted only when it will be written.
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                int galaxies = http.Items.TryGetValue(GalaxiesItem, out var g) && g is int n ? n : 0;
+                string time = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                string path = Engine.Common.Printable.Escape(http.Request.Path.Value ?? "");
+                string client = http.Connection.RemoteIpAddress?.ToString() ?? "-";
+                double latencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1);
+                Served(logger, time, client, http.Request.Method, path, http.Response.StatusCode, latencyMs, galaxies);
+            }
         }
     }
 
@@ -33,4 +38,7 @@ internal static partial class RequestLog
         Message = "{Time} {Client} {Method} {Path} {Status} {LatencyMs} ms, batch of {Galaxies} galaxies")]
     private static partial void Served(ILogger logger, string time, string client, string method, string path, int status,
         double latencyMs, int galaxies);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "POST /predict failed")]
+    public static partial void PredictFailed(ILogger logger, Exception exception);
 }

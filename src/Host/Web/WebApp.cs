@@ -134,7 +134,7 @@ public static class WebApp
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MantisShrimp.Web").LogError(e, "POST /predict failed");
+            RequestLog.PredictFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MantisShrimp.Web"), e);
             return Error(StatusCodes.Status500InternalServerError, "internal error (logged on the server)");
         }
     }

@@ -95,7 +95,8 @@ public static class FusedInputKernel
         using var countBuf = acc.Allocate1D(layout.TapCount);
         using var weightBuf = acc.Allocate1D(layout.TapWeights);
         using var outBuf = acc.Allocate1D<float>(layout.OutputLength);
-        rawBuf.View.AsContiguous().SubView(0, (long)samples * layout.RawSampleStride).CopyFromCPU(raw[..(samples * layout.RawSampleStride)]);
+        rawBuf.View.AsContiguous().SubView(0,
+            (long)samples * layout.RawSampleStride).CopyFromCPU(raw[..(samples * layout.RawSampleStride)]);
         augBuf.View.AsContiguous().SubView(0, samples).CopyFromCPU(augment[..samples]);
         outBuf.MemSetToZero();
         var args = Args(layout, samples, rawBuf.View, augBuf.View, chBuf.View, startBuf.View, countBuf.View, weightBuf.View, outBuf.View);
@@ -105,7 +106,8 @@ public static class FusedInputKernel
     }
 
     public static FusedArgs Args(InputLayout layout, int samples, ArrayView<float> raw, ArrayView<SampleAugment> augment,
-        ArrayView<ChannelPlan> channels, ArrayView<int> tapStart, ArrayView<int> tapCount, ArrayView<float> tapWeights, ArrayView<float> output) => new()
+        ArrayView<ChannelPlan> channels, ArrayView<int> tapStart, ArrayView<int> tapCount, ArrayView<float> tapWeights,
+            ArrayView<float> output) => new()
     {
         Raw = raw,
         RawSampleStride = layout.RawSampleStride,

@@ -3,7 +3,8 @@ namespace MantisShrimp.Kernels.Input;
 /// <summary>What one network input channel is made of (host-side description).</summary>
 /// <param name="Segment">Output tensor this channel belongs to (early fusion: one; late fusion: one per survey).</param>
 /// <param name="InputOffset">Floats from the start of a raw sample to this band's native plane.</param>
-public readonly record struct ChannelSpec(int Segment, int InputOffset, int NativeSize, int CropSize, int OutputSize, IntensityTransform Transform);
+public readonly record struct ChannelSpec(int Segment, int InputOffset, int NativeSize, int CropSize, int OutputSize,
+    IntensityTransform Transform);
 
 /// <summary>One output channel as the kernels see it (blittable).</summary>
 public struct ChannelPlan
@@ -70,7 +71,7 @@ public sealed class InputLayout
 
     public static InputLayout Create(IReadOnlyList<ChannelSpec> specs, int rawSampleStride, int batchCapacity)
     {
-        if (batchCapacity < 1) throw new ArgumentOutOfRangeException(nameof(batchCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchCapacity, 1);
         int segmentCount = specs.Max(s => s.Segment) + 1;
         var segments = new OutputSegment[segmentCount];
         long segmentBase = 0;
@@ -126,7 +127,8 @@ public sealed class InputLayout
             pixelStart += s.OutputSize * s.OutputSize;
         }
         return new InputLayout(plans, segments, rawSampleStride, batchCapacity,
-            starts.Count > 0 ? starts.ToArray() : [0], counts.Count > 0 ? counts.ToArray() : [0], weights.Count > 0 ? weights.ToArray() : [0f]);
+            starts.Count > 0 ? starts.ToArray() : [0], counts.Count > 0 ? counts.ToArray() : [0],
+                weights.Count > 0 ? weights.ToArray() : [0f]);
     }
 
     /// <summary>Index in the output buffer of (sample, channel, y, x).</summary>

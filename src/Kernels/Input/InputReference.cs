@@ -9,7 +9,8 @@ namespace MantisShrimp.Kernels.Input;
 /// </summary>
 public static class InputReference
 {
-    public static void Run(InputLayout layout, ReadOnlySpan<float> raw, int samples, ReadOnlySpan<SampleAugment> augment, Span<float> output)
+    public static void Run(InputLayout layout, ReadOnlySpan<float> raw, int samples, ReadOnlySpan<SampleAugment> augment,
+        Span<float> output)
     {
         for (int b = 0; b < samples; b++)
         {

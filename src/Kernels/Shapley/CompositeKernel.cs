@@ -36,7 +36,8 @@ public static class CompositeKernel
         }
     }
 
-    public static float Pixel(ArrayView<float> x, ArrayView<float> b, int subset, int galaxy, int r, int channelPixels, int bandOffset, long stride)
+    public static float Pixel(ArrayView<float> x, ArrayView<float> b, int subset, int galaxy, int r, int channelPixels, int bandOffset,
+        long stride)
     {
         int c = r / channelPixels;
         long at = galaxy * stride + r;
@@ -57,7 +58,8 @@ public static class CompositeKernel
             for (int c = 0; c < channels; c++)
             {
                 var source = ((subsets[k] >> (bandOffset + c)) & 1) != 0 ? x : b;
-                source.Slice(g * stride + c * channelPixels, channelPixels).CopyTo(output.Slice(k * stride + c * channelPixels, channelPixels));
+                source.Slice(g * stride + c * channelPixels,
+                    channelPixels).CopyTo(output.Slice(k * stride + c * channelPixels, channelPixels));
             }
         }
     }

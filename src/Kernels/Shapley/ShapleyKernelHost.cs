@@ -44,7 +44,8 @@ public sealed class ShapleyKernelHost : IDisposable
         return view.SubView(0, Math.Max(1, data.Length));
     }
 
-    /// <summary>Baselines of <paramref name="samples"/> raw samples (same arguments as <see cref="BaselineKernel.Run(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{BandMask}, ReadOnlySpan{int}, ReadOnlySpan{int}, int)"/>).</summary>
+    /// <summary>Baselines of <paramref name="samples"/> raw samples (same arguments as <see cref="BaselineKernel.Run(ReadOnlySpan{float},
+    /// Span{float}, ReadOnlySpan{BandMask}, ReadOnlySpan{int}, ReadOnlySpan{int}, int)"/>).</summary>
     public void Baselines(ReadOnlySpan<float> raw, Span<float> output, ReadOnlySpan<BandMask> masks, ReadOnlySpan<int> planeStart,
         ReadOnlySpan<int> planeSize, int samples)
     {
@@ -67,7 +68,9 @@ public sealed class ShapleyKernelHost : IDisposable
 
     /// <summary>
     /// Composites of one segment from the input set by <see cref="SetInput"/>: the galaxies' segment starts at
-    /// <paramref name="xOffset"/>, their baselines' at <paramref name="bOffset"/>; arguments as <see cref="CompositeKernel.Run(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, int, int, int)"/>.
+    /// <paramref name="xOffset"/>, their baselines' at <paramref name="bOffset"/>; arguments as <see
+    /// cref="CompositeKernel.Run(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, int, int,
+    /// int)"/>.
     /// </summary>
     public void Composites(long xOffset, long bOffset, long length, ReadOnlySpan<int> subsets, ReadOnlySpan<int> galaxyOf,
         Span<float> output, int channels, int channelPixels, int bandOffset)
@@ -88,7 +91,8 @@ public sealed class ShapleyKernelHost : IDisposable
 
     public void Dispose()
     {
-        var buffers = new MemoryBuffer?[] { _raw, _baselineOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets, _galaxyOf };
+        var buffers = new MemoryBuffer?[] { _raw, _baselineOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets,
+            _galaxyOf };
         foreach (var b in buffers)
             b?.Dispose();
         Host.Dispose();

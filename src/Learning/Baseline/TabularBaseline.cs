@@ -53,7 +53,7 @@ public static class TabularBaseline
     }
 
     /// <summary>Features of many records, in parallel (source extraction is the cost).</summary>
-    private static float[][] Features(ShardSet set, IReadOnlyList<RecordRef> records)
+    private static float[][] Features(ShardSet set, List<RecordRef> records)
     {
         var result = new float[records.Count][];
         Parallel.For(0, records.Count, i => result[i] = Features(set, records[i]));
@@ -76,7 +76,8 @@ public static class TabularBaseline
         var trainFeatures = Features(set, train);
         var valFeatures = Features(set, val);
         progress.Message($"baseline: FastTree on {train.Count} train galaxies …");
-        var trainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 31, numberOfTrees: 400, minimumExampleCountPerLeaf: 10, learningRate: 0.08);
+        var trainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 31, numberOfTrees: 400, minimumExampleCountPerLeaf: 10,
+            learningRate: 0.08);
         var zModel = trainer.Fit(ml.Data.LoadFromEnumerable(train.Select((r, i) => new Row { Features = trainFeatures[i], Label = Z(r) })));
         var zEngine = ml.Model.CreatePredictionEngine<Row, Output>(zModel);
         var valRows = valFeatures.Select(f => new Row { Features = f }).ToList();
@@ -85,7 +86,8 @@ public static class TabularBaseline
             double zHat = zEngine.Predict(valRows[i]).Score;
             valRows[i].Label = (float)Math.Abs(zHat - Z(val[i]));
         }
-        var scaleTrainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 100, minimumExampleCountPerLeaf: 10, learningRate: 0.05);
+        var scaleTrainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 100, minimumExampleCountPerLeaf: 10,
+            learningRate: 0.05);
         var scaleModel = scaleTrainer.Fit(ml.Data.LoadFromEnumerable(valRows));
         var scaleEngine = ml.Model.CreatePredictionEngine<Row, Output>(scaleModel);
 

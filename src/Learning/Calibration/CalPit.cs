@@ -38,7 +38,8 @@ public sealed record CalPitOptions
     /// <summary>Null: the stage is chosen on the selection galaxies; "identity", "global" or "local" forces it.</summary>
     public string? Stage { get; init; }
     public ulong Seed { get; init; } = 1;
-    /// <summary>libtorch threads during the fit (0: all cores). Results depend on the count: pin it to reproduce a fit on another machine.</summary>
+    /// <summary>libtorch threads during the fit (0: all cores). Results depend on the count: pin it to reproduce a fit on another
+    /// machine.</summary>
     public int Threads { get; init; }
 }
 
@@ -76,7 +77,8 @@ public sealed class CalPit : IRecalibrator
 
     /// <summary>r̂ is clipped to [ε, 1 − ε] in the selection BCE, as the normalised link's training loss.</summary>
     private const double SelectionEpsilon = 1e-6;
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Json =
+        new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private CalPit(MonotonicNetwork network, CalPitManifest manifest)
     {
@@ -89,10 +91,12 @@ public sealed class CalPit : IRecalibrator
     public CalPitManifest Manifest { get; }
 
     /// <summary>Fits r̂ on (features, PIT) of a calibration set (the paper: the validation split).</summary>
-    public static CalPit Fit(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress = null, string? model = null) =>
+    public static CalPit Fit(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o,
+        IProgressReporter? progress = null, string? model = null) =>
         Compute.TorchDevice.WithThreads(o.Threads, () => FitWithThreads(features, pit, o, progress, model));
 
-    private static CalPit FitWithThreads(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o, IProgressReporter? progress, string? model)
+    private static CalPit FitWithThreads(IReadOnlyList<float[]> features, IReadOnlyList<double> pit, CalPitOptions o,
+        IProgressReporter? progress, string? model)
     {
         progress ??= NullProgress.Instance;
         int n = features.Count, f = o.Network.Features;
@@ -297,7 +301,8 @@ public sealed class CalPit : IRecalibrator
         return (index, alpha);
     }
 
-    private static (Tensor Loss, Tensor Logit) Loss(MonotonicNetwork network, Tensor x, Tensor pit, ReadOnlySpan<int> index, ReadOnlySpan<float> alpha,
+    private static (Tensor Loss, Tensor Logit) Loss(MonotonicNetwork network, Tensor x, Tensor pit, ReadOnlySpan<int> index,
+        ReadOnlySpan<float> alpha,
         double noise = 0)
     {
         var idx = tensor(index.ToArray().Select(i => (long)i).ToArray());
@@ -360,7 +365,8 @@ public sealed class CalPit : IRecalibrator
 
     private float[] Standardise(float[] features)
     {
-        if (features.Length != Manifest.Network.Features) throw new ArgumentException($"{features.Length} features; the calibration expects {Manifest.Network.Features}.");
+        if (features.Length != Manifest.Network.Features) throw new ArgumentException($"{features.Length} features; the calibration " +
+            $"expects {Manifest.Network.Features}.");
         var h = new float[features.Length];
         for (int j = 0; j < h.Length; j++) h[j] = Standardised(features[j], Manifest.FeatureMean[j], Manifest.FeatureStd[j]);
         return h;
@@ -416,7 +422,8 @@ public sealed class CalPit : IRecalibrator
         return p;
     }
 
-    float[][] IRecalibrator.Recalibrate(IReadOnlyList<float[]> probabilities, IReadOnlyList<float[]> features) => Recalibrate(probabilities, features);
+    float[][] IRecalibrator.Recalibrate(IReadOnlyList<float[]> probabilities, IReadOnlyList<float[]> features) =>
+        Recalibrate(probabilities, features);
 
     public void Save(string directory)
     {
@@ -428,7 +435,8 @@ public sealed class CalPit : IRecalibrator
         {
             var keys = Manifest.History[0].Keys.ToArray();
             var sb = new StringBuilder(string.Join(",", keys)).Append('\n');
-            foreach (var row in Manifest.History) sb.Append(string.Join(",", keys.Select(k => row[k].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
+            foreach (var row in Manifest.History) sb.Append(string.Join(",",
+                keys.Select(k => row[k].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
             AtomicFile.WriteAllText(Path.Combine(directory, HistoryFile), sb.ToString());
         }
     }
@@ -437,12 +445,17 @@ public sealed class CalPit : IRecalibrator
     {
         string manifestPath = Path.Combine(directory, ManifestFile), weights = Path.Combine(directory, WeightsFile);
         if (!File.Exists(manifestPath) || !File.Exists(weights))
-            throw new UserInputException($"{directory}: not a calibration folder (needs {ManifestFile} and {WeightsFile}; make one with mantis calibrate)");
+            throw new UserInputException($"{directory}: not a calibration folder (needs {ManifestFile} and {WeightsFile}; make one with " +
+                $"mantis calibrate)");
         CalPitManifest manifest;
-        try { manifest = JsonSerializer.Deserialize<CalPitManifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty"); }
+        try
+        {
+            manifest = JsonSerializer.Deserialize<CalPitManifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty");
+        }
         catch (JsonException e) { throw new UserInputException($"{manifestPath}: not a calibration manifest ({e.Message})"); }
         if (manifest.FeatureMean.Length != manifest.Network.Features || manifest.FeatureStd.Length != manifest.Network.Features)
-            throw new UserInputException($"{manifestPath}: feature mean/std have {manifest.FeatureMean.Length}/{manifest.FeatureStd.Length} entries for {manifest.Network.Features} features");
+            throw new UserInputException($"{manifestPath}: feature mean/std have " +
+                $"{manifest.FeatureMean.Length}/{manifest.FeatureStd.Length} entries for {manifest.Network.Features} features");
         var network = new MonotonicNetwork(manifest.Network);
         network.load(weights);
         return new CalPit(network, manifest);

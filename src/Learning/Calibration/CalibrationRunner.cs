@@ -43,7 +43,8 @@ public static class CalibrationRunner
     }
 
     /// <summary>Recalibrates a stream of predictions in batches (features from each record's own pixels).</summary>
-    public static IEnumerable<Prediction> Apply(IRecalibrator calibration, ShardSet set, IEnumerable<Prediction> predictions, int batch = 128)
+    public static IEnumerable<Prediction> Apply(IRecalibrator calibration, ShardSet set, IEnumerable<Prediction> predictions,
+        int batch = 128)
     {
         var pending = new List<Prediction>(batch);
         foreach (var p in predictions)

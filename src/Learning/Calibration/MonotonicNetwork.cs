@@ -88,10 +88,12 @@ public sealed class MonotonicNetwork : Module<Tensor, Tensor, Tensor>
     /// </summary>
     private const double IntegrandFloor = 1 + 1e-6;
 
-    /// <summary>Binary cross-entropy of scores against 0/1 targets (the clip link's probabilities kept within [0.001, 0.999], so one confidently wrong pair cannot dominate a batch).</summary>
+    /// <summary>Binary cross-entropy of scores against 0/1 targets (the clip link's probabilities kept within [0.001, 0.999], so one
+    /// confidently wrong pair cannot dominate a batch).</summary>
     public Tensor Loss(Tensor score, Tensor target) => Config.Sigmoid
         ? functional.binary_cross_entropy_with_logits(score, target)
-        : functional.binary_cross_entropy(score.clamp(Config.Normalised ? Epsilon : 1e-3, Config.Normalised ? 1 - Epsilon : 1 - 1e-3), target);
+        : functional.binary_cross_entropy(score.clamp(Config.Normalised ? Epsilon : 1e-3, Config.Normalised ? 1 - Epsilon : 1 - 1e-3),
+            target);
 
     /// <summary>Score of r̂(α; h) (the logit for the sigmoid link) for α [B] and standardised features h [B, F].</summary>
     public override Tensor forward(Tensor alpha, Tensor h)

@@ -27,12 +27,14 @@ public sealed unsafe class PinnedBuffer<T> where T : unmanaged
     public PinnedBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (Alignment % sizeof(T) != 0) throw new ArgumentException($"{typeof(T).Name} ({sizeof(T)} bytes) does not divide the {Alignment}-byte alignment.");
+        if (Alignment % sizeof(T) != 0) throw new ArgumentException($"{typeof(T).Name} ({sizeof(T)} bytes) does not divide the " +
+            $"{Alignment}-byte alignment.");
         int slack = Alignment / sizeof(T);
         _array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true); // pinned (POH): the address never changes
         long address = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
         long misalignment = address % Alignment;
-        if (misalignment % sizeof(T) != 0) throw new InvalidOperationException($"array of {typeof(T).Name} at an address ({address:X}) not a multiple of its size");
+        if (misalignment % sizeof(T) != 0) throw new InvalidOperationException($"array of {typeof(T).Name} at an address ({address:X}) " +
+            $"not a multiple of its size");
         Offset = (int)((Alignment - misalignment) % Alignment / sizeof(T));
         Length = length;
         Span.Clear();
@@ -52,7 +54,8 @@ public sealed unsafe class PinnedBuffer<T> where T : unmanaged
     /// <summary>A tensor over <paramref name="count"/> elements from element <paramref name="start"/>, sharing this memory.</summary>
     public Tensor AsTensor(ScalarType type, long count, long start = 0)
     {
-        if (start < 0 || count < 0 || start + count > Length) throw new ArgumentOutOfRangeException(nameof(count), $"elements [{start}, {start + count}) outside a buffer of {Length}");
+        if (start < 0 || count < 0 || start + count > Length) throw new ArgumentOutOfRangeException(nameof(count),
+            $"elements [{start}, {start + count}) outside a buffer of {Length}");
         return torch.frombuffer(_array, type, count, Offset + start);
     }
 }

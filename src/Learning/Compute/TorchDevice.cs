@@ -22,7 +22,8 @@ public static class TorchDevice
                 return torch.CPU;
             case "cuda":
                 if (!torch.cuda.is_available())
-                    throw new UserInputException("--device cuda: libtorch reports no CUDA device (this build uses the CPU libtorch package; see README, 'CUDA').");
+                    throw new UserInputException("--device cuda: libtorch reports no CUDA device (this build uses the CPU libtorch " +
+                        "package; see README, 'CUDA').");
                 return torch.CUDA;
             default:
                 throw new UserInputException($"--device must be one of {string.Join(", ", Choices)} (got '{choice}')");
@@ -46,5 +47,6 @@ public static class TorchDevice
 
     /// <summary>A one-line description of the libtorch runtime, for <c>mantis info</c>.</summary>
     public static string Describe() =>
-        $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch threads {torch.get_num_threads()}, CUDA available: {torch.cuda.is_available()}";
+        $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch threads {torch.get_num_threads()}, CUDA available: " +
+            $"{torch.cuda.is_available()}";
 }

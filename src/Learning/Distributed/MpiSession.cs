@@ -50,7 +50,8 @@ public sealed class MpiSession : IDisposable
         try { environment = new MPI.Environment(ref args); }
         catch (DllNotFoundException e)
         {
-            throw new UserInputException($"started by an MPI launcher, but no MPI library was found ({string.Join(", ", LibraryCandidates)}): install MPICH (apt-get install mpich) — {e.Message}");
+            throw new UserInputException("started by an MPI launcher, but no MPI library was found " +
+                $"({string.Join(", ", LibraryCandidates)}): install MPICH (apt-get install mpich) — {e.Message}");
         }
         var world = MPI.Communicator.world;
         _current = new MpiSession(environment, world.Rank, world.Size);

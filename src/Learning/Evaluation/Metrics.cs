@@ -191,7 +191,8 @@ public static class MetricSet
         };
     }
 
-    /// <summary>Bootstrap standard error of every metric: <paramref name="resamples"/> resamples with replacement, seeded, in parallel.</summary>
+    /// <summary>Bootstrap standard error of every metric: <paramref name="resamples"/> resamples with replacement, seeded, in
+    /// parallel.</summary>
     public static Dictionary<string, double> BootstrapStandardErrors(IReadOnlyList<ScoredGalaxy> g, int resamples, ulong seed)
     {
         var p = Prepare(g);

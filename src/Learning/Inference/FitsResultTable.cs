@@ -29,7 +29,8 @@ public static class FitsResultTable
                     for (int k = 0; k < RedshiftGrid.Classes; k++) pdf[r * RedshiftGrid.Classes + k] = (float)Number(rows[r][c + k]);
                 columns.Add(new FitsTableColumn(PdfColumn, 'E', RedshiftGrid.Classes, pdf));
                 string width = RedshiftGrid.BinWidth.ToString(CultureInfo.InvariantCulture);
-                comments.Add(FitsCard.Of($"TCOMM{columns.Count}", $"p per redshift class k = 0..{RedshiftGrid.Classes - 1}, z = (k + 0.5) * {width}"));
+                comments.Add(FitsCard.Of($"TCOMM{columns.Count}",
+                    $"p per redshift class k = 0..{RedshiftGrid.Classes - 1}, z = (k + 0.5) * {width}"));
                 c += RedshiftGrid.Classes - 1;
                 continue;
             }
@@ -80,7 +81,8 @@ public static class FitsResultTable
                 var d = table.ReadDoubles(col.Name);
                 bool pdf = col.Name.Equals(PdfColumn, StringComparison.OrdinalIgnoreCase) && col.Repeat == RedshiftGrid.Classes;
                 if (col.Repeat != 1 && !pdf)
-                    throw new Common.UserInputException($"{path}: column {col.Name} is a vector of {col.Repeat}; only pdf ({RedshiftGrid.Classes}) is read");
+                    throw new Common.UserInputException($"{path}: column {col.Name} is a vector of {col.Repeat}; only pdf " +
+                        $"({RedshiftGrid.Classes}) is read");
                 for (int e = 0; e < col.Repeat; e++)
                 {
                     names.Add(pdf ? $"p_{e:000}" : col.Name);

@@ -140,14 +140,14 @@ public static class ParquetTable
         string[] As<T>(Func<T, string> text) where T : struct
         {
             var values = new T[n];
-            group.ReadAsync<T>(field, values, null, default).GetAwaiter().GetResult();
+            group.ReadAsync<T>(field, values, null, default).AsTask().GetAwaiter().GetResult();
             return values.Select(text).ToArray();
         }
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) // Parquet.Net reports string columns as either
         {
             var values = new string?[n];
-            group.ReadAsync(field, values.AsMemory(), null, default).GetAwaiter().GetResult();
+            group.ReadAsync(field, values.AsMemory(), null, default).AsTask().GetAwaiter().GetResult();
             return values.Select(v => v ?? "").ToArray();
         }
         if (field.IsNullable) throw new Common.UserInputException($"{path}: column {field.Name} is a nullable {type.Name}; only the layouts mantis writes are read");

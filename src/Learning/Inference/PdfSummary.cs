@@ -20,7 +20,8 @@ public readonly record struct PdfSummary(double Mean, double Mode, double Std, d
             if (p[k] > p[mode]) mode = k;
         }
         double std = Math.Sqrt(Math.Max(0, second - mean * mean));
-        return new PdfSummary(mean, centres?[mode] ?? (mode + 0.5) * dz, std, Quantile(p, 0.16), Quantile(p, 0.84), Quantile(p, 0.05), Quantile(p, 0.95));
+        return new PdfSummary(mean, centres?[mode] ?? (mode + 0.5) * dz, std, Quantile(p, 0.16), Quantile(p, 0.84), Quantile(p, 0.05),
+            Quantile(p, 0.95));
     }
 
     /// <summary>The z where the piecewise-linear CDF reaches <paramref name="q"/>.</summary>

@@ -26,7 +26,8 @@ public static class Predictor
     {
         model.eval();
         var policy = tta > 1 ? AugmentPolicy.TestTimeAveraging(tta) : AugmentPolicy.Evaluation;
-        var options = new PipelineOptions { Fusion = model.Config.Fusion, Card = ModelCard.Of(model.Config), BatchSize = batchSize, Workers = workers > 0 ? workers : Environment.ProcessorCount };
+        var options = new PipelineOptions { Fusion = model.Config.Fusion, Card = ModelCard.Of(model.Config), BatchSize = batchSize,
+            Workers = workers > 0 ? workers : Environment.ProcessorCount };
         using var pipeline = new InputPipeline(set, new SequentialSampler(records), policy, options);
         while (pipeline.Next(cancel) is { } batch)
         {

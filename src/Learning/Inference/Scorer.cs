@@ -75,7 +75,7 @@ public static class Scorer
 
     private static ScoreLayout Layout(string outPath, ShardSet set, bool writePdf, IReadOnlyList<Band> snrBands)
     {
-        var extra = set.Shards.FirstOrDefault()?.Meta.Header.Skip(8).ToArray() ?? [];
+        var extra = (set.Shards.Count > 0 ? set.Shards[0] : null)?.Meta.Header.Skip(8).ToArray() ?? [];
         var columns = new List<TableColumn> { new("id", ColumnKind.Text) };
         columns.AddRange(Columns.Skip(1).Select(c => new TableColumn(c, ColumnKind.Double, F)));
         if (writePdf)

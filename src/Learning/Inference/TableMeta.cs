@@ -21,7 +21,7 @@ public sealed record TableMeta(string? Model, ulong? Seed, string SeedMeaning = 
         && v.IndexOf('+') is var plus and >= 0 ? v[(plus + 1)..] : "unknown";
 
     /// <summary>The command line as typed (program name = mantis, then its arguments).</summary>
-    public static string Command => string.Join(" ", new[] { "mantis" }.Concat(Environment.GetCommandLineArgs().Skip(1)).Select(Quote));
+    public static string Command => string.Join(" ", Environment.GetCommandLineArgs().Skip(1).Prepend("mantis").Select(Quote));
 
     /// <summary>Keyword, value and comment, in header order.</summary>
     public IEnumerable<(string Key, string Value, string Comment)> Keywords()
@@ -32,7 +32,8 @@ public sealed record TableMeta(string? Model, ulong? Seed, string SeedMeaning = 
         yield return ("COMMAND", Command, "command that wrote the table");
     }
 
-    private static string Quote(string a) => a.Length > 0 && !a.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'') ? a : "'" + a.Replace("'", "'\\''") + "'";
+    private static string Quote(string a) => a.Length > 0
+        && !a.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'') ? a : "'" + a.Replace("'", "'\\''") + "'";
 }
 
 /// <summary>

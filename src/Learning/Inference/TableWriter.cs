@@ -109,21 +109,21 @@ public static class TableWriter
                 case ColumnKind.Double:
                 {
                     var values = new double[n];
-                    group.ReadAsync<double>(fields[c], values, null, default).GetAwaiter().GetResult();
+                    group.ReadAsync<double>(fields[c], values, null, default).AsTask().GetAwaiter().GetResult();
                     for (int r = 0; r < n; r++) rows[r].Numbers[slot] = values[r];
                     break;
                 }
                 case ColumnKind.Float:
                 {
                     var values = new float[n];
-                    group.ReadAsync<float>(fields[c], values, null, default).GetAwaiter().GetResult();
+                    group.ReadAsync<float>(fields[c], values, null, default).AsTask().GetAwaiter().GetResult();
                     for (int r = 0; r < n; r++) rows[r].Numbers[slot] = values[r];
                     break;
                 }
                 default:
                 {
                     var values = new string?[n];
-                    group.ReadAsync(fields[c], values.AsMemory(), null, default).GetAwaiter().GetResult();
+                    group.ReadAsync(fields[c], values.AsMemory(), null, default).AsTask().GetAwaiter().GetResult();
                     for (int r = 0; r < n; r++) rows[r].Text[slot] = values[r] ?? "";
                     break;
                 }

@@ -13,7 +13,8 @@ namespace MantisShrimp.Engine.Shapley;
 /// </summary>
 public static class Baselines
 {
-    public static readonly int[] PlaneStart = [.. BandCatalog.All.Select(b => BandCatalog.NativePixelOffset(b.Band)), BandCatalog.NativePixelsPerSample];
+    public static readonly int[] PlaneStart =
+        [.. BandCatalog.All.Select(b => BandCatalog.NativePixelOffset(b.Band)), BandCatalog.NativePixelsPerSample];
     public static readonly int[] PlaneSize = BandCatalog.All.Select(b => b.NativeSize).ToArray();
 
     /// <summary>The kernel's masks for one galaxy's 9 targets.</summary>

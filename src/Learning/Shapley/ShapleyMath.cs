@@ -88,7 +88,8 @@ public static class ShapleyMath
         return needed.Order();
     }
 
-    /// <summary>Permutation-sampling estimate: mean marginal contribution per band and its standard error (over antithetic pairs).</summary>
+    /// <summary>Permutation-sampling estimate: mean marginal contribution per band and its standard error (over antithetic
+    /// pairs).</summary>
     public static (double[] Phi, double[] StdErr) Sampled(ReadOnlySpan<double> v, int[][] orderings)
     {
         int pairs = orderings.Length / 2;

@@ -15,48 +15,6 @@ using static TorchSharp.torch;
 
 namespace MantisShrimp.Engine.Training;
 
-public sealed record TrainOptions
-{
-    public required string Data { get; init; }
-    public required string Out { get; init; }
-    public NetworkConfig Network { get; init; } = new();
-    public int Epochs { get; init; } = 10;
-    /// <summary>Fixed batches per epoch (paper: 1000 batches of 16).</summary>
-    public int BatchesPerEpoch { get; init; } = 1000;
-    public int BatchSize { get; init; } = 16;
-    public double LearningRate { get; init; } = 2e-4;
-    /// <summary>L2 penalty as TorchSharp's NAdam applies it (added to the gradient, not decoupled): keep it small.</summary>
-    public double WeightDecay { get; init; } = 1e-5;
-    public ulong Seed { get; init; }
-    public string Device { get; init; } = "auto";
-    public int Workers { get; init; } = Environment.ProcessorCount;
-    /// <summary>libtorch intra-op threads (0: libtorch's default). Results depend on the count: pin it to reproduce a run on another machine (<see cref="TorchDevice.WithThreads"/>).</summary>
-    public int Threads { get; init; }
-    /// <summary>
-    /// Data-parallel over the MPI ranks of this job (<c>mpiexec -n N mantis train … --distributed</c>): each rank
-    /// takes its own slice of every global batch of BatchSize × N, gradients are averaged with bucketed Allreduce,
-    /// rank 0 validates, writes checkpoints and logs. Same effective batch and sample order as one process with
-    /// batch BatchSize × N.
-    /// </summary>
-    public bool Distributed { get; init; }
-    /// <summary>ReduceLROnPlateau on the validation loss (paper: ×0.5 after 6 epochs without improvement).</summary>
-    public int Patience { get; init; } = 6;
-    public double Factor { get; init; } = 0.5;
-    /// <summary>
-    /// A PyTorch state dict to start from (<see cref="PyTorchWeights"/>): this network's layout, or a timm ConvNeXt
-    /// (e.g. ImageNet-pretrained, as the paper started) whose stem is adapted to the bands. Used when the run starts, not on resume.
-    /// </summary>
-    public string? InitWeights { get; init; }
-
-    /// <summary>The starting weights of a run from scratch (the parts <see cref="InitWeights"/> does not fill).</summary>
-    public WeightInit Init { get; init; } = WeightInit.Torch;
-    /// <summary>Late fusion: the encoder a timm backbone in <see cref="InitWeights"/> goes into (galex, ps1, unwise; default ps1).</summary>
-    public string? InitEncoder { get; init; }
-
-    internal TrainOptionsRecord Record => new(Path.GetFullPath(Data), BatchesPerEpoch, BatchSize, LearningRate, WeightDecay, Seed, Epochs,
-        Distributed ? MpiSession.Current.Size : 1, InitWeights is null ? null : PyTorchWeights.Origin(InitWeights, InitEncoder));
-}
-
 /// <summary>
 /// Training (paper §4.3): cross-entropy over the 400 redshift classes, NAdam, class-balanced sampling with
 /// replacement, fixed batches per epoch, validation every epoch, ReduceLROnPlateau on the validation loss,
@@ -74,7 +32,8 @@ public static class Trainer
     {
         var mpi = MpiSession.Current;
         if (mpi.IsDistributed && !o.Distributed)
-            throw new UserInputException($"started as one of {mpi.Size} MPI ranks without --distributed: every rank would train alone and overwrite {o.Out}; add --distributed");
+            throw new UserInputException($"started as one of {mpi.Size} MPI ranks without --distributed: every rank would train alone " +
+                $"and overwrite {o.Out}; add --distributed");
         if (o.Distributed && !mpi.IsRoot) progress = NullProgress.Instance;
         progress ??= NullProgress.Instance;
         using var set = ShardSet.Open(o.Data);
@@ -82,75 +41,30 @@ public static class Trainer
         Directory.CreateDirectory(o.Out);
         string last = Path.Combine(o.Out, LastCheckpoint);
 
-        TrainingState state;
-        PhotoZNetwork model;
-        NAdam optimizer;
-        if (File.Exists(last))
-        {
-            state = Checkpoint.ReadState(last);
-            // A resume may leave --init-weights out (the weights come from the checkpoint); a different file is refused.
-            var expected = o.Record with { Epochs = state.Options.Epochs, InitWeights = o.InitWeights is null ? state.Options.InitWeights : o.Record.InitWeights };
-            if (state.Options != expected || state.Network != o.Network)
-                throw new UserInputException($"{o.Out} holds a run with other settings ({state.Options}, {state.Network}); choose another --out.");
-            KeepValidBest(o.Out, state);
-            model = PhotoZNetwork.Create(state.Network);
-            model.to(device);
-            optimizer = NewOptimizer(model, o);
-            Checkpoint.Load(last, optimizer, model);
-            progress.Message($"resuming {o.Out} after epoch {state.Epoch}");
-            state = state with { Options = o.Record };
-        }
-        else
-        {
-            random.manual_seed(SeedFor(o.Seed, 0));
-            model = PhotoZNetwork.Create(o.Network, o.Init == WeightInit.Timm ? o.Seed : null);
-            if (o.InitWeights is not null)
-            {
-                var import = PyTorchWeights.Load(model, o.InitWeights, o.InitEncoder);
-                progress.Message($"started from {o.InitWeights} ({import.Layout}: {import.Copied} tensors{(import.Adapted.Count > 0 ? ", " + string.Join("; ", import.Adapted) : "")}; " +
-                    $"{import.KeptInitial.Count} kept their initialisation, {import.Ignored.Count} in the file not used)");
-            }
-            model.to(device);
-            optimizer = NewOptimizer(model, o);
-            state = new TrainingState { Network = o.Network, Options = o.Record, LearningRate = o.LearningRate };
-        }
+        var (state, model, optimizer) = ResumeOrStart(o, last, device, progress);
         SetLearningRate(optimizer, state.LearningRate);
         using var allreduce = o.Distributed ? new GradientAllreduce(mpi, model.parameters()) : null;
         if (allreduce is not null)
         {
-            // Every rank starts from rank 0's weights (they already agree when seeded alike; this makes it certain).
-            using var _ = torch.no_grad();
-            foreach (var p in model.parameters())
-            {
-                var values = p.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-                mpi.Broadcast(values);
-                p.copy_(torch.tensor(values, p.shape).to(p.device));
-            }
-            progress.Message($"data-parallel over {mpi.Size} MPI ranks: batch {o.BatchSize} per rank, {o.BatchSize * mpi.Size} in all; {allreduce.Buckets} Allreduce bucket(s) per step");
+            BroadcastRootWeights(mpi, model);
+            progress.Message($"data-parallel over {mpi.Size} MPI ranks: batch {o.BatchSize} per rank, {o.BatchSize * mpi.Size} in all; " +
+                $"{allreduce.Buckets} Allreduce bucket(s) per step");
         }
 
+        var plateau = new ReduceLrOnPlateau(o.Patience, o.Factor);
         for (int epoch = state.Epoch + 1; epoch <= o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, set, o, epoch, device, progress, allreduce is null ? null : (mpi, allreduce), cancel);
-            var (valLoss, metrics) = !o.Distributed || mpi.IsRoot ? Validate(model, set, device, o, cancel) : (double.NaN, new Dictionary<string, double>());
+            double trainLoss = TrainEpoch(model, optimizer, set, o, epoch, device, progress, allreduce is null ? null : (mpi, allreduce),
+                cancel);
+            var (valLoss, metrics) = !o.Distributed || mpi.IsRoot
+                ? Validate(model, set, device, o, cancel)
+                : (double.NaN, new Dictionary<string, double>());
             if (o.Distributed) (valLoss, metrics) = ShareValidation(mpi, valLoss, metrics);
             double monitored = double.IsNaN(valLoss) ? trainLoss : valLoss;
-
-            // ReduceLROnPlateau (mode min, relative threshold 1e-4, like PyTorch's defaults).
-            double lr = state.LearningRate, plateauBest = state.PlateauBest;
-            int bad = state.BadEpochs;
-            if (monitored < plateauBest * (1 - 1e-4)) { plateauBest = monitored; bad = 0; }
-            else if (++bad > o.Patience) { lr *= o.Factor; bad = 0; }
-
-            var row = new Dictionary<string, double>
-            {
-                ["epoch"] = epoch, ["train_loss"] = trainLoss, ["val_loss"] = valLoss, ["lr"] = state.LearningRate,
-                ["val_nmad"] = metrics.GetValueOrDefault("nmad", double.NaN), ["val_bias"] = metrics.GetValueOrDefault("bias", double.NaN),
-                ["val_eta_0p15"] = metrics.GetValueOrDefault("eta_0p15", double.NaN), ["val_cde_loss"] = metrics.GetValueOrDefault("cde_loss", double.NaN),
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
-            };
+            var (lr, plateauBest, bad) = plateau.Step(monitored, state.LearningRate, state.PlateauBest, state.BadEpochs);
+            var row = HistoryRow(epoch, trainLoss, valLoss, state.LearningRate, metrics, clock);
             bool improved = monitored < state.BestValidationLoss;
             state = state with
             {
@@ -167,13 +81,81 @@ public static class Trainer
                 WriteHistory(Path.Combine(o.Out, HistoryFile), state.History);
             }
             progress.Message(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch}/{o.Epochs}: train loss {trainLoss:F4}, val loss {valLoss:F4}, val NMAD {row["val_nmad"]:F4}, lr {state.History[^1]["lr"]:G3}, {row["seconds"]:F0} s"));
+                $"epoch {epoch}/{o.Epochs}: train loss {trainLoss:F4}, val loss {valLoss:F4}, val NMAD {row["val_nmad"]:F4}, lr " +
+                    $"{state.History[^1]["lr"]:G3}, {row["seconds"]:F0} s"));
         }
         if (o.Distributed) mpi.Barrier(); // rank 0's last checkpoint is on disk before any rank returns
         model.Dispose();
         optimizer.Dispose();
         return state;
     }
+
+    /// <summary>The run's state, model and optimizer: from last.ckpt when the output folder has one, else new.</summary>
+    private static (TrainingState State, PhotoZNetwork Model, NAdam Optimizer) ResumeOrStart(TrainOptions o, string last, Device device,
+        IProgressReporter progress)
+    {
+        TrainingState state;
+        PhotoZNetwork model;
+        NAdam optimizer;
+        if (File.Exists(last))
+        {
+            state = Checkpoint.ReadState(last);
+            // A resume may leave --init-weights out (the weights come from the checkpoint); a different file is refused.
+            var expected = o.Record with
+            {
+                Epochs = state.Options.Epochs, InitWeights = o.InitWeights is null ? state.Options.InitWeights : o.Record.InitWeights,
+            };
+            if (state.Options != expected || state.Network != o.Network)
+                throw new UserInputException($"{o.Out} holds a run with other settings ({state.Options}, {state.Network}); choose " +
+                    $"another --out.");
+            KeepValidBest(o.Out, state);
+            model = PhotoZNetwork.Create(state.Network);
+            model.to(device);
+            optimizer = NewOptimizer(model, o);
+            Checkpoint.Load(last, optimizer, model);
+            progress.Message($"resuming {o.Out} after epoch {state.Epoch}");
+            state = state with { Options = o.Record };
+        }
+        else
+        {
+            random.manual_seed(SeedFor(o.Seed, 0));
+            model = PhotoZNetwork.Create(o.Network, o.Init == WeightInit.Timm ? o.Seed : null);
+            if (o.InitWeights is not null)
+            {
+                var import = PyTorchWeights.Load(model, o.InitWeights, o.InitEncoder);
+                progress.Message($"started from {o.InitWeights} ({import.Layout}: {import.Copied} " +
+                    $"tensors{(import.Adapted.Count > 0 ? ", " + string.Join("; ", import.Adapted) : "")}; " +
+                    $"{import.KeptInitial.Count} kept their initialisation, {import.Ignored.Count} in the file not used)");
+            }
+            model.to(device);
+            optimizer = NewOptimizer(model, o);
+            state = new TrainingState { Network = o.Network, Options = o.Record, LearningRate = o.LearningRate };
+        }
+        return (state, model, optimizer);
+    }
+
+    /// <summary>Every rank starts from rank 0's weights (they already agree when seeded alike; this makes it certain).</summary>
+    private static void BroadcastRootWeights(MpiSession mpi, PhotoZNetwork model)
+    {
+        using var _ = torch.no_grad();
+        foreach (var p in model.parameters())
+        {
+            var values = p.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+            mpi.Broadcast(values);
+            p.copy_(torch.tensor(values, p.shape).to(p.device));
+        }
+    }
+
+    /// <summary>One row of history.csv (the learning rate is the one the epoch trained with).</summary>
+    private static Dictionary<string, double> HistoryRow(int epoch, double trainLoss, double valLoss, double learningRate,
+        Dictionary<string, double> metrics, Stopwatch clock) => new()
+    {
+        ["epoch"] = epoch, ["train_loss"] = trainLoss, ["val_loss"] = valLoss, ["lr"] = learningRate,
+        ["val_nmad"] = metrics.GetValueOrDefault("nmad", double.NaN), ["val_bias"] = metrics.GetValueOrDefault("bias", double.NaN),
+        ["val_eta_0p15"] = metrics.GetValueOrDefault("eta_0p15", double.NaN),
+        ["val_cde_loss"] = metrics.GetValueOrDefault("cde_loss", double.NaN),
+        ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+    };
 
     /// <summary>
     /// A resume keeps best.ckpt: it must be whole and of the best epoch. When last.ckpt is that epoch (the copy was cut
@@ -282,7 +264,8 @@ public static class Trainer
     }
 
     /// <summary>Validation loss (mean −log p of the true class) and metrics on the val split; NaN when it is empty.</summary>
-    private static (double Loss, Dictionary<string, double> Metrics) Validate(PhotoZNetwork model, ShardSet set, Device device, TrainOptions o,
+    private static (double Loss, Dictionary<string, double> Metrics) Validate(PhotoZNetwork model, ShardSet set, Device device,
+        TrainOptions o,
         CancellationToken cancel)
     {
         var predictions = Predictor.Predict(model, set, Splits.Val, device, Math.Max(o.BatchSize, 16), 1, o.Workers, cancel).ToList();

@@ -15,8 +15,12 @@ public static class AllreduceBenchmark
     public static Dictionary<string, object> Run(MpiSession mpi, long[] sizes, int repeats, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
-        if (!mpi.IsDistributed) throw new UserInputException("bench allreduce needs several MPI ranks: mpiexec -n 2 ./mantis bench allreduce");
-        var results = new Dictionary<string, object> { ["ranks"] = mpi.Size, ["bucket_floats"] = GradientAllreduce.BucketFloats, ["repeats"] = repeats };
+        if (!mpi.IsDistributed) throw new UserInputException("bench allreduce needs several MPI ranks: mpiexec -n 2 ./mantis bench " +
+            "allreduce");
+        var results = new Dictionary<string, object>
+        {
+            ["ranks"] = mpi.Size, ["bucket_floats"] = GradientAllreduce.BucketFloats, ["repeats"] = repeats,
+        };
         var send = new float[GradientAllreduce.BucketFloats];
         var receive = new float[GradientAllreduce.BucketFloats];
         Array.Fill(send, 1f);

@@ -65,7 +65,8 @@ public static class PipelineBenchmark
             {
                 if (backend == TransformBackend.Ilgpu && fusion == FusionKind.Late) continue;
                 progress.Message($"feed: {fusion} fusion, {backend} …");
-                var feed = MeasureFeed(set, split, fusion, backend, o, backend == TransformBackend.Ilgpu ? Math.Max(4, o.FeedBatches / 8) : o.FeedBatches);
+                var feed = MeasureFeed(set, split, fusion, backend, o,
+                    backend == TransformBackend.Ilgpu ? Math.Max(4, o.FeedBatches / 8) : o.FeedBatches);
                 string tag = $"{fusion.ToString().ToLowerInvariant()}_{backend.ToString().ToLowerInvariant()}";
                 foreach (var (k, v) in feed) raw[$"feed_{tag}_{k}"] = v;
                 if (backend == TransformBackend.Simd)
@@ -169,7 +170,8 @@ public static class PipelineBenchmark
     private static Dictionary<string, object> MeasureFeed(ShardSet set, string split, FusionKind fusion, TransformBackend backend,
         PipelineBenchmarkOptions o, int batches)
     {
-        var options = new PipelineOptions { Fusion = fusion, BatchSize = o.FeedBatch, Workers = o.Workers, Backend = backend, Accelerator = o.Accelerator };
+        var options = new PipelineOptions { Fusion = fusion, BatchSize = o.FeedBatch, Workers = o.Workers, Backend = backend, Accelerator =
+            o.Accelerator };
         using var pipeline = new InputPipeline(set, new ClassBalancedSampler(set, split, o.Seed), AugmentPolicy.Training(o.Seed), options);
         for (int i = 0; i < 3; i++) { var w = pipeline.Next()!; pipeline.Release(w); }
         double gather0 = pipeline.GatherSeconds, transform0 = pipeline.TransformSeconds;
@@ -194,7 +196,8 @@ public static class PipelineBenchmark
             ["batch_size"] = o.FeedBatch,
             ["gather_seconds"] = Math.Round(pipeline.GatherSeconds - gather0, 4),
             ["transform_seconds"] = Math.Round(pipeline.TransformSeconds - transform0, 4),
-            ["ns_per_output_pixel"] = Math.Round((pipeline.TransformSeconds - transform0) / (rows * (double)layout.PixelsPerSample) * 1e9, 3),
+            ["ns_per_output_pixel"] = Math.Round((pipeline.TransformSeconds - transform0) / (rows * (double)layout.PixelsPerSample) * 1e9,
+                3),
             // gather: read mapped record + write staging; transform: read staging + write network input.
             ["bytes_touched_per_sample"] = 3 * rawBytes + outBytes,
             ["alloc_bytes_per_batch"] = alloc / batches,

@@ -7,6 +7,8 @@ namespace MantisShrimp.Engine.Diagnostics;
 /// <summary>A job's timings as the stderr table and as the <c>--timings FILE.json</c> document.</summary>
 public static class TimingsReport
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Stage, seconds, share of wall time, items/s; the last line names the bottleneck.</summary>
     public static string Table(StageTimings t)
     {
@@ -54,6 +56,6 @@ public static class TimingsReport
             ["wall_seconds"] = Math.Round(t.WallSeconds, 6), ["stages"] = stages, ["bottleneck"] = Bottleneck(t)["bottleneck: ".Length..],
             ["machine"] = machine,
         };
-        Common.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Common.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, Indented) + "\n");
     }
 }

@@ -17,7 +17,8 @@ public static class EvaluationFigures
     public static void ZphotVsZspec(string path, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals, int[] subset,
         IReadOnlyDictionary<string, object?> metrics)
     {
-        var plot = Figures.New($"Photometric vs spectroscopic redshift: density of all {g.Count}, 90% intervals of {subset.Length} at random", "z_spec", "z_mean");
+        var plot = Figures.New($"Photometric vs spectroscopic redshift: density of all {g.Count}, 90% intervals of {subset.Length} at " +
+            $"random", "z_spec", "z_mean");
         Figures.Density(plot, g.Select(x => x.ZSpec).ToArray(), g.Select(x => x.ZMean).ToArray(), 0, RedshiftGrid.ZMax, 48);
         foreach (int i in subset)
         {
@@ -25,12 +26,14 @@ public static class EvaluationFigures
             line.LineWidth = 1;
             line.LineColor = Colors.Black.WithAlpha(0.35);
         }
-        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean (subset)", 5, Colors.OrangeRed);
+        Figures.Points(plot, subset.Select(i => g[i].ZSpec).ToArray(), subset.Select(i => g[i].ZMean).ToArray(), "z_mean (subset)", 5,
+            Colors.OrangeRed);
         Figures.Line(plot, [0, RedshiftGrid.ZMax], [0, RedshiftGrid.ZMax], "1:1", 1);
         // An outlier is |Δz| / (1 + z_spec) > 0.15: the lines z_mean = z_spec ± 0.15 (1 + z_spec).
         foreach (double sign in new[] { 1.0, -1.0 })
         {
-            var edge = plot.Add.Scatter(new[] { 0.0, RedshiftGrid.ZMax }, new[] { sign * 0.15, RedshiftGrid.ZMax + sign * 0.15 * (1 + RedshiftGrid.ZMax) });
+            var edge = plot.Add.Scatter(new[] { 0.0, RedshiftGrid.ZMax },
+                new[] { sign * 0.15, RedshiftGrid.ZMax + sign * 0.15 * (1 + RedshiftGrid.ZMax) });
             edge.MarkerSize = 0;
             edge.LineWidth = 1.5f;
             edge.LinePattern = LinePattern.Dashed;
@@ -39,7 +42,8 @@ public static class EvaluationFigures
         }
         plot.Axes.SetLimits(0, RedshiftGrid.ZMax, 0, RedshiftGrid.ZMax);
         var text = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture,
-            $"n = {g.Count}\nNMAD = {Num(metrics, "nmad"):0.0000}\nη(0.15) = {Num(metrics, "eta_0p15"):0.00} %\nbias = {Num(metrics, "bias"):+0.0000;-0.0000}"), Alignment.UpperLeft);
+            $"n = {g.Count}\nNMAD = {Num(metrics, "nmad"):0.0000}\nη(0.15) = {Num(metrics, "eta_0p15"):0.00} %\nbias = " +
+                $"{Num(metrics, "bias"):+0.0000;-0.0000}"), Alignment.UpperLeft);
         text.LabelFontSize = 15;
         text.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
         Figures.Save(plot, path);
@@ -54,7 +58,8 @@ public static class EvaluationFigures
         var (x, y) = Figures.Histogram(pit, 0, 1, PitBins);
         double expected = pit.Length / (double)PitBins, sigma = Math.Sqrt(expected);
         string which = calibrated ? "after CalPIT recalibration" : "network PDFs";
-        var plot = Figures.New(string.Create(CultureInfo.InvariantCulture, $"PIT histogram, {which} ({scoresName}): KS = {ks:0.000}"), "PIT", "galaxies per bin");
+        var plot = Figures.New(string.Create(CultureInfo.InvariantCulture, $"PIT histogram, {which} ({scoresName}): KS = {ks:0.000}"),
+            "PIT", "galaxies per bin");
         var bars = plot.Add.Bars(x, y);
         foreach (var b in bars.Bars)
         {
@@ -77,7 +82,8 @@ public static class EvaluationFigures
         Figures.Save(plot, path);
     }
 
-    /// <summary>Example PDFs, each with its z_spec as a dashed line in the PDF's colour; the legend beside the axes, covering nothing.</summary>
+    /// <summary>Example PDFs, each with its z_spec as a dashed line in the PDF's colour; the legend beside the axes, covering
+    /// nothing.</summary>
     public static void ExamplePdfs(string path, List<ScoredGalaxy> g, IEnumerable<int> examples)
     {
         var plot = Figures.New("Example PDFs (dashed: z_spec, in the PDF's colour)", "z", "probability density p(z)");
@@ -115,7 +121,8 @@ public static class EvaluationFigures
         bool magnitude = !column.StartsWith("snr", StringComparison.OrdinalIgnoreCase);
         string axis = magnitude ? $"{column} (AB mag)" : $"{column} (measured S/N)";
         var panels = new List<Plot>();
-        foreach (var (metric, label) in new[] { ("nmad", "NMAD"), ("eta_0p15", "outlier rate η(0.15) (%)"), ("bias", "bias ⟨Δz / (1 + z)⟩") })
+        foreach (var (metric, label) in new[] { ("nmad", "NMAD"), ("eta_0p15", "outlier rate η(0.15) (%)"),
+            ("bias", "bias ⟨Δz / (1 + z)⟩") })
         {
             var plot = Figures.New(panels.Count == 0 ? $"Metrics vs {column} (error bars: bootstrap, {resamples} resamples)" : "",
                 panels.Count == 2 ? axis : "", label);
@@ -141,7 +148,7 @@ public static class EvaluationFigures
         Figures.SaveStacked(path, panels, Figures.Width, 300);
     }
 
-    /// <summary>"18..20" → "18–20", "-Infinity..18" → "< 18", "23..Infinity" → "≥ 23".</summary>
+    /// <summary>"18..20" → "18–20", "-Infinity..18" → "&lt; 18", "23..Infinity" → "≥ 23".</summary>
     public static string BinLabel(string key)
     {
         var parts = key.Split("..");

@@ -15,9 +15,11 @@ public sealed record EvaluateOptions(string Scores, string Out)
     public string GroupBy { get; init; } = "population";
     /// <summary>Catalog magnitude column for binned metrics (when present).</summary>
     public string MagnitudeColumn { get; init; } = "mag_r";
-    /// <summary>Measured signal-to-noise column (<c>mantis score --snr r</c> writes snr_r) for binned metrics, the analogue of the paper's Fig. 10 (when present).</summary>
+    /// <summary>Measured signal-to-noise column (<c>mantis score --snr r</c> writes snr_r) for binned metrics, the analogue of the paper's
+    /// Fig. 10 (when present).</summary>
     public string SnrColumn { get; init; } = "snr_r";
-    /// <summary>Also the metrics as a table, one row per group (all, each population, each bin), in the format its extension names.</summary>
+    /// <summary>Also the metrics as a table, one row per group (all, each population, each bin), in the format its extension
+    /// names.</summary>
     public string? Table { get; init; }
 }
 
@@ -29,6 +31,8 @@ public sealed record EvaluateOptions(string Scores, string Out)
 /// </summary>
 public static class Evaluator
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static Dictionary<string, object?> Run(EvaluateOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
@@ -46,9 +50,11 @@ public static class Evaluator
             result["bootstrap_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
         }
         if (galaxies[0].Extra.ContainsKey(o.GroupBy))
-            result["by_" + o.GroupBy] = galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => Summary(g.ToList()));
+            result["by_" + o.GroupBy] = galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key,
+                g => Summary(g.ToList()));
         var binned = new List<(string Column, Dictionary<string, object> Bins, string File)>();
-        foreach (var (column, edges, file) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"), (o.SnrColumn, SnrEdges, "metrics_vs_snr.png") })
+        foreach (var (column, edges, file) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"),
+            (o.SnrColumn, SnrEdges, "metrics_vs_snr.png") })
         {
             if (!galaxies[0].Extra.ContainsKey(column)) continue;
             var bins = Bin(galaxies, column, edges, BinResamples(o), o.Seed);
@@ -58,7 +64,7 @@ public static class Evaluator
         Plot(o.Out, o.Scores, galaxies, intervals, binned, result, BinResamples(o));
         if (o.Table is not null) MetricsTable.Write(o.Table, result, o, binned.Select(b => b.Column).ToList());
         AtomicFile.WriteAllText(Path.Combine(o.Out, "metrics.json"),
-            JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            JsonSerializer.Serialize(result, Indented) + "\n");
         return result;
     }
 
@@ -74,10 +80,12 @@ public static class Evaluator
     /// </summary>
     private static int BinResamples(EvaluateOptions o) => o.Bootstrap > 0 ? Math.Min(o.Bootstrap, 2000) : 200;
 
-    /// <summary>Metrics (and their bootstrap *_se) per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left out.</summary>
+    /// <summary>Metrics (and their bootstrap *_se) per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left
+    /// out.</summary>
     private static Dictionary<string, object> Bin(List<ScoredGalaxy> galaxies, string column, double[] edges, int resamples, ulong seed)
     {
-        var valued = galaxies.Select(g => (Galaxy: g, Ok: double.TryParse(g.Extra[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v), Value: v))
+        var valued = galaxies.Select(g => (Galaxy: g,
+            Ok: double.TryParse(g.Extra[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v), Value: v))
             .Where(t => t.Ok && double.IsFinite(t.Value)).ToList();
         var bins = new Dictionary<string, object>();
         for (int b = 0; b + 1 < edges.Length; b++)
@@ -108,10 +116,12 @@ public static class Evaluator
         using var e = TableFile.Read(path).GetEnumerator(); // CSV or Parquet
         if (!e.MoveNext()) throw new UserInputException($"{path}: empty file");
         var header = e.Current.Fields;
-        int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new UserInputException($"{path}: missing column {name}");
+        int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new UserInputException($"{path}: missing column {name}");
         int id = Col("id"), zs = Col("z_spec"), zm = Col("z_mean"), lo = Col("z_lo90"), hi = Col("z_hi90");
         int p0 = Array.IndexOf(header, "p_000");
-        var extraCols = Enumerable.Range(0, header.Length).Where(i => !Scorer.Columns.Contains(header[i]) && !header[i].StartsWith("p_", StringComparison.Ordinal)).ToArray();
+        var extraCols = Enumerable.Range(0, header.Length).Where(i => !Scorer.Columns.Contains(header[i])
+            && !header[i].StartsWith("p_", StringComparison.Ordinal)).ToArray();
         var list = new List<ScoredGalaxy>();
         var intervals = new List<(double, double)>();
         while (e.MoveNext())

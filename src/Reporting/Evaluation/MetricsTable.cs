@@ -11,7 +11,8 @@ namespace MantisShrimp.Engine.Evaluation;
 /// </summary>
 public static class MetricsTable
 {
-    /// <summary>metrics.json's <c>units</c>: the unit of every key that has one (also inside the by_* groups); the rest are dimensionless.</summary>
+    /// <summary>metrics.json's <c>units</c>: the unit of every key that has one (also inside the by_* groups); the rest are
+    /// dimensionless.</summary>
     public static readonly Dictionary<string, string> JsonUnits = new()
     {
         ["eta_0p05"] = ColumnUnits.Percent, ["eta_0p15"] = ColumnUnits.Percent,
@@ -47,7 +48,8 @@ public static class MetricsTable
                 f.AddRange(edges);
             }
             f.Add(Convert.ToString(m["n"], CultureInfo.InvariantCulture)!);
-            f.AddRange(MetricSet.Names.Select(k => m.GetValueOrDefault(k) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : ""));
+            f.AddRange(MetricSet.Names.Select(k =>
+                m.GetValueOrDefault(k) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : ""));
             return Common.Csv.Line(f);
         }
     }

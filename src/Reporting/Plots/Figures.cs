@@ -115,7 +115,8 @@ public static class Figures
     }
 
     /// <summary>A mosaic (see <see cref="Mosaic"/>) above a ScottPlot figure, as one PNG.</summary>
-    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100, int plotHeight = 420,
+    public static void MosaicAbove(string path, IReadOnlyList<IReadOnlyList<(float[] Pixels, int Size)>> rows, Plot plot, int tile = 100,
+        int plotHeight = 420,
         IReadOnlyList<IReadOnlyList<string>>? labels = null)
     {
         using var mosaic = MosaicBitmap(rows, tile, 4, labels);

@@ -14,7 +14,8 @@ public sealed record ShapleyBin(double ZLo, double ZHi, int Count, double[] Mean
 /// <summary>The paper's Fig. 6 (cutouts and their baselines) and Fig. 9 (band importance against redshift) for our data.</summary>
 public static class ShapleyFigures
 {
-    /// <summary>Fig. 6 analogue: for <paramref name="count"/> random galaxies of a split, the 9 bands (top row) and their baselines (bottom row), one PNG each.</summary>
+    /// <summary>Fig. 6 analogue: for <paramref name="count"/> random galaxies of a split, the 9 bands (top row) and their baselines (bottom
+    /// row), one PNG each.</summary>
     public static IReadOnlyList<string> BaselineExamples(string shards, string split, int count, ulong seed, string outDir)
     {
         using var set = ShardSet.Open(shards);
@@ -45,7 +46,8 @@ public static class ShapleyFigures
             written.Add(file);
             foreach (var t in targets)
                 summary.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFileName(file)},{Csv.Escape(id)},{BandCatalog.Get(t.Band).Name},{t.Method},{t.Flux:G6},{t.Mask.A:F3},{t.Mask.B:F3},{t.Mask.Theta:F4},{t.BackLevel:G6},{t.BackRms:G6}\n"));
+                    $"{Path.GetFileName(file)},{Csv.Escape(id)},{BandCatalog.Get(t.Band).Name},{t.Method},{t.Flux:G6}," +
+                    $"{t.Mask.A:F3},{t.Mask.B:F3},{t.Mask.Theta:F4},{t.BackLevel:G6},{t.BackRms:G6}\n"));
         }
         AtomicFile.WriteAllText(Path.Combine(outDir, "baselines.csv"), summary.ToString());
         return written;
@@ -75,7 +77,8 @@ public static class ShapleyFigures
             names.Select(b => columns[$"shap_{b}"][i]).ToArray(), names.Select(b => columns[$"mm_{b}"][i]).ToArray())).ToList();
     }
 
-    /// <summary>Per redshift bin: mean and standard error of each band's Shapley value and MM-SHAP (bins with fewer than <paramref name="minCount"/> galaxies are left out).</summary>
+    /// <summary>Per redshift bin: mean and standard error of each band's Shapley value and MM-SHAP (bins with fewer than <paramref
+    /// name="minCount"/> galaxies are left out).</summary>
     public static List<ShapleyBin> Bin(IReadOnlyList<(double Z, double[] Shap, double[] Mm)> rows, double binWidth = 0.2, int minCount = 5)
     {
         var bins = new List<ShapleyBin>();
@@ -116,7 +119,8 @@ public static class ShapleyFigures
         var centres = bins.Select(b => 0.5 * (b.ZLo + b.ZHi)).ToArray();
         foreach (var (file, title, y, mean, se) in new[]
         {
-            ("shapley_by_z.png", "Mean Shapley value per band", "mean Shapley value (Δ E[z])", (Func<ShapleyBin, double[]>)(b => b.MeanShap), (Func<ShapleyBin, double[]>)(b => b.SeShap)),
+            ("shapley_by_z.png", "Mean Shapley value per band", "mean Shapley value (Δ E[z])",
+                (Func<ShapleyBin, double[]>)(b => b.MeanShap), (Func<ShapleyBin, double[]>)(b => b.SeShap)),
             ("mmshap_by_z.png", "MM-SHAP per band", "mean MM-SHAP (share of |Shapley|)", b => b.MeanMm, b => b.SeMm),
         })
         {
@@ -136,7 +140,8 @@ public static class ShapleyFigures
                 bars.Color = scatter.Color;
             }
             // Each bin's range and galaxy count under it; the legend beside the axes, where it hides no point (z = 0.1 included).
-            plot.Axes.Bottom.SetTicks(centres, bins.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.ZLo:0.0#}–{b.ZHi:0.0#}\nn = {b.Count}")).ToArray());
+            plot.Axes.Bottom.SetTicks(centres,
+                bins.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.ZLo:0.0#}–{b.ZHi:0.0#}\nn = {b.Count}")).ToArray());
             plot.Axes.SetLimitsX(0, Math.Max(bins[^1].ZHi, centres[^1] + binWidth));
             Figures.SaveLegendRight(plot, Path.Combine(outDir, file), Figures.Width + 120);
         }

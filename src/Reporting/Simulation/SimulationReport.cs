@@ -13,6 +13,11 @@ namespace MantisShrimp.Engine.Simulation;
 /// </summary>
 public static class SimulationReport
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Redshifts at which the red template's colours are reported.
+    private static readonly double[] RedGMinusRRedshifts = [0.05, 0.2, 0.4, 0.6, 0.8];
+    private static readonly double[] RedRMinusW1Redshifts = [0.1, 0.5, 1.0, 1.5];
+
     /// <summary>One colour per population in every figure (BGS and ELG used to be alike).</summary>
     private static ScottPlot.Color PopulationColour(Population p) => p switch
     {
@@ -67,17 +72,21 @@ public static class SimulationReport
             }
             foreach (var pop in Enum.GetValues<Population>())
             {
-                var s = sample.Where(g => g.Properties.Population == pop && double.IsFinite(g.Magnitudes[(int)a]) && g.Magnitudes[(int)a] < 27).ToArray();
-                Figures.Points(plot, s.Select(g => g.Properties.Z).ToArray(), s.Select(g => g.Magnitudes[(int)a] - g.Magnitudes[(int)b]).ToArray(),
+                var s = sample.Where(g => g.Properties.Population == pop && double.IsFinite(g.Magnitudes[(int)a])
+                    && g.Magnitudes[(int)a] < 27).ToArray();
+                Figures.Points(plot, s.Select(g => g.Properties.Z).ToArray(),
+                    s.Select(g => g.Magnitudes[(int)a] - g.Magnitudes[(int)b]).ToArray(),
                     pop.ToString().ToUpperInvariant(), 3, PopulationColour(pop).WithAlpha(0.6));
             }
             Figures.Save(plot, Path.Combine(outDir, $"sim_colour_{name}.png"));
         }
         var red = zs.Select(z => SimulationChecks.TemplateMagnitudes("red", z)).ToArray();
-        report["red_g_minus_r"] = new[] { 0.05, 0.2, 0.4, 0.6, 0.8 }.ToDictionary(z => z.ToString("F2", CultureInfo.InvariantCulture),
-            z => Math.Round(SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.g] - SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.r], 3));
-        report["red_r_minus_W1"] = new[] { 0.1, 0.5, 1.0, 1.5 }.ToDictionary(z => z.ToString("F2", CultureInfo.InvariantCulture),
-            z => Math.Round(SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.r] - SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.W1], 3));
+        report["red_g_minus_r"] = RedGMinusRRedshifts.ToDictionary(z => z.ToString("F2", CultureInfo.InvariantCulture),
+            z => Math.Round(SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.g] - SimulationChecks.TemplateMagnitudes("red",
+                z)[(int)Band.r], 3));
+        report["red_r_minus_W1"] = RedRMinusW1Redshifts.ToDictionary(z => z.ToString("F2", CultureInfo.InvariantCulture),
+            z => Math.Round(SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.r] - SimulationChecks.TemplateMagnitudes("red",
+                z)[(int)Band.W1], 3));
 
         // Depths measured from the images.
         progress.Message("depths …");
@@ -97,7 +106,8 @@ public static class SimulationReport
 
         // Aperture flux of bright galaxies vs the catalog.
         progress.Message("aperture photometry …");
-        var bright = sample.Where(g => g.Magnitudes[(int)Band.r] < 18.5 && g.Properties.DiskReArcsec < 3 && g.Properties.BulgeReArcsec < 3).Take(40).ToArray();
+        var bright = sample.Where(g => g.Magnitudes[(int)Band.r] < 18.5 && g.Properties.DiskReArcsec < 3
+            && g.Properties.BulgeReArcsec < 3).Take(40).ToArray();
         var ratios = new Dictionary<string, List<(double Mag, double Ratio)>>();
         foreach (var g0 in bright)
         {
@@ -109,9 +119,11 @@ public static class SimulationReport
             }
         }
         var fplot = Figures.New("Aperture flux (12″; W1 20″) ÷ catalog flux, bright galaxies", "catalog magnitude (AB)", "ratio");
-        foreach (var (band, list) in ratios) Figures.Points(fplot, list.Select(p => p.Mag).ToArray(), list.Select(p => p.Ratio).ToArray(), band);
+        foreach (var (band, list) in ratios) Figures.Points(fplot, list.Select(p => p.Mag).ToArray(), list.Select(p => p.Ratio).ToArray(),
+            band);
         Figures.Save(fplot, Path.Combine(outDir, "sim_flux_consistency.png"));
-        report["aperture_over_catalog_median"] = ratios.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value.Select(p => p.Ratio).Order().ElementAt(kv.Value.Count / 2), 4));
+        report["aperture_over_catalog_median"] =
+            ratios.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value.Select(p => p.Ratio).Order().ElementAt(kv.Value.Count / 2), 4));
         report["aperture_galaxies"] = bright.Length;
 
         // Example cutouts: per population, galaxies sorted by z; each example NUV | r | W1.
@@ -141,9 +153,10 @@ public static class SimulationReport
         }
         Figures.Mosaic(Path.Combine(outDir, "sim_examples.png"), rows, labels: labels);
         report["example_captions"] = captions;
-        report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(), p => sample.Count(s => s.Properties.Population == p));
+        report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(),
+            p => sample.Count(s => s.Properties.Population == p));
         AtomicFile.WriteAllText(Path.Combine(outDir, "sim_report.json"),
-            JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            JsonSerializer.Serialize(report, Indented) + "\n");
         Directory.Delete(work, true);
         return report;
     }

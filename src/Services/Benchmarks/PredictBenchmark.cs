@@ -88,8 +88,8 @@ public static class PredictBenchmark
                 var got = new float[positions.Length][];
                 failed = 0;
                 watch.Restart();
-                ForcedStream.Run(service, positions, Enumerable.Range(0, positions.Length).ToArray(),
-                    new ForcedStreamOptions { Threads = o.Threads, BatchSize = o.BatchSize },
+                ForcedPipeline.Run(service, positions, Enumerable.Range(0, positions.Length).ToArray(),
+                    new ForcedPipelineOptions { Threads = o.Threads, BatchSize = o.BatchSize },
                     item => { if (item.Result is { } r) got[item.Index] = r.Probabilities; else failed++; });
                 predictBest = Math.Min(predictBest, watch.Elapsed.TotalSeconds);
                 predicted = got;

@@ -20,7 +20,8 @@ public static class FetchRunner
     public static bool IsSafeFileName(string id) =>
         id.Length is > 0 and <= 200 && !id.StartsWith('.') && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+');
 
-    public static (int Fetched, int Skipped, int Failed) Run(ICutoutSource source, string catalog, string outDir, IProgressReporter? progress = null,
+    public static (int Fetched, int Skipped, int Failed) Run(ICutoutSource source, string catalog, string outDir,
+        IProgressReporter? progress = null,
         CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
@@ -39,7 +40,8 @@ public static class FetchRunner
                 var pos = positions[i];
                 try
                 {
-                    if (!IsSafeFileName(pos.Name)) throw new UserInputException($"id '{pos.Name}' is not a plain file name (letters, digits, . _ - +)");
+                    if (!IsSafeFileName(pos.Name)) throw new UserInputException($"id '{pos.Name}' is not a plain file name (letters, " +
+                        $"digits, . _ - +)");
                     var p = SkyPosition.Checked(pos.Ra, pos.Dec);
                     var files = await source.FilesAsync(p, pos.Name, token);
                     foreach (var (fileName, path) in files)
@@ -52,7 +54,8 @@ public static class FetchRunner
                 }
                 catch (Exception e) when (e is UserInputException or UpstreamException or IOException)
                 {
-                    failures[i] = Csv.Line([pos.Name, pos.Ra.ToString("R", CultureInfo.InvariantCulture), pos.Dec.ToString("R", CultureInfo.InvariantCulture), e.Message]);
+                    failures[i] = Csv.Line([pos.Name, pos.Ra.ToString("R", CultureInfo.InvariantCulture),
+                        pos.Dec.ToString("R", CultureInfo.InvariantCulture), e.Message]);
                 }
                 task.Advance();
             }).GetAwaiter().GetResult();

@@ -105,7 +105,7 @@ public sealed class ForcedPhotoZ : IDisposable
 
     public bool HasCalibration => _calibration is not null;
 
-    // What the streaming path (ForcedStream) shares with the service: one model, one place.
+    // What the streaming path (ForcedPipeline) shares with the service: one model, one place.
     internal PhotoZNetwork Model => _model;
     internal Device Device => _device;
     internal DustSource Dust => _dust;
@@ -115,7 +115,12 @@ public sealed class ForcedPhotoZ : IDisposable
     public ICutoutSource Source => _source;
 
     /// <summary>Forward passes run so far and the galaxies they held (batching statistics).</summary>
-    public long Batches, Galaxies;
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Galaxies in those forward passes.</summary>
+    public long Galaxies => Interlocked.Read(ref _galaxies);
+
+    private long _batches, _galaxies;
 
     public async Task<ForcedResult> PredictAsync(string name, double ra, double dec, bool calibrate, CancellationToken cancel = default)
     {
@@ -174,8 +179,8 @@ public sealed class ForcedPhotoZ : IDisposable
                 using (Diagnostics.StageTimings.Stage("forward", batch.Count))
                     probabilities = Forward(batch);
                 Diagnostics.EngineMetrics.Samples.Add(batch.Count, Diagnostics.EngineMetrics.Tag("kind", "inference"));
-                Interlocked.Increment(ref Batches);
-                Interlocked.Add(ref Galaxies, batch.Count);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _galaxies, batch.Count);
                 for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult((probabilities[i], batch.Count));
             }
             catch (Exception e)

@@ -25,7 +25,8 @@ public static class PositionsFile
         int Find(string[] names) => names.Select(n => Array.IndexOf(header, n)).FirstOrDefault(i => i >= 0, -1);
         int name = Find(NameNames), ra = Find(RaNames), dec = Find(DecNames);
         if (ra < 0 || dec < 0)
-            throw new UserInputException($"{path}: no {(ra < 0 ? "RA" : "Dec")} column: the header needs one of {string.Join("/", ra < 0 ? RaNames : DecNames)} "
+            throw new UserInputException($"{path}: no {(ra < 0 ? "RA" : "Dec")} column: the header needs one of " +
+                $"{string.Join("/", ra < 0 ? RaNames : DecNames)} "
                 + $"(any case; and optionally {string.Join("/", NameNames)}); got '{string.Join(",", rows[0].Fields)}'");
         var result = new List<NamedPosition>();
         foreach (var (line, f) in rows.Skip(1))

@@ -16,7 +16,8 @@ public sealed record PredictOutcome(int Done, int Failed, IReadOnlyList<PredictF
     /// keeps one full example.
     /// </summary>
     public IReadOnlyList<(string Reason, int Count, PredictFailure Example)> ByReason() =>
-        Failures.GroupBy(Kind).Select(g => (g.Key, g.Count(), g.First())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        Failures.GroupBy(Kind).Select(g => (g.Key, g.Count(), g.First())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key,
+            StringComparer.Ordinal).ToList();
 
     private static readonly Regex Angles = new(@"\b(RA|Dec) [+\-−]?[\d.]+(?:[eE][+\-]?\d+)?", RegexOptions.CultureInvariant);
     private static readonly Regex Urls = new(@"\b(?:GET|POST) \S+|https?://\S+", RegexOptions.CultureInvariant);

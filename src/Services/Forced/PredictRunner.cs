@@ -15,7 +15,7 @@ public sealed record NamedPosition(string Name, double Ra, double Dec);
 /// E(B−V) used, whether the PDF was recalibrated, the target's measured S/N in PS1 r (<c>snr_r</c>), whether GALEX and unWISE
 /// covered the position (<c>galex_coverage</c>, <c>unwise_coverage</c>: 0 = predicted with zeros there, as the training set stores
 /// no coverage) and whether a PS1 band over the NaN rule was filled (<c>nan_filled</c>, <c>--allow-nan</c>); streamed through
-/// <see cref="ForcedStream"/>; resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
+/// <see cref="ForcedPipeline"/>; resumable through <c>OUT.journal</c>; positions that fail are listed in <c>OUT.failures.csv</c>
 /// (name, ra, dec, reason) instead of stopping the run.
 /// </summary>
 public static class PredictRunner
@@ -29,8 +29,8 @@ public static class PredictRunner
     public static List<NamedPosition> ReadPositions(string path) => PositionsFile.Read(path);
 
     public static PredictOutcome Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, string output, bool calibrate,
-        bool writePdf, bool png, IProgressReporter? progress = null, CancellationToken cancel = default, TableMeta? meta = null,
-        ForcedStreamOptions? stream = null)
+        bool writePdf, bool png, TableMeta? meta = null, IProgressReporter? progress = null, ForcedPipelineOptions? stream = null,
+        CancellationToken cancel = default)
     {
         progress ??= NullProgress.Instance;
         var schema = Schema(writePdf);
@@ -48,7 +48,7 @@ public static class PredictRunner
             var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
             using var task = progress.Start("predict (positions)", todo.Length);
             // Items arrive in input order: the journal, and so the output, hold the rows as the positions file does.
-            ForcedStream.Run(service, positions, todo, (stream ?? new ForcedStreamOptions()) with { Calibrate = calibrate }, item =>
+            ForcedPipeline.Run(service, positions, todo, (stream ?? new ForcedPipelineOptions()) with { Calibrate = calibrate }, item =>
             {
                 int i = item.Index;
                 var pos = positions[i];

@@ -37,7 +37,7 @@ public sealed class AugmentPolicy
 
     public static AugmentPolicy TestTimeAveraging(int rotations)
     {
-        if (rotations < 1) throw new ArgumentOutOfRangeException(nameof(rotations));
+        ArgumentOutOfRangeException.ThrowIfLessThan(rotations, 1);
         return new(false, false, rotations, 0);
     }
 

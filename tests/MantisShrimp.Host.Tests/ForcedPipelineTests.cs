@@ -57,7 +57,7 @@ internal static class PredictFiles
 }
 
 /// <summary>predict --positions as a stream: equal to score, missing surveys, the NaN rule, kill -9 and resume.</summary>
-public class ForcedStreamTests(ForcedFixture f, ITestOutputHelper log) : IClassFixture<ForcedFixture>
+public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClassFixture<ForcedFixture>
 {
     private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 

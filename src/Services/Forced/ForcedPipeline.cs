@@ -11,8 +11,8 @@ using static TorchSharp.torch;
 
 namespace MantisShrimp.Engine.Forced;
 
-/// <summary>How <see cref="ForcedStream"/> runs: batch size, threads, what is allowed.</summary>
-public sealed record ForcedStreamOptions
+/// <summary>How <see cref="ForcedPipeline"/> runs: batch size, threads, what is allowed.</summary>
+public sealed record ForcedPipelineOptions
 {
     /// <summary>Galaxies per forward pass (score's default).</summary>
     public int BatchSize { get; init; } = 32;
@@ -40,7 +40,7 @@ public sealed record ForcedItem(int Index, ForcedResult? Result, Exception? Erro
 /// <list type="number">
 /// <item>decoders (tasks): cutouts of a position from the source (FITS read and the ingest checks; downloads for a
 /// remote source), dust, the target's S/N in r, the card's NaN treatment — in parallel, into a ring of
-/// <see cref="ForcedStreamOptions.Queue"/> slots that a decoder may only fill when it is free (the bounded queue);</item>
+/// <see cref="ForcedPipelineOptions.Queue"/> slots that a decoder may only fill when it is free (the bounded queue);</item>
 /// <item>the batcher (a thread): takes positions from the ring in input order, copies full batches of accepted ones into
 /// the pinned <see cref="InputBatch"/> slots score uses, and runs the same <see cref="InputTransform"/> — while the
 /// network works on the batch before;</item>
@@ -49,7 +49,7 @@ public sealed record ForcedItem(int Index, ForcedResult? Result, Exception? Erro
 /// </list>
 /// A position that fails (bad input, a service failure) is an item with its error, never the end of the run.
 /// </summary>
-public static class ForcedStream
+public static class ForcedPipeline
 {
     private const int Slots = 3;
 
@@ -65,7 +65,7 @@ public static class ForcedStream
         public Exception? Error;
     }
 
-    public static void Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, IReadOnlyList<int> todo, ForcedStreamOptions o,
+    public static void Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, IReadOnlyList<int> todo, ForcedPipelineOptions o,
         Action<ForcedItem> emit, CancellationToken cancel = default)
     {
         if (o.Calibrate && !service.HasCalibration) throw new UserInputException("calibration was asked for, but there is none (--calibration CALIB)");
@@ -201,7 +201,7 @@ public static class ForcedStream
         {
             torch.set_num_threads(torchThreads);
             stop.Cancel();
-            try { Task.WaitAll(decoding); } catch (AggregateException) { } // cancelled, or their error already surfaced
+            try { Task.WaitAll(decoding, CancellationToken.None); } catch (AggregateException) { } // cancelled, or their error already surfaced
             free.Release(queue); // a decoder waiting for a slot wakes to the cancellation
             emptySlots.Release(Slots);
             batcher.Join();
@@ -213,7 +213,7 @@ public static class ForcedStream
     }
 
     /// <summary>One position through the decode stage; the errors a position may cause are its item's, anything else stops the run.</summary>
-    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Models.ModelCard card, ForcedStreamOptions o,
+    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Models.ModelCard card, ForcedPipelineOptions o,
         CancellationToken cancel)
     {
         try
