@@ -23,7 +23,8 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
     private const int Batch = 3;
 
     private static NetworkConfig Config(string arch) =>
-        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands = BandSet.All };
+        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32, Bands =
+            BandSet.All };
 
     /// <summary>The peer's description of a network and its inputs (see photoz_torch.py).</summary>
     private static Dictionary<string, object> Spec(string arch, TempDir tmp, string pdfFile)
@@ -35,7 +36,8 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
         return new Dictionary<string, object>
         {
             ["arch"] = arch, ["dims"] = spec.Dims, ["depths"] = spec.Depths, ["conv_mlp"] = spec.ConvMlp,
-            ["channels"] = BandSets.Channels(BandSet.All), ["head_width"] = 32, ["classes"] = Engine.RedshiftGrid.Classes, ["batch"] = Batch,
+            ["channels"] = BandSets.Channels(BandSet.All), ["head_width"] = 32, ["classes"] = Engine.RedshiftGrid.Classes, ["batch"] =
+                Batch,
             ["inputs"] = shapes.Select((s, i) => new object[] { tmp.File($"{arch}-x{i}.f32"), s }).ToArray(),
             ["ebv"] = tmp.File($"{arch}-ebv.f32"), ["out"] = tmp.File(pdfFile), ["seed"] = 1313,
         };
@@ -170,7 +172,8 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
             {
                 using var scope = NewDisposeScope();
                 long at = s % batches * Batch;
-                var loss = nn.functional.cross_entropy(net.call([xs.narrow(0, at, Batch)], es.narrow(0, at, Batch)), ys.narrow(0, at, Batch));
+                var loss = nn.functional.cross_entropy(net.call([xs.narrow(0, at, Batch)], es.narrow(0, at, Batch)),
+                    ys.narrow(0, at, Batch));
                 optimizer.zero_grad();
                 loss.backward();
                 if (s == 0)
@@ -189,7 +192,8 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
         int compared = 0;
         foreach (var t in timm.EnumerateObject())
         {
-            var (want, got) = (t.Value.EnumerateArray().Select(v => v.GetDouble()).ToArray(), ours.GetProperty(t.Name).EnumerateArray().Select(v => v.GetDouble()).ToArray());
+            var (want, got) = (t.Value.EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+                ours.GetProperty(t.Name).EnumerateArray().Select(v => v.GetDouble()).ToArray());
             long n = parameters[t.Name].numel();
             if (want[2] == 0 || want[1] == 0) // zero biases, layer scale gamma, LayerNorm (1, 0): the same constant
                 Assert.True(got[1] == 0 && Math.Abs(got[0] - want[0]) <= 1e-9 * Math.Max(1, Math.Abs(want[0])),
@@ -221,11 +225,13 @@ public sealed class NetworkConformanceTests(ITestOutputHelper output)
         var peerLosses = r.GetProperty("losses").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.Equal(steps, peerLosses.Length);
         double worstLoss = engineLosses.Zip(peerLosses, (a, b) => Math.Abs(a - b)).Max();
-        Assert.True(worstLoss <= 5e-3, $"losses {string.Join(", ", engineLosses.Select(v => v.ToString("F5")))}; PyTorch {string.Join(", ", peerLosses.Select(v => v.ToString("F5")))}");
+        Assert.True(worstLoss <= 5e-3, $"losses {string.Join(", ", engineLosses.Select(v => v.ToString("F5")))}; PyTorch " +
+            $"{string.Join(", ", peerLosses.Select(v => v.ToString("F5")))}");
         Assert.True(peerLosses[^1] < peerLosses[0], "the peer's loss did not decrease: the check would not tell training from a stall");
         PythonPeer.Report(output, "timm initialisation and NAdam steps vs plain PyTorch",
             $"{compared} tensors with timm's statistics; first-step gradient norms within {worstGrad:G2} (relative); "
-            + $"losses over {steps} steps {string.Join(" → ", engineLosses.Select(v => v.ToString("F4")))}, max |Δ| {worstLoss:G2} from PyTorch's");
+            + $"losses over {steps} steps {string.Join(" → ", engineLosses.Select(v => v.ToString("F4")))}, max |Δ| {worstLoss:G2} from " +
+                $"PyTorch's");
     }
 
     [Fact]

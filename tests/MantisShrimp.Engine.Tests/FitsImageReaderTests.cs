@@ -10,7 +10,8 @@ namespace MantisShrimp.Engine.Tests;
 /// </summary>
 public class FitsImageReaderTests
 {
-    /// <summary>Files covering what the reader handles: every BITPIX, scaling, BLANK, cubes, extensions, HIERARCH, CONTINUE, escapes.</summary>
+    /// <summary>Files covering what the reader handles: every BITPIX, scaling, BLANK, cubes, extensions, HIERARCH, CONTINUE,
+    /// escapes.</summary>
     private static IEnumerable<(string Name, byte[] Bytes)> Corpus()
     {
         double[] ramp = Enumerable.Range(0, 12).Select(i => (double)(i * 7 % 11) - 3).ToArray();
@@ -19,7 +20,8 @@ public class FitsImageReaderTests
             var stored = bitpix == 8 ? ramp.Select(v => v + 3) : ramp;
             yield return ($"bitpix{bitpix}", Image(bitpix, [4, 3], stored));
             if (bitpix > 0)
-                yield return ($"scaled{bitpix}", Image(bitpix, [4, 3], stored, Card("BSCALE", "2.5D0"), Card("BZERO", "-1.25"), Card("BLANK", "4")));
+                yield return ($"scaled{bitpix}",
+                    Image(bitpix, [4, 3], stored, Card("BSCALE", "2.5D0"), Card("BZERO", "-1.25"), Card("BLANK", "4")));
         }
         yield return ("nan-blank-float", Image(-32, [2, 2], [1, double.NaN, 3, 4], Card("BLANK", "3")));
         yield return ("cube", Image(-32, [3, 2, 2], Enumerable.Range(0, 12).Select(i => (double)i)));
@@ -71,7 +73,8 @@ public class FitsImageReaderTests
                 switch (rng.Next(4))
                 {
                     case 0 or 1: // a few bytes of the first header(s)
-                        for (int k = rng.Next(1, 4); k > 0; k--) b[rng.Next(Math.Min(b.Length, 2 * 2880))] = alphabet[rng.Next(alphabet.Length)];
+                        for (int k = rng.Next(1, 4); k > 0; k--) b[rng.Next(Math.Min(b.Length, 2 * 2880))] =
+                            alphabet[rng.Next(alphabet.Length)];
                         break;
                     case 2:
                         b = b[..rng.Next(b.Length)];
@@ -137,7 +140,8 @@ public class FitsImageReaderTests
     public void A_steady_state_read_allocates_nothing()
     {
         var corpus = Corpus().ToDictionary(c => c.Name, c => c.Bytes);
-        var streams = new[] { "writer-170", "scaled16", "cube", "extension", "cards" }.Select(n => new MemoryStream(corpus[n], writable: false)).ToArray();
+        var streams = new[] { "writer-170", "scaled16", "cube", "extension",
+            "cards" }.Select(n => new MemoryStream(corpus[n], writable: false)).ToArray();
         using var reader = new FitsImageReader();
         var destination = new float[170 * 170];
         double sum = 0;
@@ -227,7 +231,8 @@ public class FitsImageReaderTests
         {
             var h = hdu.Header;
             Assert.True(h.Contains(key) == reader.Contains(key), $"{name}: Contains({key})");
-            Assert.True(Same(h.TryGetDouble(key, out double d1), d1, reader.TryGetDouble(key, out double d2), d2), $"{name}: TryGetDouble({key})");
+            Assert.True(Same(h.TryGetDouble(key, out double d1), d1, reader.TryGetDouble(key, out double d2), d2),
+                $"{name}: TryGetDouble({key})");
             Assert.True((h.TryGetLong(key, out long l1), l1) == (reader.TryGetLong(key, out long l2), l2), $"{name}: TryGetLong({key})");
             Assert.True((h.TryGetBool(key, out bool b1), b1) == (reader.TryGetBool(key, out bool b2), b2), $"{name}: TryGetBool({key})");
             bool s1 = h.TryGetString(key, out string v1);

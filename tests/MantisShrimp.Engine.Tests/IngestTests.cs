@@ -169,7 +169,8 @@ public class IngestTests
         Assert.False(resumed.AlreadyComplete);
 
         foreach (var file in Directory.GetFiles(tmp.File("whole")).Select(Path.GetFileName))
-            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.File("whole"), file!)), File.ReadAllBytes(Path.Combine(tmp.File("resumed"), file!)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.File("whole"), file!)),
+                File.ReadAllBytes(Path.Combine(tmp.File("resumed"), file!)));
         Assert.Equal(Directory.GetFileSystemEntries(tmp.File("whole")).Length, Directory.GetFileSystemEntries(tmp.File("resumed")).Length);
 
         // Running again is a no-op.
@@ -213,7 +214,8 @@ public class IngestTests
         Ingest.Run(options);
         using (var cts = new CancellationTokenSource())
         {
-            Assert.ThrowsAny<OperationCanceledException>(() => Ingest.Run(options with { OutputDirectory = tmp.File("resumed"), MaxParallelism = 1 },
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                Ingest.Run(options with { OutputDirectory = tmp.File("resumed"), MaxParallelism = 1 },
                 new CancelAfter("writing shards", 5, cts), cts.Token));
         }
         string spool = Path.Combine(tmp.File("resumed"), Ingest.WorkDirectory, Ingest.SpoolFile);
@@ -237,7 +239,8 @@ public class IngestTests
         var names = Directory.GetFileSystemEntries(expected).Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(names, Directory.GetFileSystemEntries(actual).Select(Path.GetFileName).Order().ToArray());
         foreach (var file in names)
-            Assert.True(File.ReadAllBytes(Path.Combine(expected, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, file!))), file);
+            Assert.True(File.ReadAllBytes(Path.Combine(expected,
+                file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, file!))), file);
     }
 
     [Fact]

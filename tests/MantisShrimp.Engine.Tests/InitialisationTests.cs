@@ -33,7 +33,8 @@ public class InitialisationTests
     [InlineData("late")]
     public void Backbones_start_as_timm_and_the_head_as_pytorch(string arch)
     {
-        var config = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 64 };
+        var config = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name,
+            HeadWidth = 64 };
         using var net = PhotoZNetwork.Create(config, initSeed: 7);
         var w = Weights(net);
         var headLinears = w.Keys.Where(k => k.StartsWith("head.", StringComparison.Ordinal) && k.EndsWith(".weight")).ToArray();

@@ -35,7 +35,8 @@ public static class LyingZip
             int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(cd + 28));
             if (System.Text.Encoding.UTF8.GetString(bytes, cd + 46, nameLength) != entryName) continue;
             int local = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(cd + 42)));
-            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(local)) != 0x04034b50) throw new InvalidDataException("no local header");
+            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(local)) != 0x04034b50) throw new InvalidDataException("no local " +
+                "header");
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(cd + 24), (uint)declared);
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(local + 22), (uint)declared);
             patched++;

@@ -29,7 +29,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
 
     private static PhotoZNetwork Network(string arch, InferencePrecision precision)
     {
-        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 32 }, initSeed: 7);
+        var m = PhotoZNetwork.Create(new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone =
+            ConvNeXtSpec.Demo.Name, HeadWidth = 32 }, initSeed: 7);
         m.eval();
         if (precision == InferencePrecision.Bf16) InBf16(m);
         return m;
@@ -57,7 +58,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
                 ebv.AddRange([shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck]);
             }
         var output = new float[layout.OutputLength];
-        Kernels.Input.InputReference.Run(layout, [.. raw], count, Enumerable.Repeat(Kernels.Input.SampleAugment.Identity, count).ToArray(), output);
+        Kernels.Input.InputReference.Run(layout, [.. raw], count, Enumerable.Repeat(Kernels.Input.SampleAugment.Identity, count).ToArray(),
+            output);
         return (InputLayouts.Tensors(layout, output, count, CPU), tensor(ebv.ToArray(), [count, 2]));
     }
 
@@ -66,7 +68,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
     {
         Assert.Equal(InferencePrecision.Fp32, InferencePrecisions.Parse("fp32"));
         Assert.Equal(InferencePrecision.Bf16, InferencePrecisions.Parse("BF16"));
-        Assert.Contains("--precision must be one of fp32, bf16", Assert.Throws<UserInputException>(() => InferencePrecisions.Parse("fp16")).Message);
+        Assert.Contains("--precision must be one of fp32, bf16",
+            Assert.Throws<UserInputException>(() => InferencePrecisions.Parse("fp16")).Message);
 
         var noBf16 = new HashSet<string> { "fpu", "avx2", "avx512f" };
         var e = Assert.Throws<UserInputException>(() => InferencePrecision.Bf16.Check(CPU, noBf16));
@@ -113,7 +116,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
             Assert.True(delta <= bound, $"encoder {e}: max |Δf| {delta} > R·u·max|f| = {bound}");
             Assert.True(delta > 0, $"encoder {e}: bf16 features equal fp32 ones — the backbone did not run in bf16");
         }
-        // The fusion head of the bf16 network is the float32 head: its logits are the fp32 network's head on the bf16 features, bit for bit.
+        // The fusion head of the bf16 network is the float32 head: its logits are the fp32 network's head on the bf16 features, bit for
+        // bit.
         var logits = bf16.call(inputs, ebv);
         Assert.Equal(ScalarType.Float32, logits.dtype);
         Assert.True(logits.eq(net32.Fuse(features16, ebv)).all().item<bool>(), "the bf16 network's head is not the float32 head");
@@ -145,7 +149,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
             // bf16 convolution of bf16 inputs (two more roundings), so they differ by at most the features' bound across z's range.
             double bound = Roundings(ConvNeXtSpec.Demo) * Unit * zRange;
             for (int s = 0; s < ShapleyMath.Subsets; s++)
-                Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) <= bound, $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+                Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) <= bound,
+                    $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
             // Efficiency is exact arithmetic on the value table (float64), bf16 or not.
             Assert.Equal(b[g].Values[ShapleyMath.AllBands] - b[g].Values[0], ShapleyMath.Exact(b[g].Values).Sum(), 9);
         }

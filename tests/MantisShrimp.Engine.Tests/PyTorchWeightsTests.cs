@@ -11,7 +11,8 @@ namespace MantisShrimp.Engine.Tests;
 public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
 {
     private static NetworkConfig Demo(string arch = "early", string bands = "all") =>
-        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = EnumSpelling<BandSet>.Parse(bands, "bands") };
+        new() { Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands =
+            EnumSpelling<BandSet>.Parse(bands, "bands") };
 
     private static PhotoZNetwork Seeded(NetworkConfig c, long seed)
     {
@@ -79,11 +80,14 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
             Assert.Equal("timm ConvNeXt → backbone", import.Layout);
             Assert.Equal(["head.fc.bias", "head.fc.weight"], import.Ignored.Order());
             Assert.Single(import.Adapted);
-            Assert.All(import.KeptInitial, k => Assert.True(k.StartsWith("head.", StringComparison.Ordinal) || k == "_channels", k)); // the fusion head keeps its initialisation
+            Assert.All(import.KeptInitial, k =>
+                Assert.True(k.StartsWith("head.", StringComparison.Ordinal) || k == "_channels",
+                k)); // the fusion head keeps its initialisation
             var after = Values(net);
             Assert.Equal(headBefore, after["head.0.weight"]);
             var timmValues = Values(timm);
-            foreach (var (key, value) in timmValues.Where(kv => !kv.Key.StartsWith("head.fc", StringComparison.Ordinal) && kv.Key != "stem.0.weight"))
+            foreach (var (key, value) in timmValues.Where(kv => !kv.Key.StartsWith("head.fc", StringComparison.Ordinal)
+                && kv.Key != "stem.0.weight"))
                 Assert.Equal(value, after["backbone." + key]);
             // timm's adapt_input_conv: the RGB kernels repeated over the channels, scaled by 3 / channels.
             var stem = net.state_dict()["backbone.stem.0.weight"];
@@ -162,7 +166,8 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
         // Learning rate 0: the run's weights stay those it started from.
         Trainer.Run(new TrainOptions
         {
-            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 1, BatchesPerEpoch = 1, BatchSize = 2, LearningRate = 0, WeightDecay = 0, Seed = 1,
+            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 1, BatchesPerEpoch = 1, BatchSize = 2, LearningRate = 0, WeightDecay =
+                0, Seed = 1,
             Device = "cpu", Threads = 1, Network = Demo(), InitWeights = tmp.File("start.pth"),
         });
         var (state, trained) = Checkpoint.Load(Path.Combine(tmp.File("run"), Trainer.LastCheckpoint));
@@ -175,7 +180,8 @@ public class PyTorchWeightsTests(ToyShardsFixture toy) : IClassFixture<ToyShards
         // A resume may leave the option out; another file is refused.
         var resume = new TrainOptions
         {
-            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 2, BatchesPerEpoch = 1, BatchSize = 2, LearningRate = 0, WeightDecay = 0, Seed = 1,
+            Data = toy.Set.Directory, Out = tmp.File("run"), Epochs = 2, BatchesPerEpoch = 1, BatchSize = 2, LearningRate = 0, WeightDecay =
+                0, Seed = 1,
             Device = "cpu", Threads = 1, Network = Demo(),
         };
         Assert.Equal(2, Trainer.Run(resume).Epoch);

@@ -51,7 +51,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         for (int g = 0; g < galaxies.Length; g++)
         {
             Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
-            for (int s = 0; s < ShapleyMath.Subsets; s++) Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 2e-5, $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+            for (int s = 0; s < ShapleyMath.Subsets; s++) Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 2e-5,
+                $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
             var phi = ShapleyMath.Exact(b[g].Values);
             Assert.Equal(b[g].Values[ShapleyMath.AllBands] - b[g].Values[0], phi.Sum(), 9);
         }
@@ -76,7 +77,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
             Assert.Equal(a[g].Evaluations, b[g].Evaluations);
             for (int s = 0; s < ShapleyMath.Subsets; s++)
-                Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+                Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5,
+                    $"galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
             var phi = ShapleyMath.Exact(b[g].Values);
             var bruteSum = ShapleyMath.Exact(a[g].Values);
             for (int j = 0; j < ShapleyMath.Players; j++) Assert.True(Math.Abs(phi[j] - bruteSum[j]) < 1e-5, $"galaxy {g} band {j}");
@@ -128,7 +130,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         using var model = Model("late");
         var galaxies = Galaxies(2);
         var orderings = new int[galaxies.Length][][];
-        IEnumerable<int> Needed(int g, int active) => ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, 6, 17UL + (ulong)g));
+        IEnumerable<int> Needed(int g, int active) =>
+            ShapleyMath.NeededSubsets(orderings[g] = ShapleyMath.Permutations(active, 6, 17UL + (ulong)g));
         using var brute = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { Factorise = false });
         using var factorised = new ShapleyEvaluator(model, CPU);
         var a = brute.Evaluate(galaxies, Needed);
@@ -158,7 +161,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             Assert.Equal(onCpu[g].Raw, onKernels[g].Raw);
             Assert.False(onCpu[g].Raw.AsSpan().SequenceEqual(onCpu[g].Baseline)); // the targets were masked
             for (int p = 0; p < onCpu[g].Baseline.Length; p++)
-                Assert.True(Math.Abs(onCpu[g].Baseline[p] - onKernels[g].Baseline[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Baseline[p])), $"galaxy {g} pixel {p}");
+                Assert.True(Math.Abs(onCpu[g].Baseline[p] - onKernels[g].Baseline[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Baseline[p])),
+                    $"galaxy {g} pixel {p}");
         }
         foreach (var arch in new[] { "early", "late" })
         {
@@ -166,7 +170,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             using var simd = new ShapleyEvaluator(model, CPU);
             using var ilgpu = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions
             {
-                Backend = Data.Pipeline.TransformBackend.Ilgpu, Accelerator = Kernels.AcceleratorChoice.Cpu, StemTrick = false, Factorise = false,
+                Backend = Data.Pipeline.TransformBackend.Ilgpu, Accelerator = Kernels.AcceleratorChoice.Cpu, StemTrick = false, Factorise =
+                    false,
             });
             Assert.NotNull(ilgpu.Kernels);
             var a = simd.Evaluate(onCpu);
@@ -175,7 +180,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             {
                 Assert.Equal(a[g].ActiveMask, b[g].ActiveMask);
                 for (int s = 0; s < ShapleyMath.Subsets; s++)
-                    Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5, $"{arch} galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
+                    Assert.True(Math.Abs(a[g].Values[s] - b[g].Values[s]) < 1e-5,
+                        $"{arch} galaxy {g} subset {s}: {a[g].Values[s]} vs {b[g].Values[s]}");
             }
         }
     }
@@ -239,7 +245,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         using var model = Model("early");
         string ckpt = tmp.File("model.ckpt");
         TestModels.Save(ckpt, model);
-        var o = new ShapleyOptions(ckpt, toy.Set.Directory, tmp.File("shap.csv")) { Split = Splits.Train, Count = 5, GalaxiesPerGroup = 2, Seed = 3, Device = "cpu" };
+        var o = new ShapleyOptions(ckpt, toy.Set.Directory, tmp.File("shap.csv")) { Split = Splits.Train, Count = 5, GalaxiesPerGroup = 2,
+            Seed = 3, Device = "cpu" };
         // Interrupted after the first group.
         using var cts = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => ShapleyRunner.Run(o, new CancelAfter(1, cts), cts.Token));

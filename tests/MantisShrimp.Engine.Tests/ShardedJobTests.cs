@@ -27,7 +27,8 @@ public class ShardedJobTests
         Assert.DoesNotContain("model:", e.Message); // a value with a space is one value
         // A key only one side has is named too.
         var more = new JobFingerprint(("model", "/runs/a b/best.ckpt"), ("split", "test"), ("seed", "5"), ("mode", "exact"));
-        Assert.Contains("mode: absent in the journal, exact now", Assert.Throws<UserInputException>(() => JobJournal.Open(path, more)).Message);
+        Assert.Contains("mode: absent in the journal, exact now",
+            Assert.Throws<UserInputException>(() => JobJournal.Open(path, more)).Message);
         // The same settings resume it.
         using var same = JobJournal.Open(path, Settings);
         Assert.Equal("x", same[0]);
@@ -66,7 +67,8 @@ public class ShardedJobTests
 
     private static TableRow Row(int i) => new([$"g{i}", i % 2 == 0 ? "lrg" : "elg"], [i / 3.0, (float)(1.0 / (i + 7))]);
 
-    /// <summary>Rank r of <paramref name="ranks"/> writes its share of <paramref name="count"/> rows as a part, as <see cref="ShardedJob.WriteShare"/> does.</summary>
+    /// <summary>Rank r of <paramref name="ranks"/> writes its share of <paramref name="count"/> rows as a part, as <see
+    /// cref="ShardedJob.WriteShare"/> does.</summary>
     private static void WriteParts(string output, int count, int ranks)
     {
         for (int r = 0; r < ranks; r++)
@@ -85,7 +87,8 @@ public class ShardedJobTests
         Assert.Equal(10, ShardedJob.MergeParts(output, 3, Schema, null));
         var expected = new List<string> { "id,z,p,population" };
         for (int i = 0; i < 10; i++)
-            expected.Add(string.Create(CultureInfo.InvariantCulture, $"g{i},{i / 3.0:0.######},{(float)(1.0 / (i + 7)):G7},{(i % 2 == 0 ? "lrg" : "elg")}"));
+            expected.Add(string.Create(CultureInfo.InvariantCulture,
+                $"g{i},{i / 3.0:0.######},{(float)(1.0 / (i + 7)):G7},{(i % 2 == 0 ? "lrg" : "elg")}"));
         Assert.Equal(expected, File.ReadAllLines(output));
         Assert.Equal([output], Directory.GetFiles(tmp.Path)); // parts deleted, no temp left
     }
@@ -131,7 +134,8 @@ public class ShardedJobTests
         using var tmp = new TempDir();
         string output = tmp.File("all.csv");
         WriteParts(output, 4, 2);
-        var other = new TableSchema([new("id", ColumnKind.Text), new("v_all", ColumnKind.Double, v => v.ToString("R", CultureInfo.InvariantCulture))], "X");
+        var other = new TableSchema([new("id", ColumnKind.Text),
+            new("v_all", ColumnKind.Double, v => v.ToString("R", CultureInfo.InvariantCulture))], "X");
         var e = Assert.Throws<UserInputException>(() => ShardedJob.MergeParts(output, 2, other, null));
         Assert.Contains("part0-of-2.parquet", e.Message);
     }

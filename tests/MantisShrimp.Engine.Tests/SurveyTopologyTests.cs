@@ -12,7 +12,8 @@ namespace MantisShrimp.Engine.Tests;
 public class SurveyTopologyTests
 {
     private static LateFusionNet Late(BandSet bands = BandSet.All) =>
-        (LateFusionNet)PhotoZNetwork.Create(new NetworkConfig { Arch = NetworkArch.Late, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16, Bands = bands });
+        (LateFusionNet)PhotoZNetwork.Create(new NetworkConfig { Arch = NetworkArch.Late, Backbone = ConvNeXtSpec.Demo.Name, HeadWidth = 16,
+            Bands = bands });
 
     [Fact]
     public void Late_fusion_encoders_keep_the_checkpoint_key_names_stems_and_order()

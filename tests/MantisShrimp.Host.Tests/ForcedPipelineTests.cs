@@ -22,7 +22,8 @@ internal static class PredictFiles
     public static Dictionary<string, string[]> ById(string csv) => Read(csv).Rows.ToDictionary(r => r[0]);
 
     public static double[] Pdf(string[] header, string[] row) =>
-        Enumerable.Range(0, Engine.RedshiftGrid.Classes).Select(k => double.Parse(row[Array.IndexOf(header, $"p_{k:000}")], CultureInfo.InvariantCulture)).ToArray();
+        Enumerable.Range(0, Engine.RedshiftGrid.Classes).Select(k =>
+            double.Parse(row[Array.IndexOf(header, $"p_{k:000}")], CultureInfo.InvariantCulture)).ToArray();
 
     public static string Field(string[] header, string[] row, string column) => row[Array.IndexOf(header, column)];
 
@@ -71,7 +72,8 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
         var galaxies = f.Accepted.AsEnumerable().Reverse().ToList();
         File.WriteAllText(tmp.File("pos.csv"), "name,ra,dec\n" + string.Concat(galaxies.Select(g => $"{g.Id},{G(g.Ra)},{G(g.Dec)}\n")));
         // Batches of 3: full ones and a partial last one; 2 threads.
-        var predict = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--cache", tmp.File("cache"),
+        var predict = Run("predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--cache",
+            tmp.File("cache"),
             "--dust", f.Dust, "--out", tmp.File("p.csv"), "--pdf", "--threads", "2", "--batch-size", "3", "--device", "cpu", "-q");
         Assert.True(predict.Code == 0, predict.Err);
         var (ph, prows) = PredictFiles.Read(tmp.File("p.csv"));
@@ -79,7 +81,8 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
         double worst = 0;
         foreach (var split in galaxies.Select(g => g.Split).Distinct())
         {
-            var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", split, "--out", tmp.File($"s-{split}.csv"), "--pdf", "--device", "cpu", "-q");
+            var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", split, "--out", tmp.File($"s-{split}.csv"), "--pdf",
+                "--device", "cpu", "-q");
             Assert.True(score.Code == 0, score.Err);
             var (sh, srows) = PredictFiles.Read(tmp.File($"s-{split}.csv"));
             foreach (var s in srows)
@@ -99,7 +102,8 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
     {
         using var tmp = new TempDir();
         // Galaxies with GALEX and unWISE flux, so zeros change the input.
-        var covered = f.Accepted.Where(g => HasFlux(Path.Combine(f.Cutouts, g.Id + ".Galex.fits")) && HasFlux(Path.Combine(f.Cutouts, g.Id + ".Unwise.fits")))
+        var covered = f.Accepted.Where(g => HasFlux(Path.Combine(f.Cutouts, g.Id + ".Galex.fits"))
+            && HasFlux(Path.Combine(f.Cutouts, g.Id + ".Unwise.fits")))
             .Take(4).ToList();
         Assert.Equal(4, covered.Count);
         string folder = tmp.File("cutouts"), zeros = tmp.File("zeros");
@@ -127,9 +131,12 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
         var z = PredictFiles.ById(tmp.File("zeros.csv"));
         var all = PredictFiles.ById(tmp.File("full.csv"));
 
-        Assert.Equal(["1", "1"], [PredictFiles.Field(h, m[covered[0].Id], "galex_coverage"), PredictFiles.Field(h, m[covered[0].Id], "unwise_coverage")]);
-        Assert.Equal(["0", "1"], [PredictFiles.Field(h, m[covered[1].Id], "galex_coverage"), PredictFiles.Field(h, m[covered[1].Id], "unwise_coverage")]);
-        Assert.Equal(["1", "0"], [PredictFiles.Field(h, m[covered[2].Id], "galex_coverage"), PredictFiles.Field(h, m[covered[2].Id], "unwise_coverage")]);
+        Assert.Equal(["1", "1"], [PredictFiles.Field(h, m[covered[0].Id], "galex_coverage"),
+            PredictFiles.Field(h, m[covered[0].Id], "unwise_coverage")]);
+        Assert.Equal(["0", "1"], [PredictFiles.Field(h, m[covered[1].Id], "galex_coverage"),
+            PredictFiles.Field(h, m[covered[1].Id], "unwise_coverage")]);
+        Assert.Equal(["1", "0"], [PredictFiles.Field(h, m[covered[2].Id], "galex_coverage"),
+            PredictFiles.Field(h, m[covered[2].Id], "unwise_coverage")]);
         foreach (var g in covered.Skip(1).Take(2))
         {
             var pm = PredictFiles.Pdf(h, m[g.Id]);
@@ -147,7 +154,8 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
         // The services: the viewer answers 404 where it has no cutout; the same flags and PDFs as the folder.
         File.WriteAllText(tmp.File("catalog.csv"), "id,ra,dec\n" + string.Concat(covered.Select(g => $"{g.Id},{G(g.Ra)},{G(g.Dec)}\n")));
         await using var server = new FakeCutoutServer(tmp.File("catalog.csv"), folder);
-        var remote = Run(["predict", .. common, "--ps1-url", server.Ps1Url, "--legacy-url", server.LegacyUrl, "--cache", tmp.File("c4"), "--retries", "1",
+        var remote = Run(["predict", .. common, "--ps1-url", server.Ps1Url, "--legacy-url", server.LegacyUrl, "--cache", tmp.File("c4"),
+            "--retries", "1",
             "--out", tmp.File("remote.csv")]);
         Assert.True(remote.Code == 0, remote.Err);
         var r = PredictFiles.ById(tmp.File("remote.csv"));
@@ -207,7 +215,8 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
             var g = f.Accepted[i % f.Accepted.Count];
             return $"p{i:00000},{G(g.Ra)},{G(g.Dec)}\n";
         })));
-        string[] args = ["predict", "--model", f.Model, "--positions", pos, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust", f.Dust,
+        string[] args = ["predict", "--model", f.Model, "--positions", pos, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--dust",
+            f.Dust,
             "--threads", "2", "--batch-size", "8", "--device", "cpu", "-q"];
         var whole = Run([.. args, "--out", tmp.File("whole.csv")]);
         Assert.True(whole.Code == 0, whole.Err);

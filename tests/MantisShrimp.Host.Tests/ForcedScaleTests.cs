@@ -37,7 +37,8 @@ public class ForcedScaleTests(ITestOutputHelper log)
             for (int i = 0; i < positions; i++) w.Write($"src{i:0000000},{pool[i % pool.Count].Ra},{pool[i % pool.Count].Dec}\n");
         }
         string output = tmp.File("forced.csv"), journal = output + ".journal";
-        string[] args = ["predict", "--model", model, "--positions", pos, "--cutouts", tmp.File("sim/cutouts"), "--cache", tmp.File("cache"),
+        string[] args = ["predict", "--model", model, "--positions", pos, "--cutouts", tmp.File("sim/cutouts"), "--cache",
+            tmp.File("cache"),
             "--ebv", "0.02,0.02", "--out", output, "--allow-nan", "--device", "cpu", "-q"]; // --allow-nan: every pool galaxy is predicted
 
         // First run: killed (SIGKILL) once about 40% is journalled.
@@ -45,14 +46,16 @@ public class ForcedScaleTests(ITestOutputHelper log)
         Assert.True(first.Killed, "predict ended before it could be killed: " + first.Err);
         int journalled = File.ReadLines(journal).Count() - 1;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scale: killed after {journalled} of {positions} positions, {first.Seconds:F1} s (index included), peak RSS {first.PeakRss / 1048576.0:F0} MiB"));
+            $"scale: killed after {journalled} of {positions} positions, {first.Seconds:F1} s (index included), peak RSS " +
+                $"{first.PeakRss / 1048576.0:F0} MiB"));
         Assert.InRange(journalled, 1, positions - 1);
 
         var second = RunWatched(args, journal, int.MaxValue);
         Assert.True(second.Code == 0, second.Err);
         double rate = (positions - journalled) / second.Seconds;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scale: resumed {positions - journalled} positions in {second.Seconds:F1} s ({rate:F0} positions/s, start-up included), peak RSS {second.PeakRss / 1048576.0:F0} MiB"));
+            $"scale: resumed {positions - journalled} positions in {second.Seconds:F1} s ({rate:F0} positions/s, start-up included), " +
+                $"peak RSS {second.PeakRss / 1048576.0:F0} MiB"));
 
         // Every position exactly once, in input order.
         int row = 0;
@@ -73,7 +76,8 @@ public class ForcedScaleTests(ITestOutputHelper log)
     }
 
     /// <summary>Runs mantis, sampling its RSS; kills it (SIGKILL) once the journal holds <paramref name="killAfter"/> entries.</summary>
-    private static (int Code, bool Killed, double Seconds, long PeakRss, string Err) RunWatched(string[] args, string journal, int killAfter)
+    private static (int Code, bool Killed, double Seconds, long PeakRss, string Err) RunWatched(string[] args, string journal,
+        int killAfter)
     {
         var watch = Stopwatch.StartNew();
         using var p = Process.Start(PredictFiles.Mantis(args))!;

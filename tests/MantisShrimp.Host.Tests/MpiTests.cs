@@ -31,7 +31,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"mantis {string.Join(' ', args)} ran over 5 minutes"); }
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"mantis {string.Join(' ', args)} ran " +
+            $"over 5 minutes"); }
         return (p.ExitCode, err.Result);
     }
 
@@ -48,10 +49,13 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         var dist = Mantis(2, [.. common, "--batch-size", "4", "--distributed", "--out", tmp.File("two")]);
         Assert.True(dist.Code == 0, dist.Err);
 
-        var h1 = File.ReadAllLines(Path.Combine(tmp.File("one"), Trainer.HistoryFile)).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
-        var h2 = File.ReadAllLines(Path.Combine(tmp.File("two"), Trainer.HistoryFile)).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var h1 = File.ReadAllLines(Path.Combine(tmp.File("one"), Trainer.HistoryFile)).Skip(1).Select(l =>
+            double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var h2 = File.ReadAllLines(Path.Combine(tmp.File("two"), Trainer.HistoryFile)).Skip(1).Select(l =>
+            double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(2, h2.Length);
-        for (int e = 0; e < h1.Length; e++) Assert.True(Math.Abs(h1[e] - h2[e]) < 1e-5 * Math.Abs(h1[e]), $"epoch {e + 1} train loss {h1[e]} vs {h2[e]}");
+        for (int e = 0; e < h1.Length; e++) Assert.True(Math.Abs(h1[e] - h2[e]) < 1e-5 * Math.Abs(h1[e]),
+            $"epoch {e + 1} train loss {h1[e]} vs {h2[e]}");
         var (_, a) = Engine.Models.Checkpoint.Load(Path.Combine(tmp.File("one"), Trainer.LastCheckpoint));
         var (_, b) = Engine.Models.Checkpoint.Load(Path.Combine(tmp.File("two"), Trainer.LastCheckpoint));
         var wb = b.state_dict();
@@ -87,7 +91,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
             var y = b[i].Split(',');
             Assert.Equal(x[0], y[0]);
             for (int c = 1; c < x.Length; c++)
-                if (double.TryParse(x[c], CultureInfo.InvariantCulture, out var u)) Assert.True(Math.Abs(u - double.Parse(y[c], CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}");
+                if (double.TryParse(x[c], CultureInfo.InvariantCulture,
+                    out var u)) Assert.True(Math.Abs(u - double.Parse(y[c], CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}");
         }
     }
 
@@ -96,7 +101,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
     {
         using var tmp = new TempDir();
         string ckpt = Checkpoint(tmp);
-        string[] common = ["shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--count", "12", "--galaxies-per-batch", "1",
+        string[] common = ["shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--count", "12",
+            "--galaxies-per-batch", "1",
             "--seed", "5", "--device", "cpu", "-q"];
         Assert.Equal(0, Mantis(1, [.. common, "--out", tmp.File("one.csv")]).Code);
 
@@ -129,7 +135,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
             var x = a1[i].Split(',');
             var y = b1[i].Split(',');
             Assert.Equal(x[0], y[0]);
-            for (int c = 2; c < 22; c++) Assert.True(Math.Abs(double.Parse(x[c], CultureInfo.InvariantCulture) - double.Parse(y[c], CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}");
+            for (int c = 2; c < 22; c++) Assert.True(Math.Abs(double.Parse(x[c], CultureInfo.InvariantCulture) - double.Parse(y[c],
+                CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}");
         }
     }
 
@@ -142,7 +149,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         var rows = Enumerable.Range(0, Math.Min(10, shard.Count)).Select(i => $"{shard.Ids[i]},{shard.Header(i).Ra.ToString("R", CultureInfo.InvariantCulture)},{shard.Header(i).Dec.ToString("R", CultureInfo.InvariantCulture)}");
         File.WriteAllLines(tmp.File("pos.csv"), ["name,ra,dec", .. rows]);
         string cutouts = Path.Combine(Path.GetDirectoryName(toy.Set.Directory)!, "data", "cutouts");
-        string[] common = ["predict", "--model", ckpt, "--positions", tmp.File("pos.csv"), "--cutouts", cutouts, "--cache", tmp.File("cache"), "--ebv", "0.03,0.04", "--device", "cpu", "-q"];
+        string[] common = ["predict", "--model", ckpt, "--positions", tmp.File("pos.csv"), "--cutouts", cutouts, "--cache",
+            tmp.File("cache"), "--ebv", "0.03,0.04", "--device", "cpu", "-q"];
         var one = Mantis(1, [.. common, "--out", tmp.File("one.csv")]);
         Assert.True(one.Code == 0, one.Err);
         var two = Mantis(2, [.. common, "--out", tmp.File("two.csv")]);
@@ -157,7 +165,8 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
             var y = b[i].Split(',');
             Assert.Equal(x[0], y[0]); // same rows, same order
             for (int c = 2; c < x.Length; c++)
-                Assert.True(Math.Abs(double.Parse(x[c], CultureInfo.InvariantCulture) - double.Parse(y[c], CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}"); // batch composition moves last bits
+                Assert.True(Math.Abs(double.Parse(x[c], CultureInfo.InvariantCulture) - double.Parse(y[c],
+                    CultureInfo.InvariantCulture)) <= 1e-5, $"row {i} column {c}"); // batch composition moves last bits
         }
         Assert.Empty(Directory.GetFiles(tmp.Path, "two.csv.part*"));
     }

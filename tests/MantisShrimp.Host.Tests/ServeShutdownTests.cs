@@ -15,8 +15,10 @@ public class ServeShutdownTests(ForcedFixture f) : IClassFixture<ForcedFixture>
     {
         if (!OperatingSystem.IsLinux()) return;
         using var tmp = new TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        string[] args = [Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.02,0.02",
+        // env restores SIGINT's default: a suite started in the background (`cmd &`) passes it on ignored, and .NET then
+        // leaves an inherited ignore in place.
+        var psi = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true };
+        string[] args = ["--default-signal=INT", "dotnet", Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.02,0.02",
             "--device", "cpu", "--host", "127.0.0.1", "--port", "0"];
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";

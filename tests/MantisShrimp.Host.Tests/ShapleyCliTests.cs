@@ -15,7 +15,8 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
     {
         using var tmp = new TempDir();
         string ckpt = Checkpoint(tmp);
-        var shap = Run("shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--count", "6", "--out", tmp.File("s.csv"), "--device", "cpu", "-q");
+        var shap = Run("shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--count", "6", "--out",
+            tmp.File("s.csv"), "--device", "cpu", "-q");
         Assert.True(shap.Code == 0, shap.Err);
         var lines = File.ReadAllLines(tmp.File("s.csv"));
         Assert.Equal(7, lines.Length);
@@ -25,17 +26,21 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
 
         var plot = Run("shapley-plot", "--input", tmp.File("s.csv"), "--out", tmp.File("fig"), "--bin-width", "1.6");
         Assert.True(plot.Code == 0, plot.Err);
-        foreach (var f in new[] { "shapley_by_z.png", "mmshap_by_z.png", "shapley_by_z.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("fig"), f)), f);
+        foreach (var f in new[] { "shapley_by_z.png", "mmshap_by_z.png",
+            "shapley_by_z.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("fig"), f)), f);
 
-        var fig6 = Run("baselines", "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--seed", "4", "--out", tmp.File("fig6"));
+        var fig6 = Run("baselines", "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--seed", "4", "--out",
+            tmp.File("fig6"));
         Assert.True(fig6.Code == 0, fig6.Err);
         Assert.Equal(2, Directory.GetFiles(tmp.File("fig6"), "baseline_*.png").Length);
 
-        var bench = Run("bench", "shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--galaxies", "1", "--batch-size", "32", "--repeats", "1",
+        var bench = Run("bench", "shapley", "--model", ckpt, "--data", toy.Set.Directory, "--split", "train", "--galaxies", "1",
+            "--batch-size", "32", "--repeats", "1",
             "--json", tmp.File("b.json"), "--device", "cpu", "-q");
         Assert.True(bench.Code == 0, bench.Err);
         var json = JsonNode.Parse(File.ReadAllText(tmp.File("b.json")))!.AsObject();
-        foreach (var key in new[] { "galaxies_per_s_exact", "inference_samples_per_s", "exact_vs_limit", "batched_vs_per_subset", "stem_trick_gain", "factorise_gain",
+        foreach (var key in new[] { "galaxies_per_s_exact", "inference_samples_per_s", "exact_vs_limit", "batched_vs_per_subset",
+            "stem_trick_gain", "factorise_gain",
                      "evaluations_saved_fraction", "sampled_speedup", "sampled_mean_abs_error" })
             Assert.True(json.ContainsKey(key), key);
         Assert.True((double)json["exact_vs_limit"]! > 0);
@@ -45,7 +50,8 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
         using (var late = Engine.Models.PhotoZNetwork.Create(new Engine.Models.NetworkConfig
                { Arch = Engine.Models.NetworkArch.Late, Backbone = Engine.Models.ConvNeXtSpec.Demo.Name, HeadWidth = 32 }))
             TestModels.Save(tmp.File("late.ckpt"), late);
-        string[] common = ["shapley", "--model", tmp.File("late.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--device", "cpu", "-q"];
+        string[] common = ["shapley", "--model", tmp.File("late.ckpt"), "--data", toy.Set.Directory, "--split", "train", "--count", "2",
+            "--device", "cpu", "-q"];
         var fast = Run([.. common, "--out", tmp.File("late.csv")]);
         var brute = Run([.. common, "--no-factorise", "--out", tmp.File("late_brute.csv")]);
         Assert.True(fast.Code == 0 && brute.Code == 0, fast.Err + brute.Err);

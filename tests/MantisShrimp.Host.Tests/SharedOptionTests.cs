@@ -22,9 +22,11 @@ public class SharedOptionTests
     [Fact]
     public void A_split_outside_train_val_test_is_a_parse_error_naming_it()
     {
-        Assert.Equal("--split must be one of train, val, test (got 'tst')", OneLineError([.. Score, "--out", "/nonexistent/s.csv", "--split", "tst"]));
+        Assert.Equal("--split must be one of train, val, test (got 'tst')",
+            OneLineError([.. Score, "--out", "/nonexistent/s.csv", "--split", "tst"]));
         Assert.Equal("--split must be one of train, val, test (got 'Test')",
-            OneLineError("shapley", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv", "--split", "Test"));
+            OneLineError("shapley", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv",
+                "--split", "Test"));
     }
 
     [Fact]
@@ -39,7 +41,8 @@ public class SharedOptionTests
     [Fact]
     public void Device_and_path_options_name_themselves_in_errors()
     {
-        Assert.Equal("--device must be one of auto, cpu, cuda (got 'gpu')", OneLineError([.. Score, "--out", "/nonexistent/s.csv", "--device", "gpu"]));
+        Assert.Equal("--device must be one of auto, cpu, cuda (got 'gpu')",
+            OneLineError([.. Score, "--out", "/nonexistent/s.csv", "--device", "gpu"]));
         Assert.Equal("--model needs a path (got an empty value)",
             OneLineError("score", "--model", "", "--data", "/nonexistent/shards", "--out", "/nonexistent/s.csv"));
         Assert.Equal("--data needs a path (got an empty value)",
@@ -62,7 +65,8 @@ public class SharedOptionTests
     [Fact]
     public void The_factories_give_one_option_per_name()
     {
-        var cmd = new Command("x") { SharedOptions.Model(), SharedOptions.Data(), SharedOptions.Split("Split.", "test"), SharedOptions.TableOut("Table") };
+        var cmd = new Command("x") { SharedOptions.Model(), SharedOptions.Data(), SharedOptions.Split("Split.", "test"),
+            SharedOptions.TableOut("Table") };
         var r = cmd.Parse(["--model", "m.ckpt", "--data", "d", "--out", "t.parquet"]);
         Assert.Empty(r.Errors);
         Assert.Equal("test", r.GetValue<string>("--split"));

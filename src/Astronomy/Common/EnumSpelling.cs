@@ -9,7 +9,8 @@ namespace MantisShrimp.Engine.Common;
 /// the same attribute, so a value has one spelling everywhere.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000",
-    Justification = "A table per enum type: callers name the enum (EnumSpelling<NetworkArch>.Parse); there is no instance to infer T from.")]
+    Justification = "A table per enum type: callers name the enum (EnumSpelling<NetworkArch>.Parse); there is no instance to infer T " +
+        "from.")]
 public static class EnumSpelling<T> where T : struct, Enum
 {
     private static readonly (T Value, string Name)[] Table = [.. Enum.GetValues<T>().Select(v =>
@@ -25,7 +26,8 @@ public static class EnumSpelling<T> where T : struct, Enum
         throw new ArgumentOutOfRangeException(nameof(value), value, $"not a {typeof(T).Name}");
     }
 
-    /// <summary>The value spelled <paramref name="text"/> (exactly); otherwise an error naming <paramref name="what"/> (an option or field).</summary>
+    /// <summary>The value spelled <paramref name="text"/> (exactly); otherwise an error naming <paramref name="what"/> (an option or
+    /// field).</summary>
     public static T Parse(string text, string what)
     {
         foreach (var (v, name) in Table)

@@ -11,7 +11,8 @@ namespace MantisShrimp.Engine.Common;
 /// </summary>
 public static class ZipEntries
 {
-    /// <summary>Copies <paramref name="entry"/> into <paramref name="to"/>; any mismatch is a user error naming the file and entry.</summary>
+    /// <summary>Copies <paramref name="entry"/> into <paramref name="to"/>; any mismatch is a user error naming the file and
+    /// entry.</summary>
     public static void CopyVerified(ZipArchiveEntry entry, Stream to, string path)
     {
         long declared = entry.Length;
@@ -28,7 +29,8 @@ public static class ZipEntries
             crc.Append(buffer.AsSpan(0, n));
             to.Write(buffer, 0, n);
         }
-        if (total != declared) throw new UserInputException($"{path}: {entry.FullName} holds {total} of its declared {declared} bytes (truncated)");
+        if (total != declared) throw new UserInputException($"{path}: {entry.FullName} holds {total} of its declared {declared} bytes " +
+            $"(truncated)");
         uint actual = crc.GetCurrentHashAsUInt32();
         if (actual != entry.Crc32)
             throw new UserInputException($"{path}: {entry.FullName} fails its CRC-32 check (0x{actual:x8}, declared 0x{entry.Crc32:x8}): "

@@ -75,7 +75,8 @@ public sealed class FitsFile : IDisposable
     /// <summary>The first extension with this EXTNAME (case-insensitive), or a clear error.</summary>
     public FitsHdu Hdu(string extname) =>
         _hdus.FirstOrDefault(h => string.Equals(h.Name, extname, StringComparison.OrdinalIgnoreCase))
-        ?? throw new FitsFormatException(Label, $"has no extension named {extname} (has: {string.Join(", ", _hdus.Select(h => h.Name ?? $"#{h.Index}"))})");
+        ?? throw new FitsFormatException(Label,
+            $"has no extension named {extname} (has: {string.Join(", ", _hdus.Select(h => h.Name ?? $"#{h.Index}"))})");
 
     public void Dispose()
     {
@@ -164,7 +165,8 @@ public sealed class FitsFile : IDisposable
                 throw new FitsFormatException(label, $"HDU {index}: NAXIS{a + 1} = {axes[a]} is negative");
         }
         if (h.TryGetLong(NaxisKeyword((int)naxis + 1), out long extra))
-            throw new FitsFormatException(label, $"HDU {index}: NAXIS = {naxis} but NAXIS{naxis + 1} = {extra} is also present (NAXIS mismatch)");
+            throw new FitsFormatException(label,
+                $"HDU {index}: NAXIS = {naxis} but NAXIS{naxis + 1} = {extra} is also present (NAXIS mismatch)");
         long pcount = h.TryGetLong("PCOUNT", out long p) ? p : 0;
         long gcount = h.TryGetLong("GCOUNT", out long g) ? g : 1;
         if (pcount < 0 || gcount < 0)
@@ -181,14 +183,16 @@ public sealed class FitsFile : IDisposable
         }
         catch (OverflowException)
         {
-            throw new FitsFormatException(label, $"HDU {index}: data size overflows ({string.Join("×", axes.AsSpan(0, (int)naxis).ToArray())})");
+            throw new FitsFormatException(label,
+                $"HDU {index}: data size overflows ({string.Join("×", axes.AsSpan(0, (int)naxis).ToArray())})");
         }
     }
 
     /// <summary>Reads <paramref name="hdu"/>'s image as float32 in physical units (BSCALE/BZERO applied, BLANK → NaN).</summary>
     public FitsImage ReadImage(FitsHdu hdu)
     {
-        var image = CheckImage(hdu.Header, Label, hdu.Index, hdu.Kind, hdu.Bitpix, hdu.DataBytes, hdu.Axes is long[] a ? a : hdu.Axes.ToArray());
+        var image = CheckImage(hdu.Header, Label, hdu.Index, hdu.Kind, hdu.Bitpix, hdu.DataBytes,
+            hdu.Axes is long[] a ? a : hdu.Axes.ToArray());
         if (hdu.DataOffset + image.Bytes > _stream.Length) // before allocating for what the header claims
             throw new FitsFormatException(Label,
                 $"HDU {hdu.Index}: truncated data ({Math.Max(0, _stream.Length - hdu.DataOffset)} of {image.Bytes} bytes)");
@@ -214,7 +218,8 @@ public sealed class FitsFile : IDisposable
             throw new FitsFormatException(label, $"HDU {index} has no image data (NAXIS = {axes.Length})");
         for (int a = 3; a < axes.Length; a++)
             if (axes[a] != 1)
-                throw new FitsFormatException(label, $"HDU {index}: {axes.Length}-dimensional images are not supported (NAXIS{a + 1} = {axes[a]})");
+                throw new FitsFormatException(label,
+                    $"HDU {index}: {axes.Length}-dimensional images are not supported (NAXIS{a + 1} = {axes[a]})");
         long width = axes[0], height = axes.Length > 1 ? axes[1] : 1, planes = axes.Length > 2 ? axes[2] : 1;
         long count = width * height * planes;
         if (count > Array.MaxLength)
@@ -248,7 +253,8 @@ public sealed class FitsFile : IDisposable
 
     /// <summary>The first BINTABLE extension.</summary>
     public FitsTable ReadFirstTable() =>
-        ReadTable(_hdus.FirstOrDefault(h => h.Kind == FitsHduKind.BinaryTable) ?? throw new FitsFormatException(Label, "contains no BINTABLE extension"));
+        ReadTable(_hdus.FirstOrDefault(h => h.Kind == FitsHduKind.BinaryTable)
+            ?? throw new FitsFormatException(Label, "contains no BINTABLE extension"));
 
     internal void ReadAt(long offset, Span<byte> buffer)
     {
@@ -261,7 +267,8 @@ public sealed class FitsFile : IDisposable
 /// <summary>Big-endian FITS pixel decoding and encoding.</summary>
 internal static class FitsPixels
 {
-    public static void Decode(ReadOnlySpan<byte> raw, int bitpix, double bscale, double bzero, bool hasBlank, long blank, Span<float> output)
+    public static void Decode(ReadOnlySpan<byte> raw, int bitpix, double bscale, double bzero, bool hasBlank, long blank,
+        Span<float> output)
     {
         bool identity = bscale == 1.0 && bzero == 0.0;
         switch (bitpix)

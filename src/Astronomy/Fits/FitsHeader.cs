@@ -163,9 +163,11 @@ public sealed class FitsHeader : IFitsKeywords
                 {
                     // Trailing bytes after the last HDU that are not a full block: tolerated only if blank/zero padding.
                     if (IsPadding(block.AsSpan(0, got))) return null;
-                    throw new FitsFormatException(file, $"HDU {hduIndex}: {got} trailing bytes that are not a header block (truncated file?)");
+                    throw new FitsFormatException(file,
+                        $"HDU {hduIndex}: {got} trailing bytes that are not a header block (truncated file?)");
                 }
-                throw new FitsFormatException(file, $"HDU {hduIndex}: header ends without an END card (file truncated after {cardNumber} cards)");
+                throw new FitsFormatException(file,
+                    $"HDU {hduIndex}: header ends without an END card (file truncated after {cardNumber} cards)");
             }
             if (cardNumber == 0 && !first && IsPadding(block))
             {
@@ -181,8 +183,11 @@ public sealed class FitsHeader : IFitsKeywords
                 if (span.IndexOfAnyExceptInRange((byte)32, (byte)126) >= 0)
                 {
                     if (cardNumber == 0)
-                        throw new FitsFormatException(file, first ? "not a FITS file (does not start with a SIMPLE card)" : $"HDU {hduIndex}: no XTENSION header after the previous HDU's data (corrupt or trailing bytes)");
-                    throw new FitsFormatException(file, $"HDU {hduIndex}: header card {cardNumber + 1} contains non-ASCII bytes (a missing END card, or a corrupt header)");
+                        throw new FitsFormatException(file,
+                            first ? "not a FITS file (does not start with a SIMPLE card)"
+                            : $"HDU {hduIndex}: no XTENSION header after the previous HDU's data (corrupt or trailing bytes)");
+                    throw new FitsFormatException(file,
+                        $"HDU {hduIndex}: header card {cardNumber + 1} contains non-ASCII bytes (a missing END card, or a corrupt header)");
                 }
                 string line = Encoding.ASCII.GetString(span);
                 if (cardNumber == 0)

@@ -54,7 +54,8 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
     /// <summary>Whether the last file went through <see cref="FitsFile"/> (for tests and diagnostics).</summary>
     public bool UsedFallback => _slow is not null;
 
-    /// <summary>Opens <paramref name="path"/> and checks it as <see cref="FitsFile.Open(string)"/> followed by <see cref="FitsFile.FirstImageHdu"/> do.</summary>
+    /// <summary>Opens <paramref name="path"/> and checks it as <see cref="FitsFile.Open(string)"/> followed by <see
+    /// cref="FitsFile.FirstImageHdu"/> do.</summary>
     public void Open(string path)
     {
         Reset(path);
@@ -77,7 +78,8 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
         if (!TryParse()) OpenSlow(FitsFile.Open(new MemoryStream(_file, 0, _length, writable: false), path));
     }
 
-    /// <summary>Opens a stream's whole content (from its start) as <see cref="FitsFile.Open(Stream, string, bool)"/> does; the stream is left open.</summary>
+    /// <summary>Opens a stream's whole content (from its start) as <see cref="FitsFile.Open(Stream, string, bool)"/> does; the stream is
+    /// left open.</summary>
     public void Open(Stream stream, string label)
     {
         if (!stream.CanSeek) throw new ArgumentException("FITS reading needs a seekable stream.", nameof(stream));
@@ -99,12 +101,14 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
         long count = 1;
         for (int a = 0; a < Math.Min(axes.Length, 3); a++) count *= axes[a];
         if (axes.Length > 0 && count > 0 && count <= Array.MaxLength && _pixels.Length < count)
-            _pixels = GC.AllocateUninitializedArray<float>(count > 1 << 30 ? (int)count : (int)BitOperations.RoundUpToPowerOf2((uint)count));
+            _pixels = GC.AllocateUninitializedArray<float>(count > 1 << 30 ? (int)count
+                : (int)BitOperations.RoundUpToPowerOf2((uint)count));
         int n = ReadPixels(_pixels, out width, out height, out planes);
         return _pixels.AsSpan(0, n);
     }
 
-    /// <summary>Decodes the first image into <paramref name="destination"/> (at least width × height × planes long); returns the pixel count.</summary>
+    /// <summary>Decodes the first image into <paramref name="destination"/> (at least width × height × planes long); returns the pixel
+    /// count.</summary>
     public int ReadPixels(Span<float> destination, out int width, out int height, out int planes)
     {
         if (_slow is not null)
@@ -117,10 +121,13 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
         _lookInScan = false;
         var im = FitsFile.CheckImage(this, Label, _hduIndex, _kind, _bitpix, _dataBytes, _imageAxes.AsSpan(0, _naxis));
         if (_dataOffset + im.Bytes > _length)
-            throw new FitsFormatException(Label, $"HDU {_hduIndex}: truncated data ({Math.Max(0, _length - _dataOffset)} of {im.Bytes} bytes)");
+            throw new FitsFormatException(Label,
+                $"HDU {_hduIndex}: truncated data ({Math.Max(0, _length - _dataOffset)} of {im.Bytes} bytes)");
         if (destination.Length < im.Count)
-            throw new ArgumentException($"{Label}: the image has {im.Count} pixels; the destination holds {destination.Length}.", nameof(destination));
-        FitsPixels.Decode(_file.AsSpan((int)_dataOffset, im.Bytes), _bitpix, im.Bscale, im.Bzero, im.HasBlank, im.Blank, destination[..(int)im.Count]);
+            throw new ArgumentException($"{Label}: the image has {im.Count} pixels; the destination holds {destination.Length}.",
+                nameof(destination));
+        FitsPixels.Decode(_file.AsSpan((int)_dataOffset, im.Bytes), _bitpix, im.Bscale, im.Bzero, im.HasBlank, im.Blank,
+            destination[..(int)im.Count]);
         (width, height, planes) = (im.Width, im.Height, im.Planes);
         return (int)im.Count;
     }
@@ -155,7 +162,8 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
 
     private void Grow(int length)
     {
-        if (_file.Length < length) _file = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, BitOperations.RoundUpToPowerOf2((uint)length)));
+        if (_file.Length < length) _file =
+            GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, BitOperations.RoundUpToPowerOf2((uint)length)));
     }
 
     /// <summary>
@@ -249,7 +257,8 @@ public sealed class FitsImageReader : IFitsKeywords, IDisposable
             keyLength = key.Trim((byte)' ').Length;
             rest = eq;
         }
-        else if (line[8] == '=' && line[9] == ' ' && !(keyword.SequenceEqual("COMMENT"u8) || keyword.SequenceEqual("HISTORY"u8) || keyword.IsEmpty))
+        else if (line[8] == '=' && line[9] == ' '
+            && !(keyword.SequenceEqual("COMMENT"u8) || keyword.SequenceEqual("HISTORY"u8) || keyword.IsEmpty))
         {
             keyStart = start;
             keyLength = keyword.Length;

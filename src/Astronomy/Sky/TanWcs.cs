@@ -81,7 +81,8 @@ public sealed class TanWcs
             : throw new FitsFormatException(file, $"WCS keyword {k} is missing or not a finite number");
         double Opt(string k, double fallback) => !h.Contains(k) ? fallback
             : h.TryGetDouble(k, out var v) && double.IsFinite(v) ? v
-            : throw new FitsFormatException(file, $"WCS keyword {k} = '{(h.TryGetStringSpan(k, out var text) ? text.ToString() : "")}' is not a finite number");
+            : throw new FitsFormatException(file,
+                $"WCS keyword {k} = '{(h.TryGetStringSpan(k, out var text) ? text.ToString() : "")}' is not a finite number");
 
         double crval1 = Req("CRVAL1"), crval2 = Req("CRVAL2"), crpix1 = Req("CRPIX1"), crpix2 = Req("CRPIX2");
         double cd11, cd12, cd21, cd22;
@@ -98,7 +99,8 @@ public sealed class TanWcs
                          || h.Contains("PC001001") || h.Contains("PC001002") || h.Contains("PC002001") || h.Contains("PC002002");
             double pc11 = 1, pc12 = 0, pc21 = 0, pc22 = 1;
             if (hasPc)
-                (pc11, pc12, pc21, pc22) = (Pc("PC1_1", "PC001001", 1), Pc("PC1_2", "PC001002", 0), Pc("PC2_1", "PC002001", 0), Pc("PC2_2", "PC002002", 1));
+                (pc11, pc12, pc21, pc22) = (Pc("PC1_1", "PC001001", 1), Pc("PC1_2", "PC001002", 0), Pc("PC2_1", "PC002001", 0),
+                    Pc("PC2_2", "PC002002", 1));
             else if (Opt("CROTA2", 0) is var rot && rot != 0)
             {
                 // AIPS convention: CROTA2 rotates the image; PC = [[cos, -sin·(cdelt2/cdelt1)], [sin·(cdelt1/cdelt2), cos]].

@@ -82,11 +82,14 @@ public static class BandCatalog
     /// <summary>The invariants the rest of the engine relies on (checked once, when the offsets are computed).</summary>
     private static void CheckTables()
     {
-        if (All.Count != BandCount) throw new InvalidOperationException($"BandCatalog.BandCount is {BandCount}, the table has {All.Count} bands");
+        if (All.Count != BandCount) throw new InvalidOperationException($"BandCatalog.BandCount is {BandCount}, the table has " +
+            $"{All.Count} bands");
         for (int c = 0; c < All.Count; c++)
-            if (All[c].Channel != c || (int)All[c].Band != c) throw new InvalidOperationException($"band {All[c].Name}: channel {All[c].Channel} at row {c}");
+            if (All[c].Channel != c || (int)All[c].Band != c) throw new InvalidOperationException($"band {All[c].Name}: channel " +
+                $"{All[c].Channel} at row {c}");
         for (int s = 0; s < AllSurveys.Count; s++)
-            if (AllSurveys[s].Index != s) throw new InvalidOperationException($"survey {AllSurveys[s].Name}: index {AllSurveys[s].Index} at row {s}");
+            if (AllSurveys[s].Index != s) throw new InvalidOperationException($"survey {AllSurveys[s].Name}: index " +
+                $"{AllSurveys[s].Index} at row {s}");
         if (AllSurveys.Select(s => s.EncoderKey).Distinct(StringComparer.Ordinal).Count() != AllSurveys.Count)
             throw new InvalidOperationException("two surveys share an encoder key");
     }

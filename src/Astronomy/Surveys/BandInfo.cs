@@ -5,9 +5,12 @@ namespace MantisShrimp.Engine.Surveys;
 /// and how its pixel values convert to magnitudes.
 /// </summary>
 /// <param name="Channel">Model channel index 0..8 (FUV, NUV, g, r, i, z, y, W1, W2).</param>
-/// <param name="CubePlane">Plane index inside the survey's cube file (GALEX: 0 = NUV, 1 = FUV; unWISE: 0 = W1, 1 = W2), or -1 for one file per band.</param>
-/// <param name="CubeBandCode">Letter(s) the legacysurvey header keyword BANDS uses for this plane ('n','f' for GALEX; '1','2' for unWISE).</param>
-/// <param name="NativeZeroPoint">Zero point of a pixel value of 1 in the survey's native system; PS1's depends on EXPTIME (see <see cref="ZeroPoint"/>).</param>
+/// <param name="CubePlane">Plane index inside the survey's cube file (GALEX: 0 = NUV, 1 = FUV; unWISE: 0 = W1, 1 = W2), or -1 for one file
+/// per band.</param>
+/// <param name="CubeBandCode">Letter(s) the legacysurvey header keyword BANDS uses for this plane ('n','f' for GALEX; '1','2' for
+/// unWISE).</param>
+/// <param name="NativeZeroPoint">Zero point of a pixel value of 1 in the survey's native system; PS1's depends on EXPTIME (see <see
+/// cref="ZeroPoint"/>).</param>
 /// <param name="AbMinusNative">AB − native magnitude offset (0 for AB bands; 2.699 for W1, 3.339 for W2).</param>
 public sealed record BandInfo(
     Band Band,

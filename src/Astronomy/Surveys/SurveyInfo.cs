@@ -9,10 +9,12 @@ namespace MantisShrimp.Engine.Surveys;
 /// <param name="PixelScaleArcsec">Pixel scale in arcsec/pixel.</param>
 /// <param name="NativeSize">Side length of the cutout as requested from the service (and stored in shards).</param>
 /// <param name="CropSize">Side length after the training centre-crop.</param>
-/// <param name="CubeFileSuffix">File name suffix in reference naming: <c>{name}.{suffix}.fits</c>, or null when each band has its own file.</param>
+/// <param name="CubeFileSuffix">File name suffix in reference naming: <c>{name}.{suffix}.fits</c>, or null when each band has its own
+/// file.</param>
 /// <param name="PixelUnit">Unit of the pixel values.</param>
 /// <param name="Transform">The reference implementation's transform from pixel values to network input.</param>
-/// <param name="StaticApertureRadiusPx">Paper §2.3: radius (native pixels) of the static circular aperture used when no detection lies within 5 px of the centre.</param>
+/// <param name="StaticApertureRadiusPx">Paper §2.3: radius (native pixels) of the static circular aperture used when no detection lies
+/// within 5 px of the centre.</param>
 public sealed record SurveyInfo(
     Survey Survey,
     string Name,
@@ -35,7 +37,8 @@ public sealed record SurveyInfo(
     /// <summary>The service that delivers this survey's cutouts (its client in Cutouts knows the protocol).</summary>
     public required CutoutService Service { get; init; }
 
-    /// <summary>Legacy Surveys viewer: the <c>layer=</c> of the survey's cube (also the cube's VERSION card); null for other services.</summary>
+    /// <summary>Legacy Surveys viewer: the <c>layer=</c> of the survey's cube (also the cube's VERSION card); null for other
+    /// services.</summary>
     public string? ViewerLayer { get; init; }
 
     /// <summary>
@@ -56,7 +59,8 @@ public sealed record SurveyInfo(
     /// </summary>
     public int EncoderStemPatch { get; init; } = 4;
 
-    /// <summary>Late fusion: the encoder is the small backbone (<c>--small-backbone</c>, paper: ConvNeXt-Small) rather than <c>--backbone</c>.</summary>
+    /// <summary>Late fusion: the encoder is the small backbone (<c>--small-backbone</c>, paper: ConvNeXt-Small) rather than
+    /// <c>--backbone</c>.</summary>
     public bool EncoderUsesSmallBackbone { get; init; }
 }
 

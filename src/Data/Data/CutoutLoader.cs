@@ -38,7 +38,8 @@ public sealed class CutoutLoader(string directory)
     /// </summary>
     public bool MissingCoverageAsZeros { get; init; }
 
-    /// <summary>Forced photo-z <c>--allow-nan</c>: a PS1 band over the 1% NaN rule is kept, flagged <see cref="SampleFlags.PanStarrsNanOverLimit"/>.</summary>
+    /// <summary>Forced photo-z <c>--allow-nan</c>: a PS1 band over the 1% NaN rule is kept, flagged <see
+    /// cref="SampleFlags.PanStarrsNanOverLimit"/>.</summary>
     public bool AllowNan { get; init; }
 
     /// <summary>Resolver result for a file the source does not have (distinct from a path that does not exist).</summary>
@@ -61,9 +62,11 @@ public sealed class CutoutLoader(string directory)
     public SampleFlags LoadInto(string name, double ra, double dec, Span<float> pixels, Span<float> zeroPoints)
     {
         if (pixels.Length != BandCatalog.NativePixelsPerSample)
-            throw new ArgumentException($"pixels holds {pixels.Length} values; a sample has {BandCatalog.NativePixelsPerSample}.", nameof(pixels));
+            throw new ArgumentException($"pixels holds {pixels.Length} values; a sample has {BandCatalog.NativePixelsPerSample}.",
+                nameof(pixels));
         if (zeroPoints.Length != BandCatalog.BandCount)
-            throw new ArgumentException($"zeroPoints holds {zeroPoints.Length} values; a sample has {BandCatalog.BandCount}.", nameof(zeroPoints));
+            throw new ArgumentException($"zeroPoints holds {zeroPoints.Length} values; a sample has {BandCatalog.BandCount}.",
+                nameof(zeroPoints));
         var reader = t_reader ??= new FitsImageReader();
         var flags = SampleFlags.None;
         foreach (var survey in BandCatalog.AllSurveys)
@@ -80,7 +83,8 @@ public sealed class CutoutLoader(string directory)
     /// <summary>One reader per thread: its file and pixel buffers grow to the largest cutout once, then are reused.</summary>
     [ThreadStatic] private static FitsImageReader? t_reader;
 
-    private SampleFlags LoadCube(FitsImageReader reader, SurveyInfo survey, string name, double ra, double dec, Span<float> pixels, Span<float> zps)
+    private SampleFlags LoadCube(FitsImageReader reader, SurveyInfo survey, string name, double ra, double dec, Span<float> pixels,
+        Span<float> zps)
     {
         var bands = survey.Bands;
         string path = PathOf(bands[0].FileName(name));
@@ -91,7 +95,8 @@ public sealed class CutoutLoader(string directory)
         }
         var flags = Read(reader, path, survey, ra, dec, out var image, out int width, out int height, out int planes);
         if (planes < bands.Count)
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {planes} plane(s), expected {bands.Count}");
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: {survey.Name} cube has {planes} plane(s), expected " +
+                $"{bands.Count}");
         // BANDS, copied out of the reader (its look-ups reuse one buffer); a card's value fits on the stack.
         var bandsValue = reader.TryGetStringSpan("BANDS", out var value) ? value.Trim() : [];
         Span<char> codes = bandsValue.Length <= FitsCard.CardLength ? stackalloc char[bandsValue.Length] : new char[bandsValue.Length];
@@ -104,7 +109,8 @@ public sealed class CutoutLoader(string directory)
             {
                 plane = codes.IndexOf(code, StringComparison.Ordinal);
                 if (plane < 0)
-                    throw new SampleRejectedException($"{Path.GetFileName(path)}: BANDS = '{codes}' has no plane for {band.Name} ('{code}')");
+                    throw new SampleRejectedException($"{Path.GetFileName(path)}: BANDS = '{codes}' has no plane for {band.Name} " +
+                        $"('{code}')");
             }
             var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
             flags |= CropInto(image, width, height, planes, plane, survey.NativeSize, dst);
@@ -116,7 +122,8 @@ public sealed class CutoutLoader(string directory)
         return flags;
     }
 
-    private SampleFlags LoadSingle(FitsImageReader reader, BandInfo band, string name, double ra, double dec, Span<float> pixels, Span<float> zps)
+    private SampleFlags LoadSingle(FitsImageReader reader, BandInfo band, string name, double ra, double dec, Span<float> pixels,
+        Span<float> zps)
     {
         var survey = band.SurveyInfo;
         string path = PathOf(band.FileName(name));
@@ -124,7 +131,8 @@ public sealed class CutoutLoader(string directory)
         if (planes != 1)
             throw new SampleRejectedException($"{Path.GetFileName(path)}: expected one image plane, found {planes}");
         if (!reader.TryGetDouble("EXPTIME", out double exptime) || !(exptime > 0) || double.IsInfinity(exptime))
-            throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero point)");
+            throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero " +
+                $"point)");
         var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
         flags |= CropInto(image, width, height, planes, 0, survey.NativeSize, dst);
         flags |= CheckPanStarrsNaN(band, dst, AllowNan);
@@ -198,7 +206,8 @@ public sealed class CutoutLoader(string directory)
         double limit = Math.Max(MaxCentreOffsetArcsec, MaxCentreOffsetPixels * survey.PixelScaleArcsec);
         if (sep > limit)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(path)}: cutout centre ({cra:F6}, {cdec:F6}) is {sep:F1}″ from the catalog position (limit {limit:F1}″)"));
+                $"{Path.GetFileName(path)}: cutout centre ({cra:F6}, {cdec:F6}) is {sep:F1}″ from the catalog position (limit " +
+                    $"{limit:F1}″)"));
     }
 
     private static void CheckPixelScale(string path, int axis, double scale, SurveyInfo survey)
@@ -216,10 +225,12 @@ public sealed class CutoutLoader(string directory)
         int nan = 0;
         foreach (float v in plane) if (float.IsNaN(v)) nan++;
         double fraction = nan / (double)plane.Length;
-        if (fraction > BandCatalog.MaxPanStarrsNanFraction && allowOverLimit) return SampleFlags.PanStarrsHasNaN | SampleFlags.PanStarrsNanOverLimit;
+        if (fraction > BandCatalog.MaxPanStarrsNanFraction
+            && allowOverLimit) return SampleFlags.PanStarrsHasNaN | SampleFlags.PanStarrsNanOverLimit;
         if (fraction > BandCatalog.MaxPanStarrsNanFraction)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
-                $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {plane.Length}; limit {BandCatalog.MaxPanStarrsNanFraction:P0})"));
+                $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {plane.Length}; limit " +
+                    $"{BandCatalog.MaxPanStarrsNanFraction:P0})"));
         return nan > 0 ? SampleFlags.PanStarrsHasNaN : SampleFlags.None;
     }
 
@@ -258,7 +269,8 @@ public sealed class CutoutLoader(string directory)
         return new CutoutSample(pixels, zps, flags);
     }
 
-    /// <summary>Copies the centred n×n window of plane <paramref name="plane"/> of a width×height×planes image into <paramref name="dst"/>; ±Inf becomes NaN.</summary>
+    /// <summary>Copies the centred n×n window of plane <paramref name="plane"/> of a width×height×planes image into <paramref name="dst"/>;
+    /// ±Inf becomes NaN.</summary>
     private static SampleFlags CropInto(ReadOnlySpan<float> image, int width, int height, int planes, int plane, int n, Span<float> dst)
     {
         if ((uint)plane >= (uint)planes) throw new ArgumentOutOfRangeException(nameof(plane), $"Plane {plane} of a {planes}-plane image.");

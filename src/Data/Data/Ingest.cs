@@ -65,9 +65,11 @@ public static class Ingest
             if (existing.Catalog.Sha256 == catalogSha && existing.Seed == options.Seed && existing.Chunks == options.Chunks)
             {
                 progress.Message($"{outDir} already holds this shard set; nothing to do.");
-                return new IngestSummary(existing, true, existing.Counts.Train + existing.Counts.Val + existing.Counts.Test, existing.Counts.Rejected);
+                return new IngestSummary(existing, true, existing.Counts.Train + existing.Counts.Val + existing.Counts.Test,
+                    existing.Counts.Rejected);
             }
-            throw new UserInputException($"{outDir} already holds a shard set built from another catalog, seed or chunk count; choose another --out.");
+            throw new UserInputException($"{outDir} already holds a shard set built from another catalog, seed or chunk count; choose " +
+                $"another --out.");
         }
         if (Directory.Exists(outDir) && !Directory.Exists(work) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new UserInputException($"{outDir} is not empty and holds no interrupted ingest; choose an empty or new --out.");
@@ -75,10 +77,12 @@ public static class Ingest
         Directory.CreateDirectory(work);
         string settings = string.Join("\n",
             $"format_version={ShardLayout.FormatVersion}", $"catalog_sha256={catalogSha}",
-            $"cutouts={(source is null ? Path.GetFullPath(options.CutoutsDirectory) : options.CutoutsDirectory)}", $"seed={options.Seed}", $"chunks={options.Chunks}") + "\n";
+            $"cutouts={(source is null ? Path.GetFullPath(options.CutoutsDirectory) : options.CutoutsDirectory)}", $"seed={options.Seed}",
+                $"chunks={options.Chunks}") + "\n";
         string settingsPath = Path.Combine(work, "settings");
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != settings)
-            throw new UserInputException($"{outDir} holds an interrupted ingest with other settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
+            throw new UserInputException($"{outDir} holds an interrupted ingest with other " +
+                $"settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
         AtomicFile.WriteAllText(settingsPath, settings);
 
         var files = new CutoutLoader(options.CutoutsDirectory);
@@ -158,13 +162,15 @@ public static class Ingest
                         catch (SampleRejectedException e)
                         {
                             throw new InvalidOperationException(
-                                $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or ingest into a new --out.", e);
+                                $"{t.Entry.Id}: its cutouts changed during ingest (accepted earlier, now: {e.Message}). Restore them or " +
+                                    $"ingest into a new --out.", e);
                         }
                         buffer.AsSpan().Clear(); // what a failed spool read left must not reach the record's padding
                         FillRecord(buffer, t.Entry, sample);
                     }
                     DiskFull.Guard(Path.Combine(outDir, DatasetSplit.ShardFileName(t.Slot.Chunk, t.Slot.Split)),
-                        () => RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot)), ResumeAdvice);
+                        () => RandomAccess.Write(handles[(t.Slot.Chunk, t.Slot.Split)], buffer, ShardLayout.RecordOffset(t.Slot.Slot)),
+                            ResumeAdvice);
                     log.Append(t.Entry.Row.ToString(CultureInfo.InvariantCulture));
                     task.Advance();
                     return buffer;
@@ -215,7 +221,8 @@ public static class Ingest
         };
         AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
         progress.Message("measuring target photometry");
-        using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism, cancel); // once, for every consumer
+        using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism,
+            cancel); // once, for every consumer
         Directory.Delete(work, recursive: true);
         return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
     }
@@ -329,7 +336,8 @@ public static class Ingest
             new("marker", 40, "uint32"), new("zero_points_ab", 44, "float32[9]"),
         ],
         Bands: BandCatalog.All.Select(b => new BandLayout(b.Name, b.SurveyInfo.Name, b.Channel,
-            BandCatalog.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec, b.SurveyInfo.PixelUnit)).ToArray());
+            BandCatalog.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec,
+                b.SurveyInfo.PixelUnit)).ToArray());
 
     internal static string Sha256File(string path)
     {

@@ -75,7 +75,8 @@ public static class MockUniverse
         var population = mix.Draw(ref rng);
         var g = GalaxyPopulations.Draw(population, ref rng, csfd, cosmology);
         var (total, bulgeMags, diskMags) = Render.ObservedMagnitudes(g, csfd, cosmology);
-        double[] exptime = [rng.NextDouble() * 600 + 700, rng.NextDouble() * 600 + 600, rng.NextDouble() * 1200 + 1200, rng.NextDouble() * 500 + 600, rng.NextDouble() * 500 + 500];
+        double[] exptime = [rng.NextDouble() * 600 + 700, rng.NextDouble() * 600 + 600, rng.NextDouble() * 1200 + 1200,
+            rng.NextDouble() * 500 + 600, rng.NextDouble() * 500 + 500];
         bool galex = rng.NextDouble() < GalexCoverageFraction;
 
         // Neighbours: galaxies (faint, n = 1 or 4) and stars, over a field covering every cutout; occasional blends.
@@ -238,7 +239,8 @@ public static class MockUniverse
             p.SedType, F(p.AbsMagR, "F3"), F(p.BulgeFraction, "F3"), F(p.DiskReArcsec, "F3"), F(p.BulgeReArcsec, "F3"),
             F(p.DiskAxisRatio, "F3"), F(p.BulgeAxisRatio, "F3"), F(p.PositionAngleDeg, "F1"), F(p.Spectrum.D4000, "F3"),
             F(p.Spectrum.YoungFraction, "F3"), F(p.Spectrum.EbvInternal, "F3"), F(p.Spectrum.EwHalpha, "F1"),
-            s.GalexCoverage ? "1" : "0", s.Neighbours.ToString(CultureInfo.InvariantCulture), s.Blend ? "1" : "0", F(s.Ps1MaxNanFraction, "F5"),
+            s.GalexCoverage ? "1" : "0", s.Neighbours.ToString(CultureInfo.InvariantCulture), s.Blend ? "1" : "0",
+                F(s.Ps1MaxNanFraction, "F5"),
         ]);
         return string.Join(",", fields);
     }
@@ -315,7 +317,8 @@ public static class MockUniverse
         };
         string json = JsonSerializer.Serialize(settings);
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != json)
-            throw new UserInputException($"{o.OutputDirectory} holds a simulation with other settings ({File.ReadAllText(settingsPath)}); choose another --out.");
+            throw new UserInputException($"{o.OutputDirectory} holds a simulation with other settings " +
+                $"({File.ReadAllText(settingsPath)}); choose another --out.");
         AtomicFile.WriteAllText(settingsPath, json);
         var dust = DustSky.WriteMaps(Path.Combine(o.OutputDirectory, "dust"), o.DustNside);
         return (dust, Path.Combine(o.OutputDirectory, "catalog.csv"));

@@ -29,10 +29,12 @@ public static class SimulationChecks
     /// <summary>Median measured depth per band over the first galaxies of a run (GALEX: covered cutouts only).</summary>
     public static double[] MedianDepths(ulong seed, DustMaps dust, int galaxies)
     {
-        var sims = Enumerable.Range(0, galaxies).Select(k => MockUniverse.Generate(k, seed, dust, PopulationMix.Default, Cosmology.Default)).ToArray();
+        var sims = Enumerable.Range(0, galaxies).Select(k =>
+            MockUniverse.Generate(k, seed, dust, PopulationMix.Default, Cosmology.Default)).ToArray();
         return BandCatalog.All.Select(band =>
         {
-            var depths = sims.Where(g => band.Survey != Survey.Galex || g.GalexCoverage).Select(g => MeasuredDepth(g, band)).Order().ToArray();
+            var depths = sims.Where(g => band.Survey != Survey.Galex
+                || g.GalexCoverage).Select(g => MeasuredDepth(g, band)).Order().ToArray();
             return depths[depths.Length / 2];
         }).ToArray();
     }

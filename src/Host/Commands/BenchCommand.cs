@@ -10,16 +10,22 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "End-to-end performance measurements (BenchmarkDotNet micro-benchmarks live in bench/).");
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
-        var shards = new Option<string?>("--shards") { Description = "Shard set to read (default: a toy set built in a temporary folder)." };
-        var count = new Option<int>("--count") { Description = "Galaxies in the toy set.", DefaultValueFactory = _ => 256 }.AtLeast(1).FormerlyNamed("--samples");
-        var batches = new Option<int>("--batches") { Description = "Batches per feed measurement.", DefaultValueFactory = _ => 40 }.AtLeast(1);
+        var shards = new Option<string?>("--shards") { Description =
+            "Shard set to read (default: a toy set built in a temporary folder)." };
+        var count = new Option<int>("--count") { Description = "Galaxies in the toy set.", DefaultValueFactory =
+            _ => 256 }.AtLeast(1).FormerlyNamed("--samples");
+        var batches = new Option<int>("--batches") { Description = "Batches per feed measurement.", DefaultValueFactory =
+            _ => 40 }.AtLeast(1);
         var batchSize = new Option<int>("--batch-size") { Description = "Feed batch size.", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var threads = SharedOptions.Threads("Threads preparing batches").FormerlyNamed("--workers");
         var accelerator = SharedOptions.Accelerator("the kernel and feed measurements");
         var quiet = SharedOptions.Quiet();
-        var compare = new Option<int>("--compare-samples") { Description = "Batch of the fused-vs-libtorch comparison (its libtorch side is slow: 256 ≈ 49 s).", DefaultValueFactory = _ => 256 }.AtLeast(1);
+        var compare = new Option<int>("--compare-samples") { Description =
+            "Batch of the fused-vs-libtorch comparison (its libtorch side is slow: 256 ≈ 49 s).", DefaultValueFactory =
+            _ => 256 }.AtLeast(1);
         var runs = BenchOutput.RunsOption();
-        var pipeline = new Command("pipeline", "Input path: fused kernel vs libtorch, loader vs memcpy, whole-feed samples/s (early and late fusion), allocations per batch.")
+        var pipeline = new Command("pipeline",
+            "Input path: fused kernel vs libtorch, loader vs memcpy, whole-feed samples/s (early and late fusion), allocations per batch.")
         {
             json, shards, count, batches, batchSize, threads, accelerator, compare, runs, quiet,
         };
@@ -42,25 +48,33 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchShapleyCommand.Create(ctx));
         bench.Subcommands.Add(BenchPredictCommand.Create(ctx));
 
-        var floats = new Option<long[]>("--floats") { Description = "Buffer sizes in floats (the defaults: ConvNeXt-atto's 3.7 M and ConvNeXt-L's 200 M parameters).", DefaultValueFactory = _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
-        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (best kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var floats = new Option<long[]>("--floats") { Description =
+            "Buffer sizes in floats (the defaults: ConvNeXt-atto's 3.7 M and ConvNeXt-L's 200 M parameters).", DefaultValueFactory =
+            _ => [3_700_000, 200_000_000], AllowMultipleArgumentsPerToken = true };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (best kept).", DefaultValueFactory =
+            _ => 5 }.AtLeast(1);
         var json2 = new Option<string?>("--json") { Description = "Write the results as JSON to this file (rank 0)." };
-        var allreduce = new Command("allreduce", "Under mpiexec -n N: float32 sum-Allreduce time and bandwidth for gradient-sized buffers, in the training's bucket size.")
+        var allreduce = new Command("allreduce",
+            "Under mpiexec -n N: float32 sum-Allreduce time and bandwidth for gradient-sized buffers, in the training's bucket size.")
         {
             floats, repeats, json2, runs,
         };
         allreduce.SetAction(r => ctx.Guard(_ =>
         {
             BenchOutput.Run(ctx, r.GetValue(runs),
-                () => AllreduceBenchmark.Run(MantisShrimp.Engine.Distributed.MpiSession.Current, r.GetValue(floats)!, r.GetValue(repeats)), r.GetValue(json2));
+                () => AllreduceBenchmark.Run(MantisShrimp.Engine.Distributed.MpiSession.Current, r.GetValue(floats)!, r.GetValue(repeats)),
+                    r.GetValue(json2));
             return ExitCodes.Ok;
         }));
         bench.Subcommands.Add(allreduce);
 
-        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early", "late");
+        var arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early",
+            "late");
         var backbone = new Option<string>("--backbone") { Description = "ConvNeXt size.", DefaultValueFactory = _ => "convnext-atto" };
-        var netBatch = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory = _ => 16 }.AtLeast(1);
-        var batches2 = new Option<int>("--batches") { Description = "Batches (training or inference steps) per timed round (best of 3).", DefaultValueFactory = _ => 8 }.AtLeast(1).FormerlyNamed("--steps");
+        var netBatch = new Option<int>("--batch-size") { Description = "Batch size (paper: 16).", DefaultValueFactory =
+            _ => 16 }.AtLeast(1);
+        var batches2 = new Option<int>("--batches") { Description = "Batches (training or inference steps) per timed round (best of 3).",
+            DefaultValueFactory = _ => 8 }.AtLeast(1).FormerlyNamed("--steps");
         var json3 = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
         var device = SharedOptions.Device();
         var network = new Command("network", "The network alone: training and inference samples/s on random inputs of the real shapes.")
@@ -89,14 +103,21 @@ internal static class BenchPredictCommand
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
         var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
         var data = new Option<string>("--data") { Description = "Shard set (score's input).", DefaultValueFactory = _ => "demo/shards" };
-        var cutouts = new Option<string>("--cutouts") { Description = "The same galaxies' cutouts in reference naming (predict's and the peer's input).", DefaultValueFactory = _ => "demo/data/cutouts" };
-        var dust = new Option<string>("--dust") { Description = "Dust maps folder (predict's E(B−V); the peer is given the same values).", DefaultValueFactory = _ => "demo/data/dust" };
-        var split = new Option<string>("--split") { Description = "Split whose first galaxies are used.", DefaultValueFactory = _ => "test" };
+        var cutouts = new Option<string>("--cutouts") { Description =
+            "The same galaxies' cutouts in reference naming (predict's and the peer's input).", DefaultValueFactory =
+            _ => "demo/data/cutouts" };
+        var dust = new Option<string>("--dust") { Description = "Dust maps folder (predict's E(B−V); the peer is given the same values).",
+            DefaultValueFactory = _ => "demo/data/dust" };
+        var split = new Option<string>("--split") { Description = "Split whose first galaxies are used.", DefaultValueFactory =
+            _ => "test" };
         var count = new Option<int>("--count") { Description = "Galaxies.", DefaultValueFactory = _ => 1024 }.AtLeast(1);
-        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass (all three paths).", DefaultValueFactory = _ => 32 }.AtLeast(1);
-        var repeats = new Option<int>("--repeats") { Description = "Rounds (the three paths alternate in each; best round kept).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass (all three paths).",
+            DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { Description = "Rounds (the three paths alternate in each; best round kept).",
+            DefaultValueFactory = _ => 3 }.AtLeast(1);
         var threads = SharedOptions.Threads("libtorch threads of all three paths, and score's and predict's input threads");
-        var peer = new Option<string>("--peer") { Description = "The plain-Python peer script.", DefaultValueFactory = _ => "bench/predict_peer.py" };
+        var peer = new Option<string>("--peer") { Description = "The plain-Python peer script.", DefaultValueFactory =
+            _ => "bench/predict_peer.py" };
         var noPeer = new Option<bool>("--no-python") { Description = "Leave the Python peer out." };
         var quiet = SharedOptions.Quiet();
         var runs = BenchOutput.RunsOption();
@@ -106,7 +127,9 @@ internal static class BenchPredictCommand
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            BenchOutput.Run(ctx, r.GetValue(runs), () => PredictBenchmark.Run(new PredictBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(cutouts)!, r.GetValue(dust)!)
+            BenchOutput.Run(ctx, r.GetValue(runs),
+                () => PredictBenchmark.Run(new PredictBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(cutouts)!,
+                r.GetValue(dust)!)
             {
                 Split = r.GetValue(split)!, Count = r.GetValue(count), BatchSize = r.GetValue(batchSize), Repeats = r.GetValue(repeats),
                 Threads = SharedOptions.ThreadCount(r.GetValue(threads)), PeerScript = r.GetValue(noPeer) ? null : r.GetValue(peer),
@@ -125,9 +148,11 @@ internal static class BenchPrecisionCommand
         var model = new Option<string>("--model") { Description = "Checkpoint.", DefaultValueFactory = _ => "demo/run/best.ckpt" };
         var data = new Option<string>("--data") { Description = "Shard set.", DefaultValueFactory = _ => "demo/shards" };
         var split = new Option<string>("--split") { Description = "Split scored (every galaxy).", DefaultValueFactory = _ => "test" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (score's default).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size (score's default).", DefaultValueFactory =
+            _ => 32 }.AtLeast(1);
         var threads = SharedOptions.Threads("Threads preparing input batches");
-        var rounds = new Option<int>("--rounds") { Description = "Timed rounds per precision, interleaved (best kept).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds per precision, interleaved (best kept).",
+            DefaultValueFactory = _ => 3 }.AtLeast(1);
         var device = SharedOptions.Device();
         var runs = BenchOutput.RunsOption();
         var cmd = new Command("precision", "score's path with the backbones in fp32 and in bf16: samples/s of each, the speed-up, and PDF agreement (max |Δp|, |Δz_mean|, |Δz_mode|, z_mode bin changes, NMAD and η(0.15) of both).")
@@ -136,7 +161,8 @@ internal static class BenchPrecisionCommand
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            BenchOutput.Run(ctx, r.GetValue(runs), () => PrecisionBenchmark.Run(new PrecisionBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
+            BenchOutput.Run(ctx, r.GetValue(runs),
+                () => PrecisionBenchmark.Run(new PrecisionBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
             {
                 Split = r.GetValue(split)!, BatchSize = r.GetValue(batchSize), Workers = SharedOptions.ThreadCount(r.GetValue(threads)),
                 Rounds = r.GetValue(rounds), Device = r.GetValue(device)!,

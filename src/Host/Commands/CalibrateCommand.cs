@@ -12,11 +12,14 @@ internal static class CalibrateCommand
         var data = SharedOptions.Data("Shard set.");
         var split = SharedOptions.Split("Split to fit on (paper: val).", "val");
         var output = SharedOptions.Out("Calibration folder: calibration.json, calibrator.bin, history.csv.");
-        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the monotonic network (paper: 1024).", DefaultValueFactory = _ => 128 }.AtLeast(1);
+        var hidden = new Option<int>("--hidden") { Description = "Hidden width of the monotonic network (paper: 1024).",
+            DefaultValueFactory = _ => 128 }.AtLeast(1);
         var depth = new Option<int>("--depth") { Description = "Hidden layers (paper: 4).", DefaultValueFactory = _ => 3 }.AtLeast(1);
-        var link = new Option<string>("--link") { Description = "Output link: normalised (r̂(0)=0, r̂(1)=1), sigmoid or clip.", DefaultValueFactory = _ => "normalised" }
+        var link = new Option<string>("--link") { Description = "Output link: normalised (r̂(0)=0, r̂(1)=1), sigmoid or clip.",
+            DefaultValueFactory = _ => "normalised" }
             .OneOf("normalised", "sigmoid", "clip");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per stage (early stopping on a held-out fifth).", DefaultValueFactory = _ => 60 }.AtLeast(1);
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per stage (early stopping on a held-out fifth).",
+            DefaultValueFactory = _ => 60 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
@@ -31,7 +34,8 @@ internal static class CalibrateCommand
                 Split = r.GetValue(split)!, Device = r.GetValue(device)!,
                 Fit = new CalPitOptions
                 {
-                    Network = new MonotonicNetworkConfig { Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Link = r.GetValue(link)! },
+                    Network = new MonotonicNetworkConfig { Hidden = r.GetValue(hidden), Depth = r.GetValue(depth), Link =
+                        r.GetValue(link)! },
                     MaxEpochs = r.GetValue(epochs), Seed = r.GetValue(seed),
                 },
             };

@@ -9,12 +9,14 @@ internal static class CompileCatalogCommand
     {
         var inputs = new Option<string[]>("--input")
         {
-            Description = $"survey=FILE (CSV or FITS), repeatable; surveys: {string.Join(", ", SpectroscopicSurvey.All.Select(s => s.Name))}.",
+            Description = $"survey=FILE (CSV or FITS), repeatable; surveys: {string.Join(", " +
+                "", SpectroscopicSurvey.All.Select(s => s.Name))}.",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
         var output = SharedOptions.Out("Output catalog CSV (also .summary.csv and .duplicates.csv beside it).");
-        var dust = new Option<string?>("--dust") { Description = "Folder with csfd_ebv.fits and the Planck map: adds ebv_csfd, ebv_planck." };
+        var dust = new Option<string?>("--dust") { Description =
+            "Folder with csfd_ebv.fits and the Planck map: adds ebv_csfd, ebv_planck." };
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("compile-catalog", "Compile spectroscopic redshifts from the surveys' own tables with the paper's quality cuts, footprint and cross-survey de-duplication.")
         {

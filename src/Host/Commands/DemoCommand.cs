@@ -19,7 +19,8 @@ internal static class DemoCommand
     public static Command Create(CommandContext ctx)
     {
         var output = SharedOptions.Out("Working folder.", "demo");
-        var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory = _ => 8000 }.AtLeast(1);
+        var count = new Option<int>("--count") { Description = "Number of simulated galaxies.", DefaultValueFactory =
+            _ => 8000 }.AtLeast(1);
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
@@ -46,13 +47,16 @@ internal static class DemoCommand
             var state = Trainer.Run(new TrainOptions
             {
                 Data = shards, Out = run,
-                Network = new NetworkConfig { Arch = NetworkArch.Early, Backbone = ConvNeXtSpec.Demo.Name, Bands = BandSet.All, HeadWidth = 256, DropPath = 0.05 },
-                Epochs = r.GetValue(epochs), BatchesPerEpoch = 100, BatchSize = 32, LearningRate = 1e-3, WeightDecay = 1e-5, Seed = s, Device = "cpu",
+                Network = new NetworkConfig { Arch = NetworkArch.Early, Backbone = ConvNeXtSpec.Demo.Name, Bands = BandSet.All, HeadWidth =
+                    256, DropPath = 0.05 },
+                Epochs = r.GetValue(epochs), BatchesPerEpoch = 100, BatchSize = 32, LearningRate = 1e-3, WeightDecay = 1e-5, Seed = s,
+                    Device = "cpu",
             }, progress, cancel);
 
             ctx.Error.WriteLine("[4/5] scoring the test split …");
             string scores = Path.Combine(dir, "scores.csv");
-            Scorer.Run(new ScoreOptions(Path.Combine(run, Trainer.BestCheckpoint), shards, Splits.Test, scores) { WritePdf = true, Device = "cpu", SnrBands = [Band.r] }, progress, cancel);
+            Scorer.Run(new ScoreOptions(Path.Combine(run, Trainer.BestCheckpoint), shards, Splits.Test, scores) { WritePdf = true, Device =
+                "cpu", SnrBands = [Band.r] }, progress, cancel);
 
             ctx.Error.WriteLine("[5/5] evaluating …");
             var metrics = Evaluator.Run(new EvaluateOptions(scores, dir) { Bootstrap = 1000, Seed = s }, progress);

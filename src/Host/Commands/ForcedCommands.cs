@@ -10,20 +10,31 @@ using TorchSharp;
 
 namespace MantisShrimp.Host.Commands;
 
-/// <summary>Options that say where cutouts come from (a local folder, or the services through a cache) and where E(B−V) comes from.</summary>
+/// <summary>Options that say where cutouts come from (a local folder, or the services through a cache) and where E(B−V) comes
+/// from.</summary>
 internal sealed class SourceOptions
 {
-    public readonly Option<string?> Cutouts = new("--cutouts") { Description = "A folder of cutouts in reference naming (offline; indexed by WCS centre)." };
+    public readonly Option<string?> Cutouts =
+        new("--cutouts") { Description = "A folder of cutouts in reference naming (offline; indexed by WCS centre)." };
     // No DefaultValueFactory: the default is under the user's home, and help would print this machine's path.
     public readonly Option<string?> Cache = new("--cache") { Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept; default: ~/.cache/mantis/cutouts)." };
-    public readonly Option<string> Ps1Url = new("--ps1-url") { Description = "Base URL of PS1's image services.", DefaultValueFactory = _ => new CutoutServiceOptions().PanStarrsBase };
-    public readonly Option<string> LegacyUrl = new("--legacy-url") { Description = "Base URL of the Legacy Surveys viewer.", DefaultValueFactory = _ => new CutoutServiceOptions().LegacySurveyBase };
-    public readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Seconds allowed per request attempt (1 to 3600).", DefaultValueFactory = _ => 60 }.Within(1, 3600);
-    public readonly Option<int> Retries = new Option<int>("--retries") { Description = "Retries per request (exponential backoff with jitter).", DefaultValueFactory = _ => 4 }.AtLeast(0);
+    public readonly Option<string> Ps1Url =
+        new("--ps1-url") { Description = "Base URL of PS1's image services.", DefaultValueFactory =
+        _ => new CutoutServiceOptions().PanStarrsBase };
+    public readonly Option<string> LegacyUrl =
+        new("--legacy-url") { Description = "Base URL of the Legacy Surveys viewer.", DefaultValueFactory =
+        _ => new CutoutServiceOptions().LegacySurveyBase };
+    public readonly Option<double> Timeout =
+        new Option<double>("--timeout") { Description = "Seconds allowed per request attempt (1 to 3600).", DefaultValueFactory =
+        _ => 60 }.Within(1, 3600);
+    public readonly Option<int> Retries =
+        new Option<int>("--retries") { Description = "Retries per request (exponential backoff with jitter).", DefaultValueFactory =
+        _ => 4 }.AtLeast(0);
 
     private string CacheDir(ParseResult r) => r.GetValue(Cache) ?? DefaultCache();
 
-    private static string DefaultCache() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mantis", "cutouts");
+    private static string DefaultCache() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mantis", "cutouts");
 
     public void AddTo(Command c) { c.Options.Add(Cutouts); c.Options.Add(Cache); c.Options.Add(Ps1Url); c.Options.Add(LegacyUrl); c.Options.Add(Timeout); c.Options.Add(Retries); }
 
@@ -52,15 +63,18 @@ internal sealed class SourceOptions
 
 internal static class ForcedSetup
 {
-    public static readonly Func<Option<string?>> Dust = () => new("--dust") { Description = "Folder with csfd_ebv.fits and HFI_CompMap_ThermalDustModel_2048_R1.20.fits." };
-    public static readonly Func<Option<string?>> Ebv = () => new("--ebv") { Description = "Fixed E(B−V) values CSFD,PLANCK instead of the maps." };
+    public static readonly Func<Option<string?>> Dust =
+        () => new("--dust") { Description = "Folder with csfd_ebv.fits and HFI_CompMap_ThermalDustModel_2048_R1.20.fits." };
+    public static readonly Func<Option<string?>> Ebv =
+        () => new("--ebv") { Description = "Fixed E(B−V) values CSFD,PLANCK instead of the maps." };
 
     public static DustSource DustFrom(string? dust, string? ebv) =>
         ebv is not null ? DustSource.Parse(ebv)
         : dust is not null ? DustSource.FromMaps(dust)
         : throw new UserInputException("E(B−V) is needed: --dust DIR (the two HEALPix maps) or --ebv CSFD,PLANCK");
 
-    public static ForcedPhotoZ Service(string model, string device, ICutoutSource source, DustSource dust, string? calibration, out IDisposable resources,
+    public static ForcedPhotoZ Service(string model, string device, ICutoutSource source, DustSource dust, string? calibration,
+        out IDisposable resources,
         InferencePrecision precision = InferencePrecision.Fp32)
     {
         var d = TorchDevice.Resolve(device);
@@ -84,25 +98,33 @@ internal static class PredictCommand
     public static Command Create(CommandContext ctx)
     {
         var model = SharedOptions.Model("Checkpoint.");
-        var ra = new Option<string?>("--ra") { Description = "Right ascension (ICRS): decimal degrees (100.29625) or hours (06:41:11.1, 6h41m11.1s)." };
-        var dec = new Option<string?>("--dec") { Description = "Declination (ICRS): decimal degrees (0.9333) or sexagesimal (+00:56:00, +00d56m00s)." };
-        var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory = _ => "target" };
+        var ra = new Option<string?>("--ra") { Description =
+            "Right ascension (ICRS): decimal degrees (100.29625) or hours (06:41:11.1, 6h41m11.1s)." };
+        var dec = new Option<string?>("--dec") { Description =
+            "Declination (ICRS): decimal degrees (0.9333) or sexagesimal (+00:56:00, +00d56m00s)." };
+        var name = new Option<string>("--name") { Description = "A label for the position (never a path).", DefaultValueFactory =
+            _ => "target" };
         var positions = new Option<string?>("--positions")
         {
-            Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or sexagesimal; resumable.",
+            Description = "CSV of positions: ra/dec (or RA/DEC, raMean/decMean, RAJ2000/DEJ2000), optional name or id; degrees or " +
+                "sexagesimal; resumable.",
         };
         var output = SharedOptions.TableOut("Output table",
-            $". Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, z_spec empty; "
+            $". Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, " +
+                $"z_spec empty; "
             + "+ p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; "
             + "nan_filled 1: --allow-nan filled a PS1 band over the NaN rule)");
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
-        var threads = SharedOptions.Threads("libtorch threads, input-transform threads and FITS decoders (×4 decoders for the services); results depend on the libtorch count: pin it to reproduce or resume a run on a machine with another core count");
-        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass.", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var threads = SharedOptions.Threads("libtorch threads, input-transform threads and FITS decoders (×4 decoders for the " +
+            "services); results depend on the libtorch count: pin it to reproduce or resume a run on a machine with another core count");
+        var batchSize = new Option<int>("--batch-size") { Description = "Galaxies per forward pass.", DefaultValueFactory =
+            _ => 32 }.AtLeast(1);
         var allowNan = new Option<bool>("--allow-nan")
         {
-            Description = "Predict positions whose PS1 bands break the 1% NaN rule (refused by default, as training did), the NaNs filled as the model card says; nan_filled = 1 marks them.",
+            Description = "Predict positions whose PS1 bands break the 1% NaN rule (refused by default, as training did), the NaNs " +
+                "filled as the model card says; nan_filled = 1 marks them.",
         };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
@@ -112,7 +134,8 @@ internal static class PredictCommand
         var sources = new SourceOptions();
         var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
         {
-            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, precision, quiet,
+            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, precision,
+                quiet,
         };
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
@@ -122,20 +145,25 @@ internal static class PredictCommand
             var progress = ctx.Progress(r.GetValue(quiet));
             var (source, http) = sources.Build(r, ctx.Error, progress); // a first index of a large --cutouts folder shows progress
             using var _ = http;
-            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources,
+            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration),
+                out var resources,
                 SharedOptions.PrecisionOf(r, precision));
             using (resources)
             {
-                var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!), Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
+                var meta = new Engine.Inference.TableMeta(Path.GetFullPath(r.GetValue(model)!),
+                    Checkpoint.ReadState(r.GetValue(model)!).Options.Seed,
                     "training seed of the model");
                 var stream = new ForcedPipelineOptions
                 {
-                    Threads = SharedOptions.ThreadCount(r.GetValue(threads)), BatchSize = r.GetValue(batchSize), AllowNan = r.GetValue(allowNan),
+                    Threads = SharedOptions.ThreadCount(r.GetValue(threads)), BatchSize = r.GetValue(batchSize), AllowNan =
+                        r.GetValue(allowNan),
                 };
-                var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf), r.GetValue(png),
+                var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf),
+                    r.GetValue(png),
                     meta, progress, stream, cancel);
                 var (ok, failed) = outcome;
-                ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}" + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
+                ctx.Out.WriteLine($"predicted {ok} position(s) → {r.GetValue(output)}"
+                    + (failed > 0 ? $"; {failed} failed → {r.GetValue(output)}.failures.csv" : ""));
                 ExplainFailures(outcome, list.Count, ctx.Error);
                 // Nothing predicted: a service or network failure (retry later) is 2, bad positions alone are 1.
                 if (failed == 0 || ok > 0) return ExitCodes.Ok;
@@ -151,7 +179,8 @@ internal static class PredictCommand
         if (file is not null && (ra is not null || dec is not null))
             throw new UserInputException("give either --positions FILE or --ra and --dec, not both");
         if (file is not null) return PredictRunner.ReadPositions(file);
-        if (ra is null || dec is null) throw new UserInputException($"give --ra and --dec (missing {(ra is null ? "--ra" : "--dec")}), or --positions FILE.csv");
+        if (ra is null || dec is null) throw new UserInputException($"give --ra and --dec (missing {(ra is null ? "--ra" : "--dec")}), " +
+            $"or --positions FILE.csv");
         return [new NamedPosition(name, Engine.Sky.Coordinates.ParseRa(ra, "--ra"), Engine.Sky.Coordinates.ParseDec(dec, "--dec"))];
     }
 
@@ -175,11 +204,13 @@ internal static class FetchCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var catalog = new Option<string>("--catalog") { Description = "CSV with id (or name), ra, dec — e.g. compile-catalog's output.", Required = true };
+        var catalog = new Option<string>("--catalog") { Description = "CSV with id (or name), ra, dec — e.g. compile-catalog's output.",
+            Required = true };
         var output = SharedOptions.Out("Folder for the cutouts in reference naming (then mantis ingest --cutouts).");
         var quiet = SharedOptions.Quiet();
         var sources = new SourceOptions();
-        var cmd = new Command("fetch", "Download every catalog object's 7 cutout files (PS1 grizy, GALEX, unWISE) in reference naming; resumable; failures per object.")
+        var cmd = new Command("fetch", "Download every catalog object's 7 cutout files (PS1 grizy, GALEX, unWISE) in reference naming; " +
+            "resumable; failures per object.")
         {
             catalog, output, quiet,
         };
@@ -190,7 +221,8 @@ internal static class FetchCommand
             var (source, http) = sources.Build(r, ctx.Error, progress);
             using var _ = http;
             var (fetched, skipped, failed) = FetchRunner.Run(source, r.GetValue(catalog)!, r.GetValue(output)!, progress, cancel);
-            ctx.Out.WriteLine($"fetched {fetched}, already there {skipped}, failed {failed} (listed in {Path.Combine(r.GetValue(output)!, FetchRunner.Failures)})");
+            ctx.Out.WriteLine($"fetched {fetched}, already there {skipped}, failed {failed} (listed in " +
+                $"{Path.Combine(r.GetValue(output)!, FetchRunner.Failures)})");
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -204,7 +236,8 @@ internal static class ServeCommand
         var model = SharedOptions.Model("Checkpoint.");
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 5000 }.AtLeast(0);
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
-        var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
+        var calibration = new Option<string?>("--calibration") { Description =
+            "A mantis calibrate folder (the page's and the API's CALIBRATE toggle)." };
         var defaults = new Web.WebOptions();
         var rate = new Option<int>("--rate-limit")
         {
@@ -224,7 +257,8 @@ internal static class ServeCommand
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
         var sources = new SourceOptions();
-        var cmd = new Command("serve", "The web app and JSON API: POST /predict {\"NAME\",\"RA\",\"DEC\"}, GET / (page), /health, /openapi.json.")
+        var cmd = new Command("serve", "The web app and JSON API: POST /predict {\"NAME\",\"RA\",\"DEC\"}, GET / (page), /health, " +
+            "/openapi.json.")
         {
             model, port, host, calibration, rate, pageRate, cacheMb, dust, ebv, device,
         };
@@ -234,7 +268,8 @@ internal static class ServeCommand
             var dustSource = ForcedSetup.DustFrom(r.GetValue(dust), r.GetValue(ebv));
             var (source, http) = sources.Build(r, ctx.Error, ctx.Progress(quiet: false));
             using var _ = http;
-            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration), out var resources);
+            using var service = ForcedSetup.Service(r.GetValue(model)!, r.GetValue(device)!, source, dustSource, r.GetValue(calibration),
+                out var resources);
             using (resources)
             {
                 string url = $"http://{r.GetValue(host)}:{r.GetValue(port)}";

@@ -67,14 +67,16 @@ internal static class SharedOptions
 
     public static Option<string> Device() => new Option<string>("--device")
     {
-        Description = "libtorch device for the network: auto (cuda when available), cpu or cuda; the ILGPU accelerator, where a command has one, is --accelerator.",
+        Description = "libtorch device for the network: auto (cuda when available), cpu or cuda; the ILGPU accelerator, where a command " +
+            "has one, is --accelerator.",
         DefaultValueFactory = _ => "auto",
     }.OneOf(TorchDevice.Choices);
 
     /// <summary><c>--precision fp32|bf16</c>: the network backbones' arithmetic at inference (score, predict, shapley).</summary>
     public static Option<string> Precision() => new Option<string>("--precision")
     {
-        Description = "Network backbone arithmetic: fp32 (default) or bf16 (CPUs with AVX-512 BF16 or AMX-BF16, refused elsewhere; the head, softmax and PDF stay fp32; docs/performance.md, Reduced precision).",
+        Description = "Network backbone arithmetic: fp32 or bf16 (CPUs with AVX-512 BF16 or AMX-BF16, refused elsewhere; the " +
+            "head, softmax and PDF stay fp32; docs/performance.md, Reduced precision).",
         DefaultValueFactory = _ => "fp32",
     }.AcceptOnlyFromAmong(InferencePrecisions.Names);
 
@@ -96,7 +98,8 @@ internal static class SharedOptions
     /// <c>--threads N</c>: worker threads, at least 1; left out, all cores. The default is computed from the machine,
     /// so it has no DefaultValueFactory (help would print the number) — <see cref="ThreadCount"/> resolves it.
     /// </summary>
-    public static Option<int> Threads(string what) => new Option<int>("--threads") { Description = $"{what} (default: all cores)." }.AtLeast(1);
+    public static Option<int> Threads(string what) =>
+        new Option<int>("--threads") { Description = $"{what} (default: all cores)." }.AtLeast(1);
 
     /// <summary>The value of a <see cref="Threads"/> option: 0 (left out) means all cores.</summary>
     public static int ThreadCount(int value) => value > 0 ? value : Environment.ProcessorCount;
@@ -104,7 +107,8 @@ internal static class SharedOptions
     /// <summary><c>--accelerator</c>: the ILGPU accelerator (never the libtorch device, which is <see cref="Device"/>).</summary>
     public static Option<string> Accelerator(string work) => new Option<string>("--accelerator")
     {
-        Description = $"ILGPU accelerator for {work}: cpu (C# on the CPU) or cuda (ILGPU kernels on the GPU); the network's device is --device.",
+        Description = $"ILGPU accelerator for {work}: cpu (C# on the CPU) or cuda (ILGPU kernels on the GPU); the network's device is " +
+            $"--device.",
         DefaultValueFactory = _ => "cpu",
     }.OneOf("cpu", "cuda");
 
@@ -149,7 +153,8 @@ internal static class SharedOptions
             try { v = r.GetValueOrDefault<double>(); }
             catch (InvalidOperationException) { return; }
             if (!(v >= min && v <= max))
-                r.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.IdentifierToken?.Value ?? option.Name} must be between {min} and {max} (got {v})"));
+                r.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{r.IdentifierToken?.Value ?? option.Name} must be between {min} and {max} (got {v})"));
         });
         return option;
     }
@@ -176,7 +181,8 @@ internal static class SharedOptions
         foreach (var token in result.Tokens)
             foreach (var part in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (ulong.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s))
+                if (ulong.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                    out var s))
                     seeds.Add(s);
                 else
                     result.AddError($"{result.Argument.Name}: '{part}' is not a seed (a non-negative integer)");
@@ -210,19 +216,31 @@ internal sealed class Renamed<T>
 /// <summary>The options that describe a network (train, import-weights): one declaration, one NetworkConfig.</summary>
 internal sealed class NetworkOptions
 {
-    public readonly Option<string> Arch = new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early", "late");
-    public readonly Option<string> Backbone = new("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.", DefaultValueFactory = _ => "convnext-atto" };
-    public readonly Option<string?> Small = new("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
-    public readonly Option<string> Bands = new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory = _ => "all" }.OneOf(BandSets.Names);
-    public readonly Option<int> HeadWidth = new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory = _ => 2048 }.AtLeast(1);
-    public readonly Option<double> DropPath = new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate), 0 to 0.9.", DefaultValueFactory = _ => 0.1 }.Within(0, 0.9);
+    public readonly Option<string> Arch =
+        new Option<string>("--arch") { Description = "early or late fusion.", DefaultValueFactory = _ => "early" }.OneOf("early", "late");
+    public readonly Option<string> Backbone =
+        new("--backbone") { Description = $"ConvNeXt size: {string.Join(", ", ConvNeXtSpec.All.Select(s => s.Name))}.",
+        DefaultValueFactory = _ => "convnext-atto" };
+    public readonly Option<string?> Small =
+        new("--small-backbone") { Description = "Late fusion: GALEX/unWISE encoder size (default: --backbone)." };
+    public readonly Option<string> Bands =
+        new Option<string>("--bands") { Description = "all, optical, optical+uv or optical+ir.", DefaultValueFactory =
+        _ => "all" }.OneOf(BandSets.Names);
+    public readonly Option<int> HeadWidth =
+        new Option<int>("--head-width") { Description = "Width of the head's hidden layer (paper: 2048).", DefaultValueFactory =
+        _ => 2048 }.AtLeast(1);
+    public readonly Option<double> DropPath =
+        new Option<double>("--drop-path") { Description = "Stochastic depth rate (timm's drop_path_rate), 0 to 0.9.", DefaultValueFactory =
+        _ => 0.1 }.Within(0, 0.9);
 
     public IEnumerable<Option> All => [Arch, Backbone, Small, Bands, HeadWidth, DropPath];
 
     public NetworkConfig Config(ParseResult r) => new()
     {
-        Arch = EnumSpelling<NetworkArch>.Parse(r.GetValue(Arch)!, "--arch"), Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name, SmallBackbone = r.GetValue(Small),
-        Bands = EnumSpelling<BandSet>.Parse(r.GetValue(Bands)!, "--bands"), HeadWidth = r.GetValue(HeadWidth), DropPath = r.GetValue(DropPath),
+        Arch = EnumSpelling<NetworkArch>.Parse(r.GetValue(Arch)!, "--arch"), Backbone = ConvNeXtSpec.Parse(r.GetValue(Backbone)!).Name,
+            SmallBackbone = r.GetValue(Small),
+        Bands = EnumSpelling<BandSet>.Parse(r.GetValue(Bands)!, "--bands"), HeadWidth = r.GetValue(HeadWidth), DropPath =
+            r.GetValue(DropPath),
     };
 }
 

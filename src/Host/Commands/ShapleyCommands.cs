@@ -13,13 +13,19 @@ internal static class ShapleyCommand
         var model = SharedOptions.Model("Checkpoint (best.ckpt or last.ckpt).");
         var data = SharedOptions.Data("Shard set.");
         var split = SharedOptions.Split("train, val or test.", "test");
-        var count = new Option<int>("--count") { Description = "Explain the first N galaxies of the split (0: all).", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var mode = new Option<string>("--mode") { Description = "exact (all 512 band subsets) or sampled (random permutations).", DefaultValueFactory = _ => "exact" }
+        var count = new Option<int>("--count") { Description = "Explain the first N galaxies of the split (0: all).", DefaultValueFactory =
+            _ => 0 }.AtLeast(0);
+        var mode = new Option<string>("--mode") { Description = "exact (all 512 band subsets) or sampled (random permutations).",
+            DefaultValueFactory = _ => "exact" }
             .OneOf("exact", "sampled");
-        var permutations = new Option<int>("--permutations") { Description = "Sampled mode: permutations per galaxy (antithetic pairs).", DefaultValueFactory = _ => 32 }.AtLeast(1);
-        var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.", DefaultValueFactory = _ => 4 }.AtLeast(1);
-        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
-        var noStem = new Option<bool>("--no-stem-trick") { Description = "Early fusion: convolve every composite instead of assembling stem outputs." };
+        var permutations = new Option<int>("--permutations") { Description = "Sampled mode: permutations per galaxy (antithetic pairs).",
+            DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var group = new Option<int>("--galaxies-per-batch") { Description = "Galaxies whose composites share network batches.",
+            DefaultValueFactory = _ => 4 }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory =
+            _ => 64 }.AtLeast(1);
+        var noStem = new Option<bool>("--no-stem-trick") { Description =
+            "Early fusion: convolve every composite instead of assembling stem outputs." };
         var noFactorise = new Option<bool>("--no-factorise")
         {
             Description = "Late fusion: run the whole network on every composite instead of each encoder on its own bands' subsets.",
@@ -32,13 +38,15 @@ internal static class ShapleyCommand
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
         {
-            model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device, precision, quiet,
+            model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device,
+                precision, quiet,
         };
         cmd.SetAction(r => ctx.Guard(cancel =>
         {
             var options = new ShapleyOptions(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(output)!)
             {
-                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = EnumSpelling<ShapleyMode>.Parse(r.GetValue(mode)!, "--mode"), Permutations = r.GetValue(permutations),
+                Split = r.GetValue(split)!, Count = r.GetValue(count), Mode = EnumSpelling<ShapleyMode>.Parse(r.GetValue(mode)!, "--mode"),
+                    Permutations = r.GetValue(permutations),
                 GalaxiesPerGroup = r.GetValue(group), BatchSize = r.GetValue(batchSize), StemTrick = !r.GetValue(noStem),
                 Factorise = !r.GetValue(noFactorise), Accelerator = r.GetValue(accelerator)!,
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Precision = SharedOptions.PrecisionOf(r, precision),
@@ -55,14 +63,17 @@ internal static class ShapleyPlotCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var input = new Option<string>("--input") { Description = "Output of mantis shapley: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv).", Required = true };
+        var input = new Option<string>("--input") { Description =
+            "Output of mantis shapley: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv).", Required = true };
         var output = SharedOptions.Out("Folder for shapley_by_z.png, mmshap_by_z.png, shapley_by_z.csv.");
         var width = new Option<double>("--bin-width") { Description = "Redshift bin width.", DefaultValueFactory = _ => 0.2 };
-        var cmd = new Command("shapley-plot", "Fig. 9 analogue: mean Shapley value and MM-SHAP per band in redshift bins, with standard errors.") { input, output, width };
+        var cmd = new Command("shapley-plot",
+            "Fig. 9 analogue: mean Shapley value and MM-SHAP per band in redshift bins, with standard errors.") { input, output, width };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
             var bins = ShapleyFigures.Plot(r.GetValue(input)!, r.GetValue(output)!, r.GetValue(width));
-            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bins.Count} redshift bins, {bins.Sum(b => b.Count)} galaxies → {r.GetValue(output)}"));
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{bins.Count} redshift bins, {bins.Sum(b => b.Count)} galaxies → {r.GetValue(output)}"));
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -78,10 +89,12 @@ internal static class BaselinesCommand
         var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var output = SharedOptions.Out("Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.");
-        var cmd = new Command("baselines", "Fig. 6 analogue: random galaxies' 9 bands and their source-masked baselines as PNGs.") { data, split, count, seed, output };
+        var cmd = new Command("baselines", "Fig. 6 analogue: random galaxies' 9 bands and their source-masked baselines as PNGs.") { data,
+            split, count, seed, output };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var files = ShapleyFigures.BaselineExamples(r.GetValue(data)!, r.GetValue(split)!, r.GetValue(count), r.GetValue(seed), r.GetValue(output)!);
+            var files = ShapleyFigures.BaselineExamples(r.GetValue(data)!, r.GetValue(split)!, r.GetValue(count), r.GetValue(seed),
+                r.GetValue(output)!);
             foreach (var f in files) ctx.Out.WriteLine(f);
             return ExitCodes.Ok;
         }));
@@ -97,9 +110,12 @@ internal static class BenchShapleyCommand
         var model = SharedOptions.Model("Checkpoint.", "demo/run/best.ckpt");
         var data = SharedOptions.Data("Shard set.", "demo/shards");
         var split = SharedOptions.Split("Split whose first galaxies are explained.", "test");
-        var count = new Option<int>("--count") { Description = "Galaxies explained exactly.", DefaultValueFactory = _ => 4 }.AtLeast(1).FormerlyNamed("--galaxies");
-        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory = _ => 64 }.AtLeast(1);
-        var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var count = new Option<int>("--count") { Description = "Galaxies explained exactly.", DefaultValueFactory =
+            _ => 4 }.AtLeast(1).FormerlyNamed("--galaxies");
+        var batchSize = new Option<int>("--batch-size") { Description = "Composites per network call.", DefaultValueFactory =
+            _ => 64 }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory =
+            _ => 5 }.AtLeast(1);
         var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
@@ -112,7 +128,8 @@ internal static class BenchShapleyCommand
         cmd.Options.Add(runs);
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            BenchOutput.Run(ctx, r.GetValue(runs), () => ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
+            BenchOutput.Run(ctx, r.GetValue(runs),
+                () => ShapleyBenchmark.Run(new ShapleyBenchmarkOptions(r.GetValue(model)!, r.GetValue(data)!)
             {
                 Split = r.GetValue(split)!, Galaxies = count.Get(r), BatchSize = r.GetValue(batchSize),
                 Seed = r.GetValue(seed), Device = r.GetValue(device)!, Repeats = r.GetValue(repeats),

@@ -11,11 +11,15 @@ internal static class SimulateCommand
         var output = SharedOptions.Out("Output folder: catalog.csv, cutouts/, dust/.");
         var seed = SharedOptions.Seed();
         var mix = new Option<string?>("--mix") { Description = "Population weights, e.g. bgs=0.35,lrg=0.25,elg=0.25,general=0.15." };
-        var nside = new Option<int>("--dust-nside") { Description = "HEALPix NSIDE of the written dust maps.", DefaultValueFactory = _ => DustSky.DefaultNside };
+        var nside = new Option<int>("--dust-nside") { Description = "HEALPix NSIDE of the written dust maps.", DefaultValueFactory =
+            _ => DustSky.DefaultNside };
         var threads = SharedOptions.Threads("Worker threads");
-        var shards = new Option<string?>("--shards") { Description = "Direct path: write shards here instead of FITS cutouts (records equal simulate + ingest)." };
-        var chunks = new Option<int>("--chunks") { Description = "With --shards: chunks of the split.", DefaultValueFactory = _ => 16 }.AtLeast(1);
-        var ingestSeed = new Option<ulong>("--ingest-seed") { Description = "With --shards: the split's seed (as ingest --seed).", DefaultValueFactory = _ => SharedOptions.DefaultSeed };
+        var shards = new Option<string?>("--shards") { Description =
+            "Direct path: write shards here instead of FITS cutouts (records equal simulate + ingest)." };
+        var chunks = new Option<int>("--chunks") { Description = "With --shards: chunks of the split.", DefaultValueFactory =
+            _ => 16 }.AtLeast(1);
+        var ingestSeed = new Option<ulong>("--ingest-seed") { Description = "With --shards: the split's seed (as ingest --seed).",
+            DefaultValueFactory = _ => SharedOptions.DefaultSeed };
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("simulate", "Simulate the mock universe: catalog.csv with true magnitudes and structure, cutouts exactly as the services deliver them, and the two E(B−V) HEALPix maps.")
         {
@@ -29,13 +33,15 @@ internal static class SimulateCommand
                 DustNside = r.GetValue(nside),
                 Threads = SharedOptions.ThreadCount(r.GetValue(threads)),
             };
-            if (!Engine.Sky.Healpix.IsValidNside(options.DustNside)) throw new Engine.Common.UserInputException("--dust-nside must be a power of two");
+            if (!Engine.Sky.Healpix.IsValidNside(options.DustNside)) throw new Engine.Common.UserInputException("--dust-nside must be a " +
+                "power of two");
             var progress = ctx.Progress(r.GetValue(quiet));
             if (r.GetValue(shards) is { } shardDir)
             {
                 var s = MockUniverse.SimulateToShards(options, shardDir, r.GetValue(chunks), r.GetValue(ingestSeed), progress, cancel);
                 var c = s.Manifest.Counts;
-                ctx.Out.WriteLine($"simulated {options.Count} → {shardDir}: train {c.Train}, val {c.Val}, test {c.Test}, rejected {c.Rejected}");
+                ctx.Out.WriteLine($"simulated {options.Count} → {shardDir}: train {c.Train}, val {c.Val}, test {c.Test}, rejected " +
+                    $"{c.Rejected}");
             }
             else
             {
@@ -53,7 +59,8 @@ internal static class SimulateReportCommand
     public static Command Create(CommandContext ctx)
     {
         var output = SharedOptions.Out("Folder for the figures (PNG) and sim_report.json.", "docs/figures");
-        var count = new Option<int>("--count") { Description = "Galaxies in the validation sample (at least 20).", DefaultValueFactory = _ => 600 }.AtLeast(20);
+        var count = new Option<int>("--count") { Description = "Galaxies in the validation sample (at least 20).", DefaultValueFactory =
+            _ => 600 }.AtLeast(20);
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("simulate-report", "Check the mock universe and draw the figures of docs/simulator.md: n(z), colour tracks, depths, flux consistency, example cutouts.")

@@ -11,18 +11,22 @@ internal static class ImportWeightsCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var weights = new Option<string>("--weights") { Description = "PyTorch state dict: .pth/.pt/.bin (torch.save of a state_dict) or .safetensors; this network's layout or a timm ConvNeXt.", Required = true };
+        var weights = new Option<string>("--weights") { Description =
+            "PyTorch state dict: .pth/.pt/.bin (torch.save of a state_dict) or .safetensors; this network's layout or a timm ConvNeXt.",
+            Required = true };
         var network = new NetworkOptions();
         var encoder = new Option<string?>("--encoder") { Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default {BandCatalog.PanStarrs.EncoderKey})." };
         var seed = SharedOptions.Seed();
         var layout = new Option<string>("--layout")
         {
-            Description = "auto (told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published best_early.pt: Base.…, fc0, fc1).",
+            Description = "auto (told apart by the keys), engine (ours or a timm ConvNeXt), mantis-shrimp-early (the published " +
+                "best_early.pt: Base.…, fc0, fc1).",
             DefaultValueFactory = _ => "auto",
         };
         layout.OneOf(PublishedWeights.Layouts);
         var output = SharedOptions.Out("Checkpoint to write (for score, predict, serve, shapley, calibrate).");
-        var cmd = new Command("import-weights", "Build a network from a PyTorch state dict (ours, a timm ConvNeXt with its stem adapted to the bands, "
+        var cmd = new Command("import-weights",
+            "Build a network from a PyTorch state dict (ours, a timm ConvNeXt with its stem adapted to the bands, "
             + "or the published Mantis Shrimp model) and save it as a checkpoint.")
         {
             weights, layout, encoder, seed, output,
@@ -31,11 +35,13 @@ internal static class ImportWeightsCommand
         foreach (var o in network.All) cmd.Options.Insert(at++, o);
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var import = Import(r.GetValue(layout)!, r.GetValue(weights)!, () => network.Config(r), r.GetValue(encoder), r.GetValue(seed), r.GetValue(output)!);
+            var import = Import(r.GetValue(layout)!, r.GetValue(weights)!, () => network.Config(r), r.GetValue(encoder), r.GetValue(seed),
+                r.GetValue(output)!);
             ctx.Out.WriteLine($"{import.Layout}: {import.Copied} tensors copied");
             foreach (var a in import.Adapted) ctx.Out.WriteLine($"  adapted {a}");
             if (import.Ignored.Count > 0) ctx.Out.WriteLine($"  not used from the file: {string.Join(", ", import.Ignored)}");
-            if (import.KeptInitial.Count > 0) ctx.Out.WriteLine($"  kept their seeded initialisation: {string.Join(", ", import.KeptInitial)}");
+            if (import.KeptInitial.Count > 0) ctx.Out.WriteLine($"  kept their seeded initialisation: {string.Join(", " +
+                "", import.KeptInitial)}");
             ctx.Out.WriteLine($"→ {r.GetValue(output)}");
             return ExitCodes.Ok;
         }));
@@ -43,7 +49,8 @@ internal static class ImportWeightsCommand
     }
 
     /// <summary>The published layout when asked for or (auto) recognised from the keys; otherwise ours / timm's.</summary>
-    private static WeightImport Import(string layout, string weights, Func<NetworkConfig> config, string? encoder, ulong seed, string output)
+    private static WeightImport Import(string layout, string weights, Func<NetworkConfig> config, string? encoder, ulong seed,
+        string output)
     {
         if (layout != "engine")
         {
@@ -53,7 +60,8 @@ internal static class ImportWeightsCommand
                 if (layout == PublishedWeights.Layout || PublishedWeights.Recognises(source))
                 {
                     if (!PublishedWeights.Recognises(source))
-                        throw new Engine.Common.UserInputException($"{weights}: not the published layout (needs Base.stem.0.weight, fc0.weight, fc1.weight)");
+                        throw new Engine.Common.UserInputException($"{weights}: not the published layout (needs Base.stem.0.weight, " +
+                            $"fc0.weight, fc1.weight)");
                     return PublishedWeights.ToCheckpoint(source, weights, output);
                 }
             }
@@ -82,7 +90,8 @@ internal static class ExportWeightsCommand
             var (state, net) = Checkpoint.Load(r.GetValue(model)!);
             using (net)
                 PyTorchWeights.Write(net, r.GetValue(output)!);
-            ctx.Out.WriteLine($"{state.Network.Arch.Spelling()} fusion, {state.Network.Backbone}, bands {state.Network.Bands.Spelling()} → {r.GetValue(output)}");
+            ctx.Out.WriteLine($"{state.Network.Arch.Spelling()} fusion, {state.Network.Backbone}, bands " +
+                $"{state.Network.Bands.Spelling()} → {r.GetValue(output)}");
             return ExitCodes.Ok;
         }));
         return cmd;

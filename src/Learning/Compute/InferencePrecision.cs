@@ -38,7 +38,8 @@ public static class InferencePrecisions
     /// </summary>
     public static readonly string[] CpuFlags = ["avx512_bf16", "amx_bf16"];
 
-    /// <summary>Throws a <see cref="UserInputException"/> when <paramref name="p"/> cannot run natively on <paramref name="device"/>.</summary>
+    /// <summary>Throws a <see cref="UserInputException"/> when <paramref name="p"/> cannot run natively on <paramref
+    /// name="device"/>.</summary>
     public static void Check(this InferencePrecision p, torch.Device device) => Check(p, device, CpuFlagsOfThisMachine());
 
     /// <summary>The check with the CPU's flags given (null: unknown), so every branch can be tested on any machine.</summary>
@@ -46,9 +47,11 @@ public static class InferencePrecisions
     {
         if (p == InferencePrecision.Fp32 || device.type != DeviceType.CPU) return; // CUDA: bf16 is native from sm_80 on, libtorch's call
         if (cpuFlags is null)
-            throw new UserInputException("--precision bf16: cannot read this CPU's flags (Linux /proc/cpuinfo) to confirm AVX-512 BF16 or AMX-BF16; use --precision fp32");
+            throw new UserInputException("--precision bf16: cannot read this CPU's flags (Linux /proc/cpuinfo) to confirm AVX-512 BF16 " +
+                "or AMX-BF16; use --precision fp32");
         if (!CpuFlags.Any(cpuFlags.Contains))
-            throw new UserInputException($"--precision bf16: this CPU has neither {string.Join(" nor ", CpuFlags)}; libtorch would emulate bf16 in software, slower than fp32 — use --precision fp32");
+            throw new UserInputException($"--precision bf16: this CPU has neither {string.Join(" nor ", CpuFlags)}; libtorch would " +
+                $"emulate bf16 in software, slower than fp32 — use --precision fp32");
     }
 
     /// <summary>The flags line of /proc/cpuinfo as a set; null where there is none (not Linux).</summary>

@@ -43,7 +43,8 @@ public sealed class ShardedJob
 
     public static string PartPath(string output, int rank, int size) => $"{output}.part{rank}-of-{size}.parquet";
 
-    /// <summary>Writes this rank's share (the rows of <see cref="Items"/>, in order) to <see cref="Target"/>; parts are typed Parquet.</summary>
+    /// <summary>Writes this rank's share (the rows of <see cref="Items"/>, in order) to <see cref="Target"/>; parts are typed
+    /// Parquet.</summary>
     public int WriteShare(TableSchema schema, IEnumerable<TableRow> rows, TableMeta? meta) => TableWriter.Write(Target, schema, rows, meta);
 
     /// <summary>
@@ -60,13 +61,16 @@ public sealed class ShardedJob
         return rows;
     }
 
-    /// <summary>Rank 0's half of <see cref="Merge"/>: parts 0..size−1 of <paramref name="output"/> into it; throws naming the first missing part.</summary>
+    /// <summary>Rank 0's half of <see cref="Merge"/>: parts 0..size−1 of <paramref name="output"/> into it; throws naming the first missing
+    /// part.</summary>
     public static int MergeParts(string output, int size, TableSchema schema, TableMeta? meta, Action? beforeDelete = null)
     {
         for (int r = 0; r < size; r++)
             if (!File.Exists(PartPath(output, r, size)))
-                throw new UserInputException($"{PartPath(output, r, size)} is missing: rank {r} did not finish; rerun the same command to complete it");
-        int rows = TableWriter.Write(output, schema, Enumerable.Range(0, size).SelectMany(r => TableWriter.ReadParquet(PartPath(output, r, size), schema)), meta);
+                throw new UserInputException($"{PartPath(output, r, size)} is missing: rank {r} did not finish; rerun the same command " +
+                    $"to complete it");
+        int rows = TableWriter.Write(output, schema,
+            Enumerable.Range(0, size).SelectMany(r => TableWriter.ReadParquet(PartPath(output, r, size), schema)), meta);
         beforeDelete?.Invoke();
         for (int r = 0; r < size; r++) File.Delete(PartPath(output, r, size));
         return rows;
@@ -154,7 +158,8 @@ public sealed class JobJournal : IDisposable
     {
         string? first = Data.AppendLog.ReadLines(path).FirstOrDefault();
         if (first is not null && first != fingerprint.Line)
-            throw new UserInputException($"{path} belongs to a run with other settings ({fingerprint.Differences(first)}); delete it or choose another --out");
+            throw new UserInputException($"{path} belongs to a run with other settings ({fingerprint.Differences(first)}); delete it or " +
+                $"choose another --out");
         var done = new Dictionary<int, string>();
         foreach (var line in Data.AppendLog.ReadLines(path).Skip(1))
         {

@@ -18,7 +18,8 @@ public static class TableFile
     public static void CheckExtension(string path, string flag = "--out")
     {
         if (!Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-            throw new Common.UserInputException($"{flag} {path}: the file name must end in {string.Join(", ", Extensions[..^1])} or {Extensions[^1]}");
+            throw new Common.UserInputException($"{flag} {path}: the file name must end in {string.Join(", ", Extensions[..^1])} or " +
+                $"{Extensions[^1]}");
     }
 
     public static bool IsFits(string path) => path.EndsWith(".fits", StringComparison.OrdinalIgnoreCase);
@@ -26,10 +27,12 @@ public static class TableFile
     public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     /// <param name="extname">The FITS extension name (e.g. SCORES) when the path ends in .fits.</param>
-    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines, IReadOnlyCollection<string> stringColumns,
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<string> lines,
+        IReadOnlyCollection<string> stringColumns,
         TableMeta? meta = null, string extname = "RESULTS")
     {
-        if (IsParquet(path) || IsFits(path) || IsEcsv(path)) WriteFields(path, header, lines.Select(Common.Csv.ParseLine).ToList(), stringColumns, meta, extname);
+        if (IsParquet(path) || IsFits(path) || IsEcsv(path)) WriteFields(path, header, lines.Select(Common.Csv.ParseLine).ToList(),
+            stringColumns, meta, extname);
         else WriteCsv(path, header, lines);
     }
 
@@ -43,8 +46,10 @@ public static class TableFile
             foreach (var line in lines) { writer.Write(line); writer.Write('\n'); }
         });
 
-    /// <summary>Parquet (named columns as text, the rest double), FITS or ECSV from text fields; other text columns found from their values.</summary>
-    internal static void WriteFields(string path, IReadOnlyList<string> header, List<string[]> rows, IReadOnlyCollection<string> stringColumns,
+    /// <summary>Parquet (named columns as text, the rest double), FITS or ECSV from text fields; other text columns found from their
+    /// values.</summary>
+    internal static void WriteFields(string path, IReadOnlyList<string> header, List<string[]> rows,
+        IReadOnlyCollection<string> stringColumns,
         TableMeta? meta, string extname)
     {
         meta ??= TableMeta.None;
@@ -71,7 +76,8 @@ public static class TableFile
         var text = new HashSet<string>(named);
         for (int c = 0; c < header.Count; c++)
             if (!text.Contains(header[c]) && rows.Any(r => c < r.Length && r[c].Length > 0
-                && !double.TryParse(r[c], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+                && !double.TryParse(r[c], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                    out _)))
                 text.Add(header[c]);
         return text;
     }
@@ -101,7 +107,8 @@ public static class ParquetTable
 {
     private const int RowGroupSize = 50_000;
 
-    /// <summary>A Parquet file's rows as text (string, double, float and integer columns), header first, one row group in memory at a time.</summary>
+    /// <summary>A Parquet file's rows as text (string, double, float and integer columns), header first, one row group in memory at a
+    /// time.</summary>
     public static IEnumerable<(long Line, string[] Fields)> Read(string path)
     {
         using var stream = File.OpenRead(path);
@@ -150,7 +157,8 @@ public static class ParquetTable
             group.ReadAsync(field, values.AsMemory(), null, default).AsTask().GetAwaiter().GetResult();
             return values.Select(v => v ?? "").ToArray();
         }
-        if (field.IsNullable) throw new Common.UserInputException($"{path}: column {field.Name} is a nullable {type.Name}; only the layouts mantis writes are read");
+        if (field.IsNullable) throw new Common.UserInputException($"{path}: column {field.Name} is a nullable {type.Name}; only the " +
+            $"layouts mantis writes are read");
         if (type == typeof(double)) return As<double>(v => v.ToString("R", CultureInfo.InvariantCulture));
         if (type == typeof(float)) return As<float>(v => v.ToString("R", CultureInfo.InvariantCulture));
         if (type == typeof(long)) return As<long>(v => v.ToString(CultureInfo.InvariantCulture));
@@ -158,9 +166,11 @@ public static class ParquetTable
         throw new Common.UserInputException($"{path}: column {field.Name} has type {type.Name}, which is not read");
     }
 
-    public static void Write(string path, IReadOnlyList<string> header, IReadOnlyList<string[]> rows, IReadOnlyCollection<string> stringColumns)
+    public static void Write(string path, IReadOnlyList<string> header, IReadOnlyList<string[]> rows,
+        IReadOnlyCollection<string> stringColumns)
     {
-        var fields = header.Select(h => stringColumns.Contains(h) ? (DataField)new DataField<string>(h) : new DataField<double>(h)).ToArray();
+        var fields = header.Select(h => stringColumns.Contains(h) ? (DataField)new DataField<string>(h)
+            : new DataField<double>(h)).ToArray();
         using var stream = new FileStream(path, FileMode.Create);
         var writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), stream).GetAwaiter().GetResult();
         for (int start = 0; start < rows.Count || start == 0; start += RowGroupSize)
@@ -170,12 +180,14 @@ public static class ParquetTable
             for (int c = 0; c < fields.Length; c++)
             {
                 if (stringColumns.Contains(header[c]))
-                    group.WriteAsync(fields[c], Enumerable.Range(start, n).Select(r => rows[r][c]).ToArray(), null).GetAwaiter().GetResult();
+                    group.WriteAsync(fields[c], Enumerable.Range(start, n).Select(r => rows[r][c]).ToArray(),
+                        null).GetAwaiter().GetResult();
                 else
                 {
                     var values = new double[n];
                     for (int r = 0; r < n; r++)
-                        values[r] = double.TryParse(rows[start + r][c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+                        values[r] = double.TryParse(rows[start + r][c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                            : double.NaN;
                     group.WriteAsync<double>(fields[c], values, null, null, default).GetAwaiter().GetResult();
                 }
             }

@@ -20,7 +20,8 @@ public sealed record ScoreOptions(string Model, string Data, string Split, strin
     public int Workers { get; init; } = Environment.ProcessorCount;
     /// <summary>A <c>mantis calibrate</c> folder: PDFs are recalibrated with CalPIT before they are summarised.</summary>
     public string? Calibration { get; init; }
-    /// <summary>Bands whose measured target S/N is written as <c>snr_BAND</c> columns (source extraction: ≈ 4 ms per band and galaxy).</summary>
+    /// <summary>Bands whose measured target S/N is written as <c>snr_BAND</c> columns (source extraction: ≈ 4 ms per band and
+    /// galaxy).</summary>
     public IReadOnlyList<Band> SnrBands { get; init; } = [];
     /// <summary>Backbone arithmetic (<c>--precision</c>); the PDF and its summaries are float32 either way.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
@@ -98,7 +99,8 @@ public static class Scorer
     private static string G7(double v) => ((float)v).ToString("G7", CultureInfo.InvariantCulture);
 
     /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (any <see cref="TableFile"/> format).</summary>
-    public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf, IProgressReporter? progress = null,
+    public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf,
+        IProgressReporter? progress = null,
         long? total = null, IReadOnlyList<Band>? snrBands = null, double[]? centres = null, TableMeta? tableMeta = null)
     {
         snrBands ??= [];
@@ -138,7 +140,8 @@ public static class Scorer
             using (StageTimings.Stage("pdf_summaries", 1)) s = PdfSummary.From(p.Probabilities, centres);
             var text = new string[layout.Schema.TextCount];
             text[0] = meta[1];
-            for (int e = 0; e < layout.KeptExtras.Length; e++) text[1 + e] = 8 + layout.KeptExtras[e] < meta.Length ? meta[8 + layout.KeptExtras[e]] : "";
+            for (int e = 0; e < layout.KeptExtras.Length; e++) text[1 + e] =
+                8 + layout.KeptExtras[e] < meta.Length ? meta[8 + layout.KeptExtras[e]] : "";
             snr.CopyTo(text, 1 + layout.KeptExtras.Length);
             var numbers = new double[layout.Schema.NumberCount];
             double[] summaries = [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90];

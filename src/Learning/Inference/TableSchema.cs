@@ -7,7 +7,8 @@ public enum ColumnKind
 {
     /// <summary>Text in every format (an id, a list of band names).</summary>
     Text,
-    /// <summary>Text as the catalog wrote it (population, mag_r, a formatted S/N): a string in CSV and Parquet; FITS and ECSV type it from its values.</summary>
+    /// <summary>Text as the catalog wrote it (population, mag_r, a formatted S/N): a string in CSV and Parquet; FITS and ECSV type it from
+    /// its values.</summary>
     Catalog,
     /// <summary>A double: its CSV text comes from the column's format; Parquet holds the value itself.</summary>
     Double,
@@ -42,7 +43,8 @@ public sealed class TableSchema
         Extname = extname;
         Header = Columns.Select(c => c.Name).ToArray();
         if (Header.Distinct().Count() != Header.Length)
-            throw new ArgumentException($"duplicate column names: {string.Join(", ", Header.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key))}");
+            throw new ArgumentException($"duplicate column names: {string.Join(", " +
+                "", Header.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key))}");
         _slot = new int[Columns.Count];
         for (int c = 0; c < Columns.Count; c++)
         {
@@ -81,13 +83,15 @@ public sealed class TableSchema
     public TableRow Parse(IReadOnlyList<string> fields, string source)
     {
         if (fields.Count != Columns.Count)
-            throw new Common.UserInputException($"{source}: {fields.Count} fields, expected {Columns.Count} ({string.Join(",", Header.Take(4))}…)");
+            throw new Common.UserInputException($"{source}: {fields.Count} fields, expected {Columns.Count} " +
+                $"({string.Join(",", Header.Take(4))}…)");
         var text = new string[TextCount];
         var numbers = new double[NumberCount];
         for (int c = 0; c < fields.Count; c++)
         {
             if (Columns[c].IsText) text[_slot[c]] = fields[c];
-            else numbers[_slot[c]] = double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+            else numbers[_slot[c]] = double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : double.NaN;
         }
         return new TableRow(text, numbers);
     }

@@ -61,7 +61,8 @@ public static class TableWriter
                 int slot = schema.Slot(c);
                 if (columns[c].IsText) group.WriteAsync(fields[c], text[slot], null).GetAwaiter().GetResult();
                 else if (columns[c].Kind == ColumnKind.Float)
-                    group.WriteAsync<float>(fields[c], numbers[slot].Select(v => (float)v).ToArray(), null, null, default).GetAwaiter().GetResult();
+                    group.WriteAsync<float>(fields[c], numbers[slot].Select(v => (float)v).ToArray(), null, null,
+                        default).GetAwaiter().GetResult();
                 else group.WriteAsync<double>(fields[c], numbers[slot].ToArray(), null, null, default).GetAwaiter().GetResult();
             }
             foreach (var t in text) t.Clear();
@@ -83,7 +84,8 @@ public static class TableWriter
             var fields = reader.Schema.GetDataFields();
             var names = fields.Select(f => f.Name).ToArray();
             if (!names.SequenceEqual(schema.Header))
-                throw new Common.UserInputException($"{path}: columns {string.Join(",", names.Take(6))}… are not this run's {string.Join(",", schema.Header.Take(6))}… (a part of another run?); delete it");
+                throw new Common.UserInputException($"{path}: columns {string.Join(",", names.Take(6))}… are not this run's " +
+                    $"{string.Join(",", schema.Header.Take(6))}… (a part of another run?); delete it");
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 var rows = ReadGroup(reader, g, fields, schema);

@@ -22,7 +22,8 @@ public sealed record ConvNeXtSpec(string Name, int[] Dims, int[] Depths, bool Co
     public static readonly ConvNeXtSpec[] All = [Atto, Femto, Pico, Nano, Tiny, Small, Base, Large, Demo];
 
     public static ConvNeXtSpec Parse(string name) =>
-        All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || s.Name.Replace("-", "_").Equals(name, StringComparison.OrdinalIgnoreCase))
+        All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            || s.Name.Replace("-", "_").Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new Common.UserInputException($"Unknown backbone '{name}' ({string.Join(", ", All.Select(s => s.Name))})");
 
     public int Features => Dims[^1];
@@ -78,7 +79,8 @@ public sealed class DropPathRandom
 {
     public Generator? Generator { get; set; }
 
-    /// <summary>Draws from <paramref name="generator"/> until the result is disposed, which frees it and returns to the global generator.</summary>
+    /// <summary>Draws from <paramref name="generator"/> until the result is disposed, which frees it and returns to the global
+    /// generator.</summary>
     public IDisposable Use(Generator generator)
     {
         Generator = generator;
@@ -109,7 +111,8 @@ public sealed class ConvNeXtBlock : Module<Tensor, Tensor>
     private readonly bool _convMlp;
     private readonly DropPathRandom? _random;
 
-    public ConvNeXtBlock(long dim, double dropPath, bool convMlp, DropPathRandom? random = null, double layerScaleInit = 1e-6) : base("ConvNeXtBlock")
+    public ConvNeXtBlock(long dim, double dropPath, bool convMlp, DropPathRandom? random = null, double layerScaleInit = 1e-6)
+        : base("ConvNeXtBlock")
     {
         _random = random;
         conv_dw = Conv2d(dim, dim, 7, padding: 3, groups: dim);
@@ -150,11 +153,13 @@ public sealed class ConvNeXtStage : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> downsample;
     private readonly Sequential blocks;
 
-    public ConvNeXtStage(long inDim, long outDim, int depth, double[] dropPaths, bool convMlp, bool downsampleFirst, DropPathRandom? random = null)
+    public ConvNeXtStage(long inDim, long outDim, int depth, double[] dropPaths, bool convMlp, bool downsampleFirst,
+        DropPathRandom? random = null)
         : base("ConvNeXtStage")
     {
         downsample = downsampleFirst ? Sequential(new LayerNorm2d(inDim), Conv2d(inDim, outDim, 2, stride: 2)) : Identity();
-        blocks = Sequential(Enumerable.Range(0, depth).Select(i => (Module<Tensor, Tensor>)new ConvNeXtBlock(outDim, dropPaths[i], convMlp, random)).ToArray());
+        blocks = Sequential(Enumerable.Range(0,
+            depth).Select(i => (Module<Tensor, Tensor>)new ConvNeXtBlock(outDim, dropPaths[i], convMlp, random)).ToArray());
         RegisterComponents();
     }
 
@@ -193,7 +198,8 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
     private readonly Sequential stages;
     private readonly ConvNeXtHead head;
 
-    public ConvNeXt(ConvNeXtSpec spec, long inChannels, int classes = 0, double dropPathRate = 0.0, int stemPatch = 4, DropPathRandom? dropPathRandom = null)
+    public ConvNeXt(ConvNeXtSpec spec, long inChannels, int classes = 0, double dropPathRate = 0.0, int stemPatch = 4,
+        DropPathRandom? dropPathRandom = null)
         : base("ConvNeXt")
     {
         Spec = spec;
@@ -204,7 +210,8 @@ public sealed class ConvNeXt : Module<Tensor, Tensor>
         for (int s = 0; s < 4; s++)
         {
             long inDim = s == 0 ? spec.Dims[0] : spec.Dims[s - 1];
-            list.Add(new ConvNeXtStage(inDim, spec.Dims[s], spec.Depths[s], rates[at..(at + spec.Depths[s])], spec.ConvMlp, s > 0, dropPathRandom));
+            list.Add(new ConvNeXtStage(inDim, spec.Dims[s], spec.Depths[s], rates[at..(at + spec.Depths[s])], spec.ConvMlp, s > 0,
+                dropPathRandom));
             at += spec.Depths[s];
         }
         stages = Sequential(list.ToArray());

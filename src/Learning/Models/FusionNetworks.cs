@@ -62,7 +62,8 @@ public sealed record NetworkConfig
     public int HeadWidth { get; init; } = 2048;
     public int Classes { get; init; } = RedshiftGrid.Classes;
     public double DropPath { get; init; } = 0.1;
-    /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see cref="ModelCard.Of"/>).</summary>
+    /// <summary>What the network needs to be applied (channel order, class centres, NaN treatment); null: the engine's (<see
+    /// cref="ModelCard.Of"/>).</summary>
     public ModelCard? Card { get; init; }
 
     /// <summary>How the bands reach the network: the published ConvModel stacks them as early fusion does.</summary>
@@ -127,7 +128,8 @@ public abstract class PhotoZNetwork(string name) : Module<Tensor[], Tensor, Tens
     /// <summary>
     /// For inference: every ConvNeXt backbone computes in <paramref name="precision"/>, the fusion head stays float32
     /// (a few per cent of the work, and it sets the logits, whose rounding the PDF feels directly). Call after moving to
-    /// <paramref name="device"/>; a precision the device cannot run natively is refused (<see cref="InferencePrecisions.Check(InferencePrecision, Device)"/>).
+    /// <paramref name="device"/>; a precision the device cannot run natively is refused (<see
+    /// cref="InferencePrecisions.Check(InferencePrecision, Device)"/>).
     /// </summary>
     public void UsePrecision(InferencePrecision precision, Device device)
     {

@@ -88,7 +88,8 @@ public sealed record ModelCard
         var s = new StringBuilder();
         var centres = ClassValues(network.Classes);
         s.AppendLine($"model          {Name}");
-        s.AppendLine($"network        {network.Arch.Spelling()}, {network.Backbone}, head width {network.HeadWidth}, {network.Classes} classes");
+        s.AppendLine($"network        {network.Arch.Spelling()}, {network.Backbone}, head width {network.HeadWidth}, {network.Classes} " +
+            $"classes");
         s.AppendLine($"channels       {string.Join(", ", Channels)}");
         s.AppendLine(FormattableString.Invariant(
             $"class centres  {Centres}: z_0 = {centres[0]:0.######}, z_1 = {centres[1]:0.######}, ")

@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 namespace MantisShrimp.Engine.Models;
 
 /// <summary>What an import did: tensors copied, stems adapted to another channel count, and keys left out on either side.</summary>
-public sealed record WeightImport(string Layout, int Copied, IReadOnlyList<string> Adapted, IReadOnlyList<string> Ignored, IReadOnlyList<string> KeptInitial);
+public sealed record WeightImport(string Layout, int Copied, IReadOnlyList<string> Adapted, IReadOnlyList<string> Ignored,
+    IReadOnlyList<string> KeptInitial);
 
 /// <summary>
 /// PyTorch state dicts in and out (TorchSharp.PyBridge): <c>.pth</c>/<c>.pt</c>/<c>.bin</c> pickles as
@@ -40,7 +41,8 @@ public static class PyTorchWeights
                 foreach (DictionaryEntry e in PyTorchUnpickler.UnpickleStateDict(path))
                 {
                     if (e.Value is not Tensor t)
-                        throw new UserInputException($"{path}: entry '{e.Key}' is not a tensor — save model.state_dict() itself, not a dict around it");
+                        throw new UserInputException($"{path}: entry '{e.Key}' is not a tensor — save model.state_dict() itself, not a " +
+                            $"dict around it");
                     raw[(string)e.Key] = t;
                 }
             }
@@ -49,7 +51,8 @@ public static class PyTorchWeights
         {
             throw new UserInputException($"{path}: not a readable PyTorch state dict ({e.GetType().Name}: {e.Message})");
         }
-        return raw.ToDictionary(kv => kv.Key.StartsWith("module.", StringComparison.Ordinal) ? kv.Key["module.".Length..] : kv.Key, kv => kv.Value);
+        return raw.ToDictionary(kv => kv.Key.StartsWith("module.", StringComparison.Ordinal) ? kv.Key["module.".Length..] : kv.Key,
+            kv => kv.Value);
     }
 
     /// <summary>
@@ -105,11 +108,13 @@ public static class PyTorchWeights
         if (!whole)
         {
             if (!source.ContainsKey("stem.0.weight"))
-                throw new UserInputException($"{file}: neither this network's keys (e.g. {target.Keys.First()}) nor a timm ConvNeXt's (stem.0.weight, stages.…)");
+                throw new UserInputException($"{file}: neither this network's keys (e.g. {target.Keys.First()}) nor a timm ConvNeXt's " +
+                    $"(stem.0.weight, stages.…)");
             prefix = net is EarlyFusionNet ? "backbone." : (encoder ?? BandCatalog.PanStarrs.EncoderKey) + ".";
             if (net is EarlyFusionNet && encoder is not null) throw new UserInputException("--encoder applies to late fusion only");
             if (!target.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
-                throw new UserInputException($"--encoder {encoder}: this network has no such encoder (its bands leave it out, or the name is not one of {BandCatalog.EncoderKeys})");
+                throw new UserInputException($"--encoder {encoder}: this network has no such encoder (its bands leave it out, or the " +
+                    $"name is not one of {BandCatalog.EncoderKeys})");
         }
         var adapted = new List<string>();
         var ignored = new List<string>();
@@ -135,7 +140,8 @@ public static class PyTorchWeights
                         adapted.Add($"{key}: {tensor.shape[1]} input channels from {value.shape[1]}");
                     }
                     else
-                        throw new UserInputException($"{file}: {key} has shape [{string.Join(", ", value.shape)}], the network's {name} [{string.Join(", ", into.shape)}] — another --backbone, --bands or --head-width?");
+                        throw new UserInputException($"{file}: {key} has shape [{string.Join(", ", value.shape)}], the network's {name} " +
+                            $"[{string.Join(", ", into.shape)}] — another --backbone, --bands or --head-width?");
                 }
                 into.copy_(tensor.to(into.device));
                 copied.Add(name);
@@ -145,14 +151,18 @@ public static class PyTorchWeights
         var parameters = net.named_parameters().Select(p => p.name).ToHashSet();
         var kept = target.Keys.Where(k => !copied.Contains(k) && parameters.Contains(k)).ToList();
         if (whole && kept.Count > 0)
-            throw new UserInputException($"{file}: holds this network's layout but lacks {kept.Count} of its tensors (first: {kept[0]}) — another --arch, --backbone or --bands?");
-        var missingInPart = whole ? [] : kept.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList(); // the encoder itself; the fusion head keeps its initialisation
+            throw new UserInputException($"{file}: holds this network's layout but lacks {kept.Count} of its tensors (first: {kept[0]}) " +
+                $"— another --arch, --backbone or --bands?");
+        var missingInPart = whole ? [] : kept.Where(k =>
+            k.StartsWith(prefix, StringComparison.Ordinal)).ToList(); // the encoder itself; the fusion head keeps its initialisation
         if (missingInPart.Count > 0)
-            throw new UserInputException($"{file}: a timm ConvNeXt without {missingInPart.Count} of the {prefix.TrimEnd('.')} encoder's tensors (first: {missingInPart[0][prefix.Length..]}) — another --backbone, --bands or --head-width?");
+            throw new UserInputException($"{file}: a timm ConvNeXt without {missingInPart.Count} of the {prefix.TrimEnd('.')} encoder's " +
+                $"tensors (first: {missingInPart[0][prefix.Length..]}) — another --backbone, --bands or --head-width?");
         return new WeightImport(whole ? "network" : $"timm ConvNeXt → {prefix.TrimEnd('.')}", copied.Count, adapted, ignored, kept);
     }
 
-    /// <summary>Reads <paramref name="file"/> and imports it into <paramref name="net"/> (<see cref="Import"/>); the file's tensors are freed.</summary>
+    /// <summary>Reads <paramref name="file"/> and imports it into <paramref name="net"/> (<see cref="Import"/>); the file's tensors are
+    /// freed.</summary>
     public static WeightImport Load(PhotoZNetwork net, string file, string? encoder = null)
     {
         var source = Read(file);

@@ -20,7 +20,8 @@ public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd,
 
     /// <summary>
     /// Shard records with their baselines: the targets come from the shard set's photometry table (measured once, at
-    /// ingest; measured now for a set without one), then the baselines are drawn in one pass — by <paramref name="kernels"/> when given, else the C# body.
+    /// ingest; measured now for a set without one), then the baselines are drawn in one pass — by <paramref name="kernels"/> when given,
+    /// else the C# body.
     /// </summary>
     public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed,
         ShapleyKernelHost? kernels = null)
@@ -107,7 +108,8 @@ public sealed class ShapleyEvaluator : IDisposable
         _device = device;
         _options = options ?? new ShapleyEvaluatorOptions();
         _modelMask = BandSets.Channels(model.Config.Bands).Aggregate(0, (m, c) => m | 1 << (int)c);
-        _zCentres = tensor(Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes).Select(c => (float)c).ToArray(), device: device);
+        _zCentres = tensor(Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes).Select(c => (float)c).ToArray(),
+            device: device);
         model.eval();
         if (_options.Backend == TransformBackend.Ilgpu) Kernels = new ShapleyKernelHost(_options.Accelerator);
     }
@@ -340,7 +342,8 @@ public sealed class ShapleyEvaluator : IDisposable
         }
     }
 
-    /// <summary>Per galaxy: the stem output of the all-baseline composite (bias included; [g, h, w, C]) and, per model band, what swapping in the galaxy adds ([g, k, h·w·C]).</summary>
+    /// <summary>Per galaxy: the stem output of the all-baseline composite (bias included; [g, h, w, C]) and, per model band, what swapping
+    /// in the galaxy adds ([g, k, h·w·C]).</summary>
     private (Tensor Base, Tensor Delta, int[] Bands) StemParts(ILinearStem net, PinnedBuffer<float> input, int g)
     {
         var seg = _layout!.Segments[0];
@@ -354,7 +357,8 @@ public sealed class ShapleyEvaluator : IDisposable
         var w = conv.weight!.to(ScalarType.Float32); // [C, k, p, p]
         long c = w.shape[0], k = w.shape[1];
         // Grouped convolution: group j convolves band j alone with W[:, j] → [2g, k·C, h, w] per-band contributions.
-        var perBand = nn.functional.conv2d(x, w.transpose(0, 1).reshape(k * c, 1, w.shape[2], w.shape[3]), strides: [w.shape[2], w.shape[3]], groups: k); // the stem is a patchify conv: stride = kernel
+        var perBand = nn.functional.conv2d(x, w.transpose(0, 1).reshape(k * c, 1, w.shape[2], w.shape[3]),
+            strides: [w.shape[2], w.shape[3]], groups: k); // the stem is a patchify conv: stride = kernel
         long h = perBand.shape[2], wd = perBand.shape[3];
         // Channels-last ([…, h, w, C]) like libtorch's CPU convolution output: the LayerNorm and blocks that follow run
         // markedly faster on it than on a plain NCHW tensor (measured).

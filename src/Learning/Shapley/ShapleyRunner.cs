@@ -86,7 +86,8 @@ public static class ShapleyRunner
         var job = new Distributed.ShardedJob(o.Out, records.Count);
         var schema = Schema(sampled);
         if (job.PartDone) return job.Merge(schema, Meta(o), job.Count);
-        (string Key, string Value)[] settings = [("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
+        (string Key, string Value)[] settings =
+            [("model", Path.GetFullPath(o.Model)), ("data", Path.GetFullPath(o.Data)), ("split", o.Split),
             ("mode", o.Mode.Spelling()), ("permutations", (sampled ? o.Permutations : 0).ToString(CultureInfo.InvariantCulture)),
             ("seed", o.Seed.ToString(CultureInfo.InvariantCulture))];
         // fp32 adds nothing, so journals written before --precision existed still resume.
@@ -107,7 +108,8 @@ public static class ShapleyRunner
                 var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
                 // The bar's rate is galaxies/s and its ETA this rank's remaining share; under MPI each rank reports its own.
                 var mpi = job.Mpi;
-                using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)", todo.Length);
+                using var task = progress.Start(mpi.IsDistributed ? $"shapley rank {mpi.Rank}/{mpi.Size} (galaxies)" : "shapley (galaxies)",
+                    todo.Length);
                 for (int start = 0; start < todo.Length; start += o.GalaxiesPerGroup)
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -125,12 +127,15 @@ public static class ShapleyRunner
         return job.Merge(schema, Meta(o), job.Count);
     }
 
-    private static TableMeta Meta(ShapleyOptions o) => new(Path.GetFullPath(o.Model), o.Seed, "seed of the baseline noise and permutations");
+    private static TableMeta Meta(ShapleyOptions o) =>
+        new(Path.GetFullPath(o.Model), o.Seed, "seed of the baseline noise and permutations");
 
-    /// <summary>The columns of <see cref="Columns"/>: id and active_bands text, every value a double (evaluations too, as the tables have always held it).</summary>
+    /// <summary>The columns of <see cref="Columns"/>: id and active_bands text, every value a double (evaluations too, as the tables have
+    /// always held it).</summary>
     public static TableSchema Schema(bool sampled) => new(Columns(sampled).Select(c => c is "id" or "active_bands"
         ? new TableColumn(c, ColumnKind.Text)
-        : new TableColumn(c, ColumnKind.Double, c == "evaluations" ? v => ((long)v).ToString(CultureInfo.InvariantCulture) : F)), "SHAPLEY");
+        : new TableColumn(c, ColumnKind.Double, c == "evaluations" ? v => ((long)v).ToString(CultureInfo.InvariantCulture) : F)),
+            "SHAPLEY");
 
     /// <summary>Baselines (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>
     private static List<(int Index, TableRow Row)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
@@ -152,7 +157,8 @@ public static class ShapleyRunner
             else phi = ShapleyMath.Exact(t.Values);
             var mm = ShapleyMath.MmShap(phi);
             double[] numbers = [shard.Header(slot).Z, t.Values[ShapleyMath.AllBands], t.Values[0], .. phi, .. mm, .. se, t.Evaluations];
-            string active = string.Join('|', Enumerable.Range(0, ShapleyMath.Players).Where(j => (t.ActiveMask >> j & 1) != 0).Select(j => BandNames[j]));
+            string active = string.Join('|',
+                Enumerable.Range(0, ShapleyMath.Players).Where(j => (t.ActiveMask >> j & 1) != 0).Select(j => BandNames[j]));
             rows.Add((group[i], new TableRow([shard.Ids[slot], active], numbers)));
         }
         return rows;

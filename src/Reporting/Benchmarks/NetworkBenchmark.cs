@@ -29,11 +29,13 @@ public static class NetworkBenchmark
     {
         var device = TorchDevice.Resolve(o.Device);
         random.manual_seed((long)(o.Seed & 0x3FFFFFFF));
-        var config = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone = ConvNeXtSpec.Parse(o.Backbone).Name };
+        var config = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone =
+            ConvNeXtSpec.Parse(o.Backbone).Name };
         using var model = PhotoZNetwork.Create(config, o.Seed);
         model.to(device);
         var layout = InputLayouts.Create(config.Fusion, o.BatchSize);
-        var inputs = layout.Segments.Select(s => randn(o.BatchSize, s.Channels, s.Height, s.Width, device: device).DetachFromDisposeScope()).ToArray();
+        var inputs = layout.Segments.Select(s =>
+            randn(o.BatchSize, s.Channels, s.Height, s.Width, device: device).DetachFromDisposeScope()).ToArray();
         var ebv = rand(o.BatchSize, 2, device: device).DetachFromDisposeScope();
         var classes = randint(0, RedshiftGrid.Classes, [o.BatchSize], device: device).DetachFromDisposeScope();
         using var optimizer = optim.NAdam(model.parameters(), 1e-4);

@@ -23,10 +23,12 @@ public sealed record PrecisionBenchmarkOptions(string Model, string Data)
 }
 
 /// <summary>How far bf16 scores are from fp32 scores of the same galaxies (PDFs and their summaries).</summary>
-public sealed record PrecisionAgreement(int Galaxies, double MaxAbsDeltaP, double MaxAbsDeltaZMean, double MaxAbsDeltaZMode, int ModeBinChanges,
+public sealed record PrecisionAgreement(int Galaxies, double MaxAbsDeltaP, double MaxAbsDeltaZMean, double MaxAbsDeltaZMode,
+    int ModeBinChanges,
     double NmadFp32, double NmadBf16, double Eta015Fp32, double Eta015Bf16)
 {
-    /// <summary>Compares two scorings of the same records in the same order; NMAD and η(0.15) on z_mean, as <c>mantis evaluate</c>.</summary>
+    /// <summary>Compares two scorings of the same records in the same order; NMAD and η(0.15) on z_mean, as <c>mantis
+    /// evaluate</c>.</summary>
     public static PrecisionAgreement Of(IReadOnlyList<Prediction> fp32, IReadOnlyList<Prediction> bf16, double[] centres)
     {
         if (fp32.Count != bf16.Count) throw new ArgumentException($"{fp32.Count} fp32 vs {bf16.Count} bf16 predictions");
@@ -48,7 +50,8 @@ public sealed record PrecisionAgreement(int Galaxies, double MaxAbsDeltaP, doubl
             r32[i] = Metrics.Residual(sa.Mean, fp32[i].ZSpec);
             r16[i] = Metrics.Residual(sb.Mean, bf16[i].ZSpec);
         }
-        return new PrecisionAgreement(fp32.Count, dp, dMean, dMode, changes, Metrics.Nmad(r32), Metrics.Nmad(r16), Metrics.Eta(r32, 0.15), Metrics.Eta(r16, 0.15));
+        return new PrecisionAgreement(fp32.Count, dp, dMean, dMode, changes, Metrics.Nmad(r32), Metrics.Nmad(r16), Metrics.Eta(r32, 0.15),
+            Metrics.Eta(r16, 0.15));
     }
 }
 

@@ -50,12 +50,15 @@ public static class ShapleyBenchmark
         model.to(device);
         model.eval();
         using var set = ShardSet.Open(o.Data);
-        var records = set.ForSplit(o.Split).SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (Shard: s, Slot: i))).Take(o.Galaxies).ToArray();
+        var records = set.ForSplit(o.Split).SelectMany(s =>
+            Enumerable.Range(0, s.Count).Select(i => (Shard: s, Slot: i))).Take(o.Galaxies).ToArray();
         if (records.Length == 0) throw new UserInputException($"{o.Data}: the {o.Split} split is empty");
         var raw = new Dictionary<string, object?>
         {
-            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch.Spelling(), ["backbone"] = model.Config.Backbone, ["bands"] = model.Config.Bands.Spelling(),
-            ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(), ["galaxies"] = records.Length, ["batch_size"] = o.BatchSize,
+            ["model"] = Path.GetFullPath(o.Model), ["arch"] = model.Config.Arch.Spelling(), ["backbone"] = model.Config.Backbone,
+                ["bands"] = model.Config.Bands.Spelling(),
+            ["device"] = device.type.ToString(), ["torch_threads"] = torch.get_num_threads(), ["galaxies"] = records.Length,
+                ["batch_size"] = o.BatchSize,
         };
 
         // 1–2. The limit (plain inference of real inputs, batch after batch) and the production path of exact Shapley
@@ -90,14 +93,16 @@ public static class ShapleyBenchmark
         raw["baseline_seconds"] = baselineSeconds;
         raw["evaluations"] = evaluations;
         raw["evaluations_per_s_exact"] = evaluations / exactSeconds;
-        raw["efficiency_max_abs_violation"] = tables.Select((t, g) => Math.Abs(exact[g].Sum() - (t.Values[ShapleyMath.AllBands] - t.Values[0]))).Max();
+        raw["efficiency_max_abs_violation"] =
+            tables.Select((t, g) => Math.Abs(exact[g].Sum() - (t.Values[ShapleyMath.AllBands] - t.Values[0]))).Max();
 
         // 3. Stem trick: the same galaxies with every composite convolved.
         double? stemGain = null;
         if (model is ILinearStem)
         {
             progress.Message("exact Shapley without the stem trick …");
-            using var plain = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
+            using var plain = new ShapleyEvaluator(model, device,
+                new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false });
             plain.Evaluate([galaxies[0]], (_, a) => [0, a]);
             var t = Interleaved(() => evaluator.Evaluate(galaxies), () => plain.Evaluate(galaxies));
             double withTrick = t[0], without = t[1];
@@ -111,7 +116,8 @@ public static class ShapleyBenchmark
         if (model is IFactorisedFusion)
         {
             progress.Message("exact Shapley without the factorisation (brute force) …");
-            using var brute = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, Factorise = false });
+            using var brute = new ShapleyEvaluator(model, device,
+                new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, Factorise = false });
             brute.Evaluate([galaxies[0]], (_, a) => [0, a]);
             ValueTable[] bruteTables = [];
             // Brute force costs ~factorise_gain × the factorised run: one round of it is enough and keeps the bench short.
@@ -138,12 +144,14 @@ public static class ShapleyBenchmark
         // 4. Batched vs one network call per subset (same subsets of one galaxy, composites convolved in both).
         progress.Message($"batched vs per-subset calls on {o.PerSubsetSubsets} subsets …");
         var subsets = ShapleyEvaluator.AllSubsetsOf(tables[0].ActiveMask).Take(o.PerSubsetSubsets).ToArray();
-        using var single = new ShapleyEvaluator(model, device, new ShapleyEvaluatorOptions { BatchSize = 1, StemTrick = false, Factorise = false });
+        using var single = new ShapleyEvaluator(model, device,
+            new ShapleyEvaluatorOptions { BatchSize = 1, StemTrick = false, Factorise = false });
         using var batched = new ShapleyEvaluator(model, device,
             new ShapleyEvaluatorOptions { BatchSize = o.BatchSize, StemTrick = false, Factorise = false });
         single.Evaluate([galaxies[0]], (_, a) => [0]);
         batched.Evaluate([galaxies[0]], (_, a) => [0]);
-        var pair = Interleaved(() => single.Evaluate([galaxies[0]], (_, _) => subsets), () => batched.Evaluate([galaxies[0]], (_, _) => subsets));
+        var pair = Interleaved(() => single.Evaluate([galaxies[0]], (_, _) => subsets),
+            () => batched.Evaluate([galaxies[0]], (_, _) => subsets));
         double perSubset = pair[0], batchedTime = pair[1];
         raw["per_subset_seconds"] = perSubset;
         raw["batched_seconds"] = batchedTime;
@@ -220,7 +228,8 @@ public static class ShapleyBenchmark
         return Call;
     }
 
-    /// <summary>Best time of each action over <see cref="ShapleyBenchmarkOptions.Repeats"/> rounds, the actions alternating within each round.</summary>
+    /// <summary>Best time of each action over <see cref="ShapleyBenchmarkOptions.Repeats"/> rounds, the actions alternating within each
+    /// round.</summary>
     private static double[] Interleaved(params Action[] actions)
     {
         var best = Enumerable.Repeat(double.MaxValue, actions.Length).ToArray();

@@ -40,19 +40,22 @@ public static class GridSearch
                     {
                         Data = o.Data, Out = Path.Combine(o.Out, name), Epochs = o.Epochs, BatchesPerEpoch = o.BatchesPerEpoch,
                         BatchSize = o.BatchSize, LearningRate = lr, WeightDecay = wd, Seed = o.Seed,
-                        Network = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone = o.Backbone, HeadWidth = head },
+                        Network = new NetworkConfig { Arch = EnumSpelling<NetworkArch>.Parse(o.Arch, "--arch"), Backbone = o.Backbone,
+                            HeadWidth = head },
                     }, progress, cancel);
                     var best = state.History[state.BestEpoch - 1];
                     results.Add((lr, head, wd, state.BestEpoch, best["val_loss"], best["val_nmad"]));
                 }
         var ranked = results.OrderBy(r => double.IsNaN(r.Loss) ? double.MaxValue : r.Loss).ToList();
         var csv = new StringBuilder("lr,head_width,weight_decay,best_epoch,val_loss,val_nmad\n");
-        var md = new StringBuilder("| rank | lr | head width | weight decay | best epoch | val loss | val NMAD |\n|---|---|---|---|---|---|---|\n");
+        var md = new StringBuilder("| rank | lr | head width | weight decay | best epoch | val loss | val NMAD " +
+            "|\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < ranked.Count; i++)
         {
             var r = ranked[i];
             csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Lr},{r.Head},{r.Wd},{r.Epoch},{r.Loss:R},{r.Nmad:R}\n"));
-            md.Append(string.Create(CultureInfo.InvariantCulture, $"| {i + 1} | {r.Lr:G3} | {r.Head} | {r.Wd:G3} | {r.Epoch} | {r.Loss:F4} | {r.Nmad:F4} |\n"));
+            md.Append(string.Create(CultureInfo.InvariantCulture,
+                $"| {i + 1} | {r.Lr:G3} | {r.Head} | {r.Wd:G3} | {r.Epoch} | {r.Loss:F4} | {r.Nmad:F4} |\n"));
         }
         Directory.CreateDirectory(o.Out);
         AtomicFile.WriteAllText(Path.Combine(o.Out, "grid.csv"), csv.ToString());

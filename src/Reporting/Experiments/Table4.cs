@@ -42,7 +42,8 @@ public static class Table4
     {
         progress ??= NullProgress.Instance;
         bool multi = o.Seeds.Count > 1;
-        var perSeed = o.Seeds.Select(seed => RunSeed(o, seed, multi ? Path.Combine(o.Out, $"seed-{seed}") : o.Out, progress, cancel)).ToList();
+        var perSeed = o.Seeds.Select(seed =>
+            RunSeed(o, seed, multi ? Path.Combine(o.Out, $"seed-{seed}") : o.Out, progress, cancel)).ToList();
         var rows = perSeed[0].Select((r, i) => new Row(r.Arch, r.Bands, perSeed.Select(s => s[i].M).ToList())).ToList();
         string report = Markdown(o, rows);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Markdown))!);
@@ -65,12 +66,15 @@ public static class Table4
                     LearningRate = o.LearningRate, Seed = seed, Device = "auto",
                     Network = new NetworkConfig
                     {
-                        Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = o.Backbone, Bands = EnumSpelling<BandSet>.Parse(bands, "bands"),
+                        Arch = EnumSpelling<NetworkArch>.Parse(arch, "arch"), Backbone = o.Backbone, Bands =
+                            EnumSpelling<BandSet>.Parse(bands, "bands"),
                         HeadWidth = o.HeadWidth, DropPath = 0.05 },
                 }, progress, cancel);
                 string scores = Path.Combine(dir, "scores.csv");
-                Scorer.Run(new ScoreOptions(Path.Combine(dir, Trainer.BestCheckpoint), o.Data, Splits.Test, scores) { WritePdf = true }, progress, cancel);
-                rows.Add((arch, bands, Evaluator.Run(new EvaluateOptions(scores, Path.Combine(dir, "eval")) { Bootstrap = o.Bootstrap, Seed = seed })));
+                Scorer.Run(new ScoreOptions(Path.Combine(dir, Trainer.BestCheckpoint), o.Data, Splits.Test, scores) { WritePdf = true },
+                    progress, cancel);
+                rows.Add((arch, bands, Evaluator.Run(new EvaluateOptions(scores, Path.Combine(dir, "eval")) { Bootstrap = o.Bootstrap,
+                    Seed = seed })));
             }
         progress.Message($"== seed {seed}: tabular baseline ==");
         string baseDir = Path.Combine(outDir, "baseline");
@@ -128,14 +132,17 @@ public static class Table4
             sb.AppendLine($"| {r.Arch} | {r.Bands} | {r.PerSeed[0]["n"]} | {Cell(r, "nmad", "F4")} | {Cell(r, "bias", "F4")} | " +
                 $"{Cell(r, "eta_0p15", "F2")} | {Cell(r, "cde_loss", "F3")} | {Cell(r, "pit_ks", "F3")} |");
         sb.AppendLine();
-        sb.AppendLine("Early and late fusion with the optical bands only are the same network (one PS1 encoder on the same 120×120 crops, " +
+        sb.AppendLine("Early and late fusion with the optical bands only are the same network (one PS1 encoder on the same 120×120 " +
+            "crops, " +
             "same seed), so those two rows are identical by construction.");
         sb.AppendLine();
         AppendFindings(sb, rows, multi);
         sb.AppendLine();
-        sb.AppendLine("Limits: a small network trained for minutes on a few thousand simulated galaxies — the paper trained ConvNeXt-Large " +
+        sb.AppendLine("Limits: a small network trained for minutes on a few thousand simulated galaxies — the paper trained " +
+            "ConvNeXt-Large " +
             "on 4.4 million real galaxies for days on 16 GPUs. Differences smaller than about two standard errors are noise. The tabular " +
-            "baseline measures each band with the paper's target rule (Kron flux of the detection nearest the centre within 5 px, else the " +
+            "baseline measures each band with the paper's target rule (Kron flux of the detection nearest the centre within 5 px, else " +
+                "the " +
             "static aperture; docs/shapley.md) and gives a Gaussian PDF. The mock universe's realism limits are in docs/simulator.md.");
         return sb.ToString();
     }
@@ -156,7 +163,8 @@ public static class Table4
                 $"{F(uv, "F4")}, σ of the difference {F(sDiff, "F4")}; optical only {F(opt, "F4")}).");
             bool best = all <= new[] { ir, uv, opt }.Min();
             bool withinNoise = all <= new[] { ir, uv, opt }.Min() + 2 * S(arch, "all");
-            sb.AppendLine($"- {arch} fusion — all bands best: **{(best ? "holds" : withinNoise ? "within 2σ of the best" : "does not hold")}** " +
+            sb.AppendLine($"- {arch} fusion — all bands best: **{(best ? "holds" : withinNoise ? "within 2σ of the best" : "does not " +
+                "hold")}** " +
                 $"(all {F(all, "F4")}).");
         }
         double e = N("early", "all"), l = N("late", "all"), se = Math.Sqrt(Math.Pow(S("early", "all"), 2) + Math.Pow(S("late", "all"), 2));

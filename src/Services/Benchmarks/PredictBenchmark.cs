@@ -57,12 +57,14 @@ public static class PredictBenchmark
             double indexSeconds = index.Elapsed.TotalSeconds;
             // The page cache warm for every path: each reads the files once untimed.
             foreach (var p in positions)
-                foreach (var file in source.FilesAsync(new SkyPosition(p.Ra, p.Dec), p.Name, default).GetAwaiter().GetResult().Values) File.ReadAllBytes(file);
+                foreach (var file in source.FilesAsync(new SkyPosition(p.Ra, p.Dec), p.Name,
+                    default).GetAwaiter().GetResult().Values) File.ReadAllBytes(file);
             using var service = new ForcedPhotoZ(model, device, source, DustSource.FromMaps(o.Dust));
             string? weights = null, peerPositions = null;
             if (o.PeerScript is not null)
             {
-                if (!File.Exists(o.PeerScript)) throw new UserInputException($"{o.PeerScript}: the Python peer is not there (run from the repository root, or --peer PATH)");
+                if (!File.Exists(o.PeerScript)) throw new UserInputException($"{o.PeerScript}: the Python peer is not there (run from " +
+                    $"the repository root, or --peer PATH)");
                 weights = Path.Combine(tmp, "weights.pth");
                 PyTorchWeights.Write(model, weights);
                 peerPositions = Path.Combine(tmp, "positions.csv");
@@ -143,7 +145,8 @@ public static class PredictBenchmark
 
     private static T TorchWithThreads<T>(int threads, Func<T> body) => Compute.TorchDevice.WithThreads(threads, body);
 
-    private static (double Seconds, float[] Pdfs) RunPeer(PredictBenchmarkOptions o, NetworkConfig config, string weights, string positions, string output)
+    private static (double Seconds, float[] Pdfs) RunPeer(PredictBenchmarkOptions o, NetworkConfig config, string weights, string positions,
+        string output)
     {
         var spec = ConvNeXtSpec.Parse(config.Backbone);
         var peerSpec = new Dictionary<string, object>
@@ -153,7 +156,8 @@ public static class PredictBenchmark
             ["weights"] = weights, ["cutouts"] = Path.GetFullPath(o.Cutouts), ["positions"] = positions, ["batch"] = o.BatchSize,
             ["threads"] = o.Threads, ["out"] = output,
         };
-        if (config.Arch != NetworkArch.Early) throw new UserInputException($"bench predict: the Python peer builds early-fusion inputs only (the model is {config.Arch.Spelling()})");
+        if (config.Arch != NetworkArch.Early) throw new UserInputException($"bench predict: the Python peer builds early-fusion inputs " +
+            $"only (the model is {config.Arch.Spelling()})");
         string specPath = Path.ChangeExtension(output, ".json");
         AtomicFile.WriteAllText(specPath, JsonSerializer.Serialize(peerSpec));
         var start = new ProcessStartInfo(o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

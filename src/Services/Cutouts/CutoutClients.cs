@@ -17,7 +17,8 @@ public readonly record struct SkyPosition(double Ra, double Dec)
         string who = label is null ? "" : $"{label}: ";
         if (!double.IsFinite(ra) || ra < 0 || ra >= 360) throw new UserInputException($"{who}RA {ra} is outside [0, 360) degrees");
         if (!double.IsFinite(dec) || dec < -90 || dec > 90) throw new UserInputException($"{who}Dec {dec} is outside [−90, 90] degrees");
-        if (dec < Ps1MinDec) throw new UserInputException($"{who}Dec {dec} is outside the Pan-STARRS footprint (Dec ≥ −30°): no PS1 cutouts exist there");
+        if (dec < Ps1MinDec) throw new UserInputException($"{who}Dec {dec} is outside the Pan-STARRS footprint (Dec ≥ −30°): no PS1 " +
+            $"cutouts exist there");
         return new SkyPosition(ra, dec);
     }
 
@@ -90,7 +91,8 @@ public sealed class PanStarrsClient(ResilientHttp http)
         foreach (var line in lines.Skip(1))
         {
             var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length != header.Length) throw new BadReplyException($"{source}: row '{line}' has {f.Length} fields, header {header.Length}");
+            if (f.Length != header.Length) throw new BadReplyException($"{source}: row '{line}' has {f.Length} fields, header " +
+                $"{header.Length}");
             result[f[filter]] = f[filename];
         }
         foreach (var band in BandCatalog.PanStarrs.Bands)
@@ -102,7 +104,8 @@ public sealed class PanStarrsClient(ResilientHttp http)
     {
         var url = new Uri(new Uri(http.Options.PanStarrsBase), string.Create(CultureInfo.InvariantCulture,
             $"fitscut.cgi?size={Size}&format=fits&ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&red={Uri.EscapeDataString(filename)}"));
-        return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()), cancel);
+        return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
+            cancel);
     }
 }
 
@@ -120,6 +123,7 @@ public sealed class LegacySurveyClient(ResilientHttp http)
     {
         var url = new Uri(new Uri(http.Options.LegacySurveyBase), string.Create(CultureInfo.InvariantCulture,
             $"fits-cutout?ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&size={survey.NativeSize}&pixscale={survey.PixelScaleArcsec:0.0##}&layer={Layer(survey)}"));
-        return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()), cancel);
+        return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
+            cancel);
     }
 }

@@ -100,10 +100,12 @@ public sealed class ResilientHttp : IDisposable
                 try
                 {
                     using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token);
-                    if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+                    if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+                        || (int)response.StatusCode >= 500)
                         throw new TransientStatusException(response.StatusCode, described);
                     if (!response.IsSuccessStatusCode)
-                        throw new UpstreamException($"{described}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}") { StatusCode = (int)response.StatusCode };
+                        throw new UpstreamException($"{described}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}") { StatusCode =
+                            (int)response.StatusCode };
                     var body = await response.Content.ReadAsByteArrayAsync(token);
                     if (response.Content.Headers.ContentLength is long length && length != body.Length)
                         throw new BadReplyException($"{described}: body of {body.Length} bytes, {length} announced");
@@ -114,7 +116,8 @@ public sealed class ResilientHttp : IDisposable
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested) { throw; }
         catch (UpstreamException) { throw; }
-        catch (TimeoutRejectedException e) { throw new UpstreamException($"{described}: no complete reply within {_options.AttemptTimeout.TotalSeconds:F0} s after {_options.Retries + 1} attempts", true, e); }
+        catch (TimeoutRejectedException e) { throw new UpstreamException($"{described}: no complete reply within " +
+            $"{_options.AttemptTimeout.TotalSeconds:F0} s after {_options.Retries + 1} attempts", true, e); }
         catch (Exception e) when (e is HttpRequestException or BadReplyException or IOException or TransientStatusException)
         {
             throw new UpstreamException($"{described}: failed after {_options.Retries + 1} attempts: {e.Message}", false, e);

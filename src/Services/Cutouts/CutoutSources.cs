@@ -71,7 +71,8 @@ public sealed class RemoteCutoutSource : ICutoutSource
                     bool allPs1Cached = ps1.All(b => _cache.TryGet("ps1", b.Name, position, PanStarrsClient.Size, out _));
                     Dictionary<string, string>? names = allPs1Cached ? null : await _ps1.FileNamesAsync(position, cancel);
                     foreach (var band in ps1)
-                        tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name), () => _ps1.CutoutAsync(position, names![band.Name], cancel)));
+                        tasks.Add(Fetch("ps1", band.Name, PanStarrsClient.Size, band.FileName(name),
+                            () => _ps1.CutoutAsync(position, names![band.Name], cancel)));
                     break;
                 case CutoutService.LegacySurveysViewer:
                     tasks.Add(Fetch("legacy", LegacySurveyClient.Layer(survey), survey.NativeSize, survey.Bands[0].FileName(name),
@@ -111,12 +112,14 @@ public sealed class LocalCutoutSource : ICutoutSource
     public const double MatchArcsec = 1.0;
     private const double CellDegrees = 0.01;
     private readonly Dictionary<(int, int), List<Entry>> _grid = new();
-    private static readonly string[] Suffixes = BandCatalog.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
+    private static readonly string[] Suffixes =
+        BandCatalog.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
     private static readonly HashSet<string> PanStarrsSuffixes = BandCatalog.PanStarrs.Bands.Select(b => b.FileName("")).ToHashSet();
 
     private sealed record Entry(string File, string Suffix, double Ra, double Dec, long Size, long Ticks);
 
-    /// <param name="progress">Told how far the indexing is, one unit per cutout file (a first index of a large folder reads every header).</param>
+    /// <param name="progress">Told how far the indexing is, one unit per cutout file (a first index of a large folder reads every
+    /// header).</param>
     public LocalCutoutSource(string directory, string? indexFile = null, IProgressReporter? progress = null)
     {
         if (!System.IO.Directory.Exists(directory)) throw new UserInputException($"--cutouts {directory}: folder not found");
@@ -149,7 +152,8 @@ public sealed class LocalCutoutSource : ICutoutSource
                 entries.Add(new Entry(path, suffix, ra, dec, info.Length, info.LastWriteTimeUtc.Ticks));
                 HeadersRead++;
             }
-            catch (Exception ex) when (ex is FitsFormatException or UserInputException or IOException) { Skipped.Add($"{file}: {ex.Message}"); }
+            catch (Exception ex) when (ex is FitsFormatException or UserInputException or IOException) { Skipped.Add($"{file}: " +
+                $"{ex.Message}"); }
         }
         foreach (var e in entries)
         {
@@ -201,7 +205,8 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     private Dictionary<string, string> Find(SkyPosition p, string name)
     {
-        var near = Near(p).Select(e => (e, Sep: TanWcs.SeparationArcsec(e.Ra, e.Dec, p.Ra, p.Dec))).Where(x => x.Sep <= MatchArcsec).ToList();
+        var near = Near(p).Select(e => (e, Sep: TanWcs.SeparationArcsec(e.Ra, e.Dec, p.Ra, p.Dec))).Where(x =>
+            x.Sep <= MatchArcsec).ToList();
         var files = new Dictionary<string, string>();
         foreach (var suffix in Suffixes)
         {
@@ -224,7 +229,8 @@ public sealed class LocalCutoutSource : ICutoutSource
             var f = line.Split('\t');
             if (f.Length != 6) continue; // a torn or foreign line is simply re-indexed
             var ci = System.Globalization.CultureInfo.InvariantCulture;
-            if (double.TryParse(f[2], ci, out var ra) && double.TryParse(f[3], ci, out var dec) && long.TryParse(f[4], out var size) && long.TryParse(f[5], out var ticks))
+            if (double.TryParse(f[2], ci, out var ra) && double.TryParse(f[3], ci, out var dec) && long.TryParse(f[4], out var size)
+                && long.TryParse(f[5], out var ticks))
                 result[f[0]] = new Entry(f[0], f[1], ra, dec, size, ticks);
         }
         return result;
@@ -238,7 +244,8 @@ public sealed class LocalCutoutSource : ICutoutSource
             using var w = new StreamWriter(s, leaveOpen: true);
             w.Write("file\tsuffix\tra\tdec\tsize\tticks\n");
             foreach (var e in entries)
-                w.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(e.File)}\t{e.Suffix}\t{e.Ra:R}\t{e.Dec:R}\t{e.Size}\t{e.Ticks}\n"));
+                w.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(e.File)}\t{e.Suffix}\t{e.Ra:R}\t{e.Dec:R}\t{e.Size}\t{e.Ticks}\n"));
         });
     }
 }

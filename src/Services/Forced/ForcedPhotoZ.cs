@@ -16,19 +16,22 @@ namespace MantisShrimp.Engine.Forced;
 
 /// <summary>One forced photo-z: the position, the dust used, the (recalibrated) class probabilities and their summary.</summary>
 /// <param name="SnrR">The target's measured S/N in PS1 r (source extraction, the paper's target rule): is anything there at all?</param>
-public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities, PdfSummary Summary,
+public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities,
+    PdfSummary Summary,
     CutoutSample Sample, bool Calibrated, double SnrR)
 {
     /// <summary>Galaxies in the forward pass this one joined (the service batches concurrent requests).</summary>
     public int BatchSize { get; init; } = 1;
 
-    /// <summary>False where the source had no GALEX cutout or it is all zeros: predicted with zeros, as the training set stores no coverage.</summary>
+    /// <summary>False where the source had no GALEX cutout or it is all zeros: predicted with zeros, as the training set stores no
+    /// coverage.</summary>
     public bool GalexCoverage => (Sample.Flags & SampleFlags.GalexNoCoverage) == 0;
 
     /// <summary>False where the source had no unWISE cutout or it is all zeros.</summary>
     public bool UnwiseCoverage => (Sample.Flags & SampleFlags.UnwiseNoCoverage) == 0;
 
-    /// <summary>A PS1 band broke the 1% NaN rule and was predicted anyway (<c>--allow-nan</c>), its NaNs filled as the model card says.</summary>
+    /// <summary>A PS1 band broke the 1% NaN rule and was predicted anyway (<c>--allow-nan</c>), its NaNs filled as the model card
+    /// says.</summary>
     public bool NanFilled => (Sample.Flags & SampleFlags.PanStarrsNanOverLimit) != 0;
 }
 
@@ -48,8 +51,10 @@ public sealed class DustSource
     public static DustSource Parse(string ebv)
     {
         var parts = ebv.Split(',');
-        if (parts.Length != 2 || !float.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var a)
-            || !float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var b) || a < 0 || b < 0)
+        if (parts.Length != 2 || !float.TryParse(parts[0], System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var a)
+            || !float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                out var b) || a < 0 || b < 0)
             throw new UserInputException($"--ebv must be two non-negative numbers CSFD,PLANCK (got '{ebv}')");
         return Fixed(a, b);
     }
@@ -125,7 +130,8 @@ public sealed class ForcedPhotoZ : IDisposable
     public async Task<ForcedResult> PredictAsync(string name, double ra, double dec, bool calibrate, CancellationToken cancel = default)
     {
         var p = SkyPosition.Checked(ra, dec, string.IsNullOrEmpty(name) ? null : name);
-        if (calibrate && _calibration is null) throw new UserInputException("calibration was asked for, but the service has none (start it with --calibration CALIB)");
+        if (calibrate && _calibration is null) throw new UserInputException("calibration was asked for, but the service has none (start " +
+            "it with --calibration CALIB)");
         var sample = await _source.GetAsync(p, cancel);
         var (csfd, planck) = _dust.At(ra, dec);
         var done = new TaskCompletionSource<(float[] P, int Batch)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -143,7 +149,8 @@ public sealed class ForcedPhotoZ : IDisposable
             var features = CalibrationFeatures.FromTargets(targets!, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate, snrR)
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate,
+            snrR)
         {
             BatchSize = batchSize,
         };

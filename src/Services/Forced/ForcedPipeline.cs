@@ -20,7 +20,8 @@ public sealed record ForcedPipelineOptions
     /// <summary>libtorch intra-op threads and input-transform threads (0: all cores).</summary>
     public int Threads { get; init; }
 
-    /// <summary>Positions decoded at once (FITS read, checks, dust, S/N); a remote source waits on the network, so more (0: cores, ×4 for remote).</summary>
+    /// <summary>Positions decoded at once (FITS read, checks, dust, S/N); a remote source waits on the network, so more (0: cores, ×4 for
+    /// remote).</summary>
     public int Decoders { get; init; }
 
     /// <summary>Decoded positions held ahead of the batcher (the bounded queue); at least one batch (0: 4 batches).</summary>
@@ -68,7 +69,8 @@ public static class ForcedPipeline
     public static void Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, IReadOnlyList<int> todo, ForcedPipelineOptions o,
         Action<ForcedItem> emit, CancellationToken cancel = default)
     {
-        if (o.Calibrate && !service.HasCalibration) throw new UserInputException("calibration was asked for, but there is none (--calibration CALIB)");
+        if (o.Calibrate && !service.HasCalibration) throw new UserInputException("calibration was asked for, but there is none " +
+            "(--calibration CALIB)");
         int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         int batchSize = Math.Max(1, o.BatchSize);
         bool remote = service.Source is Cutouts.RemoteCutoutSource;
@@ -153,7 +155,8 @@ public static class ForcedPipeline
                         if (d.Error is not null) continue;
                         int row = batch.Accepted.Count;
                         batch.Accepted.Add(d);
-                        (d.Treated ?? d.Sample!.Pixels).CopyTo(batch.Input.Raw.AsSpan(row * layout.RawSampleStride, layout.RawSampleStride));
+                        (d.Treated ?? d.Sample!.Pixels).CopyTo(batch.Input.Raw.AsSpan(row * layout.RawSampleStride,
+                            layout.RawSampleStride));
                         batch.Input.EbvValues[2 * row] = d.EbvCsfd;
                         batch.Input.EbvValues[2 * row + 1] = d.EbvPlanck;
                     }
@@ -212,8 +215,10 @@ public static class ForcedPipeline
         }
     }
 
-    /// <summary>One position through the decode stage; the errors a position may cause are its item's, anything else stops the run.</summary>
-    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Models.ModelCard card, ForcedPipelineOptions o,
+    /// <summary>One position through the decode stage; the errors a position may cause are its item's, anything else stops the
+    /// run.</summary>
+    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Models.ModelCard card,
+        ForcedPipelineOptions o,
         CancellationToken cancel)
     {
         try
@@ -264,7 +269,8 @@ public static class ForcedPipeline
         return rows;
     }
 
-    private static ForcedResult[] Finish(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, List<Decoded> accepted, float[][] probabilities,
+    private static ForcedResult[] Finish(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, List<Decoded> accepted,
+        float[][] probabilities,
         double[] centres, bool calibrate)
     {
         if (calibrate && accepted.Count > 0)
@@ -276,7 +282,8 @@ public static class ForcedPipeline
         {
             var d = accepted[i];
             var pos = positions[d.Index];
-            results[i] = new ForcedResult(pos.Name, pos.Ra, pos.Dec, d.EbvCsfd, d.EbvPlanck, probabilities[i], PdfSummary.From(probabilities[i], centres),
+            results[i] = new ForcedResult(pos.Name, pos.Ra, pos.Dec, d.EbvCsfd, d.EbvPlanck, probabilities[i],
+                PdfSummary.From(probabilities[i], centres),
                 d.Sample!, calibrate, d.SnrR) { BatchSize = accepted.Count };
         }
         return results;

@@ -20,7 +20,8 @@ public sealed record NamedPosition(string Name, double Ra, double Dec);
 /// </summary>
 public static class PredictRunner
 {
-    public static readonly string[] Extra = ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r", "galex_coverage", "unwise_coverage", "nan_filled"];
+    public static readonly string[] Extra =
+        ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r", "galex_coverage", "unwise_coverage", "nan_filled"];
 
     /// <summary>The FITS extension name of a predict table.</summary>
     public const string Extname = "PHOTOZ";
@@ -38,7 +39,8 @@ public static class PredictRunner
         var job = new Distributed.ShardedJob(output, positions.Count);
         var mpi = job.Mpi;
         output = job.Target;
-        var fingerprint = new Distributed.JobFingerprint(("columns", string.Join(",", schema.Header)), ("calibrated", calibrate ? "yes" : "no"));
+        var fingerprint = new Distributed.JobFingerprint(("columns", string.Join(",", schema.Header)),
+            ("calibrated", calibrate ? "yes" : "no"));
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
         var reasons = new System.Collections.Concurrent.ConcurrentDictionary<int, PredictFailure>();
         var pngNames = png ? PngNames(positions) : null;
@@ -80,7 +82,8 @@ public static class PredictRunner
         var counts = new double[] { rows.Count, failures.Count };
         mpi.SumInPlace(counts);
         job.Merge(schema, meta, rows.Count, () => MergeFailures(job.Output, mpi.Size));
-        return new PredictOutcome((int)counts[0], (int)counts[1], reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList()); // this rank's reasons
+        return new PredictOutcome((int)counts[0], (int)counts[1],
+            reasons.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList()); // this rank's reasons
     }
 
     /// <summary>
@@ -89,11 +92,13 @@ public static class PredictRunner
     /// </summary>
     public static TableSchema Schema(bool writePdf)
     {
-        var columns = new List<TableColumn> { new("id", ColumnKind.Text), new("z_spec", ColumnKind.Double, v => double.IsNaN(v) ? "" : F(v)) };
+        var columns = new List<TableColumn> { new("id", ColumnKind.Text),
+            new("z_spec", ColumnKind.Double, v => double.IsNaN(v) ? "" : F(v)) };
         columns.AddRange(Scorer.Columns.Skip(2).Select(c => new TableColumn(c, ColumnKind.Double, F)));
         if (writePdf)
             columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Double, G7)));
-        columns.AddRange(Extra.Select(c => new TableColumn(c, ColumnKind.Double, c == "snr_r" ? v => v.ToString("0.###", CultureInfo.InvariantCulture) : F)));
+        columns.AddRange(Extra.Select(c =>
+            new TableColumn(c, ColumnKind.Double, c == "snr_r" ? v => v.ToString("0.###", CultureInfo.InvariantCulture) : F)));
         return new TableSchema(columns, Extname);
     }
 
@@ -117,7 +122,8 @@ public static class PredictRunner
         var s = r.Summary;
         var fields = new List<string> { r.Name, "", F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
         if (writePdf) fields.AddRange(r.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0", r.SnrR.ToString("0.###", CultureInfo.InvariantCulture),
+        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0",
+            r.SnrR.ToString("0.###", CultureInfo.InvariantCulture),
             r.GalexCoverage ? "1" : "0", r.UnwiseCoverage ? "1" : "0", r.NanFilled ? "1" : "0"]);
         return Csv.Line(fields);
     }
@@ -132,7 +138,8 @@ public static class PredictRunner
     public static string[] PngNames(IReadOnlyList<NamedPosition> positions)
     {
         var safe = positions.Select(p => SafeName(p.Name)).ToArray();
-        var counts = safe.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var counts = safe.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(),
+            StringComparer.OrdinalIgnoreCase);
         return safe.Select((n, i) => counts[n] > 1 ? $"{n}_{i:000000}" : n).ToArray();
     }
 
@@ -153,7 +160,8 @@ public static class PredictRunner
         mean.LegendText = $"mean {r.Summary.Mean:F3}";
         var span = plot.Add.HorizontalSpan(r.Summary.Lo68, r.Summary.Hi68);
         span.LegendText = "68% interval";
-        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], plot,
+        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()],
+            plot,
             labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
     }
 }

@@ -192,7 +192,8 @@ public sealed unsafe class InputPipeline : IDisposable
     {
         var r = batch.Records[row];
         string id = SafeId(r);
-        return new InvalidOperationException($"sample '{id}' (shard {_set.Shards[r.Shard].Info.File}, slot {r.Slot}): {e.InnerException?.Message}", e.InnerException);
+        return new InvalidOperationException($"sample '{id}' (shard {_set.Shards[r.Shard].Info.File}, slot {r.Slot}): " +
+            $"{e.InnerException?.Message}", e.InnerException);
     }
 
     private string SafeId(RecordRef r)
