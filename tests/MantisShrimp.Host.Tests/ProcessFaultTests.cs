@@ -382,7 +382,8 @@ public class ProcessFaultTests(FaultFixture f, ITestOutputHelper log) : IClassFi
         var r = Run(IngestArgs(output), fileSizeLimitKb: (int)(shard / 2 / 1024));
         Assert.True(r.Code == 1, $"exit {r.Code}, expected 1:\n{r.Err}");
         // The first file to outgrow the limit is the verdict pass's record spool (as large as all shards) or a shard.
-        Assert.True(r.Err.Contains(Path.Combine(output, ".ingest", "records.spool") + ": not written, file too large", StringComparison.Ordinal)
+        string spool = Path.Combine(output, ".ingest", "records.spool");
+        Assert.True(r.Err.Contains(spool + ": not written, file too large", StringComparison.Ordinal)
             || r.Err.Contains(train + ": not written, file too large", StringComparison.Ordinal), r.Err);
         Assert.Contains("re-run the same command to resume", r.Err);
         Assert.False(File.Exists(Path.Combine(output, Ingest.ManifestFile)));

@@ -18,8 +18,8 @@ public class ServeShutdownTests(ForcedFixture f) : IClassFixture<ForcedFixture>
         // env restores SIGINT's default: a suite started in the background (`cmd &`) passes it on ignored, and .NET then
         // leaves an inherited ignore in place.
         var psi = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true };
-        string[] args = ["--default-signal=INT", "dotnet", Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts, "--cache", tmp.File("cache"), "--ebv", "0.02,0.02",
-            "--device", "cpu", "--host", "127.0.0.1", "--port", "0"];
+        string[] args = ["--default-signal=INT", "dotnet", Dll, "serve", "--model", f.Model, "--cutouts", f.Cutouts,
+            "--cache", tmp.File("cache"), "--ebv", "0.02,0.02", "--device", "cpu", "--host", "127.0.0.1", "--port", "0"];
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";
         using var p = Process.Start(psi)!;
