@@ -51,7 +51,7 @@ public static class SampleFiles
         }
     }
 
-    private static string[] Wcs(double ra, double dec, int n, double scale, bool with) => !with ? [] :
+    public static string[] Wcs(double ra, double dec, int n, double scale, bool with = true) => !with ? [] :
     [
         StrCard("CTYPE1", "RA---TAN"), StrCard("CTYPE2", "DEC--TAN"),
         Card("CRVAL1", ra.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),

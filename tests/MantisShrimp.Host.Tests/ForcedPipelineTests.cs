@@ -98,6 +98,46 @@ public class ForcedPipelineTests(ForcedFixture f, ITestOutputHelper log) : IClas
     }
 
     [Fact]
+    public void Snr_r_is_score_snr_r_and_no_snr_leaves_it_empty_and_changes_nothing_else()
+    {
+        using var tmp = new TempDir();
+        var galaxies = f.Accepted.Take(8).ToList();
+        File.WriteAllText(tmp.File("pos.csv"), "name,ra,dec\n" + string.Concat(galaxies.Select(g => $"{g.Id},{G(g.Ra)},{G(g.Dec)}\n")));
+        string[] common = ["predict", "--model", f.Model, "--positions", tmp.File("pos.csv"), "--cutouts", f.Cutouts, "--cache",
+            tmp.File("cache"), "--dust", f.Dust, "--threads", "2", "--device", "cpu", "-q"];
+        var with = Run([.. common, "--out", tmp.File("with.csv")]);
+        Assert.True(with.Code == 0, with.Err);
+        var without = Run([.. common, "--out", tmp.File("without.csv"), "--no-snr"]);
+        Assert.True(without.Code == 0, without.Err);
+        var (h, a) = PredictFiles.Read(tmp.File("with.csv"));
+        var (h2, b) = PredictFiles.Read(tmp.File("without.csv"));
+        Assert.Equal(h, h2);
+        int snr = Array.IndexOf(h, "snr_r");
+        Assert.Equal(a.Count, b.Count);
+        for (int i = 0; i < a.Count; i++)
+        {
+            Assert.Equal("", b[i][snr]);
+            Assert.NotEqual("", a[i][snr]);
+            Assert.Equal(a[i].Where((_, c) => c != snr), b[i].Where((_, c) => c != snr));
+        }
+        // The S/N predict measures from the FITS files is the one ingest stored in the shards' photometry (score --snr r).
+        var scored = new Dictionary<string, string>();
+        foreach (var split in galaxies.Select(g => g.Split).Distinct())
+        {
+            var score = Run("score", "--model", f.Model, "--data", f.Shards, "--split", split, "--out", tmp.File($"s-{split}.csv"),
+                "--snr", "r", "--device", "cpu", "-q");
+            Assert.True(score.Code == 0, score.Err);
+            var (sh, srows) = PredictFiles.Read(tmp.File($"s-{split}.csv"));
+            foreach (var s in srows) scored[s[0]] = PredictFiles.Field(sh, s, "snr_r");
+        }
+        foreach (var row in a)
+        {
+            double p = double.Parse(row[snr], CultureInfo.InvariantCulture), q = double.Parse(scored[row[0]], CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(p - q) <= 1e-3 * Math.Max(1, Math.Abs(q)), $"{row[0]}: predict snr_r {p}, score --snr r {q}");
+        }
+    }
+
+    [Fact]
     public async Task Missing_galex_or_unwise_is_predicted_with_zeros_and_flagged_and_missing_ps1_is_a_row_error()
     {
         using var tmp = new TempDir();

@@ -126,6 +126,11 @@ internal static class PredictCommand
             Description = "Predict positions whose PS1 bands break the 1% NaN rule (refused by default, as training did), the NaNs " +
                 "filled as the model card says; nan_filled = 1 marks them.",
         };
+        var noSnr = new Option<bool>("--no-snr")
+        {
+            Description = "Leave snr_r empty: no source extraction for the target's S/N in r, the largest cost per position after the " +
+                "network (docs/forced-photoz.md, Throughput); with --calibration it is measured anyway.",
+        };
         var dust = ForcedSetup.Dust();
         var ebv = ForcedSetup.Ebv();
         var device = SharedOptions.Device();
@@ -134,8 +139,8 @@ internal static class PredictCommand
         var sources = new SourceOptions();
         var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
         {
-            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, dust, ebv, device, precision,
-                quiet,
+            model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, noSnr, dust, ebv, device,
+                precision, quiet,
         };
         sources.AddTo(cmd);
         cmd.SetAction(r => ctx.Guard(cancel =>
@@ -156,7 +161,7 @@ internal static class PredictCommand
                 var stream = new ForcedPipelineOptions
                 {
                     Threads = SharedOptions.ThreadCount(r.GetValue(threads)), BatchSize = r.GetValue(batchSize), AllowNan =
-                        r.GetValue(allowNan),
+                        r.GetValue(allowNan), SignalToNoise = !r.GetValue(noSnr),
                 };
                 var outcome = PredictRunner.Run(service, list, r.GetValue(output)!, r.GetValue(calibration) is not null, r.GetValue(pdf),
                     r.GetValue(png),

@@ -121,7 +121,7 @@ public static class WebApp
         {
             var r = await service.PredictAsync(input.Name, input.Ra, input.Dec, input.Calibrate, cancel);
             http.Items[RequestLog.GalaxiesItem] = r.BatchSize;
-            string key = cutouts.Add(r.Sample);
+            string key = cutouts.Add(r.Sample!); // PredictAsync keeps the cutouts
             var s = r.Summary;
             double? snr = double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null;
             return Results.Json(new PredictResponse(input.Name, input.Ra, input.Dec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90,

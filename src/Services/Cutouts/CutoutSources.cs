@@ -16,6 +16,11 @@ public interface ICutoutSource
     /// </summary>
     Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false);
 
+    /// <summary><see cref="GetAsync"/> into the caller's buffers (<see cref="BandCatalog.NativePixelsPerSample"/> pixels,
+    /// <see cref="BandCatalog.BandCount"/> zero points), which a streaming caller reuses: no allocation per position.</summary>
+    Task<SampleFlags> LoadIntoAsync(SkyPosition position, float[] pixels, float[] zeroPoints, CancellationToken cancel,
+        bool allowNan = false);
+
     /// <summary>Reference-named files (name.g.fits, name.Galex.fits, …) of a position: file name → path; GALEX and
     /// unWISE are left out where the source has no coverage, PS1 is an error.</summary>
     Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel);
@@ -28,10 +33,18 @@ internal static class SampleFiles
 
     public static CutoutSample Load(IReadOnlyDictionary<string, string> files, SkyPosition p, bool allowNan)
     {
+        var pixels = new float[BandCatalog.NativePixelsPerSample];
+        var zeroPoints = new float[BandCatalog.BandCount];
+        return new CutoutSample(pixels, zeroPoints, LoadInto(files, p, allowNan, pixels, zeroPoints));
+    }
+
+    public static SampleFlags LoadInto(IReadOnlyDictionary<string, string> files, SkyPosition p, bool allowNan, Span<float> pixels,
+        Span<float> zeroPoints)
+    {
         try
         {
             return new CutoutLoader(name => files.TryGetValue(name, out var path) ? path : CutoutLoader.NotAvailable)
-                { MissingCoverageAsZeros = true, AllowNan = allowNan }.Load(Target, p.Ra, p.Dec);
+                { MissingCoverageAsZeros = true, AllowNan = allowNan }.LoadInto(Target, p.Ra, p.Dec, pixels, zeroPoints);
         }
         catch (SampleRejectedException e) { throw new UserInputException($"cutouts at RA {p.Ra}, Dec {p.Dec} are unusable: {e.Message}"); }
         catch (FitsFormatException e) { throw new UserInputException($"cutouts at RA {p.Ra}, Dec {p.Dec}: {e.Message}"); }
@@ -57,6 +70,10 @@ public sealed class RemoteCutoutSource : ICutoutSource
 
     public async Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false) =>
         SampleFiles.Load(await FilesAsync(position, SampleFiles.Target, cancel), position, allowNan);
+
+    public async Task<SampleFlags> LoadIntoAsync(SkyPosition position, float[] pixels, float[] zeroPoints, CancellationToken cancel,
+        bool allowNan = false) =>
+        SampleFiles.LoadInto(await FilesAsync(position, SampleFiles.Target, cancel), position, allowNan, pixels, zeroPoints);
 
     public async Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel)
     {
@@ -187,6 +204,10 @@ public sealed class LocalCutoutSource : ICutoutSource
 
     public Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false) =>
         Task.FromResult(SampleFiles.Load(Find(position, SampleFiles.Target), position, allowNan));
+
+    public Task<SampleFlags> LoadIntoAsync(SkyPosition position, float[] pixels, float[] zeroPoints, CancellationToken cancel,
+        bool allowNan = false) =>
+        Task.FromResult(SampleFiles.LoadInto(Find(position, SampleFiles.Target), position, allowNan, pixels, zeroPoints));
 
     public Task<IReadOnlyDictionary<string, string>> FilesAsync(SkyPosition position, string name, CancellationToken cancel) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(Find(position, name));

@@ -15,24 +15,30 @@ using static TorchSharp.torch;
 namespace MantisShrimp.Engine.Forced;
 
 /// <summary>One forced photo-z: the position, the dust used, the (recalibrated) class probabilities and their summary.</summary>
-/// <param name="SnrR">The target's measured S/N in PS1 r (source extraction, the paper's target rule): is anything there at all?</param>
+/// <param name="Flags">The cutouts' flags (coverage, NaN), as read.</param>
+/// <param name="SnrR">The target's measured S/N in PS1 r (source extraction, the paper's target rule): is anything there at all?
+/// NaN where it was not measured (<c>predict --no-snr</c>).</param>
 public sealed record ForcedResult(string Name, double Ra, double Dec, float EbvCsfd, float EbvPlanck, float[] Probabilities,
     PdfSummary Summary,
-    CutoutSample Sample, bool Calibrated, double SnrR)
+    SampleFlags Flags, bool Calibrated, double SnrR)
 {
     /// <summary>Galaxies in the forward pass this one joined (the service batches concurrent requests).</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>The 9 cutouts as read, for figures; null where the streaming path was not asked to keep them (they live in reused
+    /// buffers there).</summary>
+    public CutoutSample? Sample { get; init; }
+
     /// <summary>False where the source had no GALEX cutout or it is all zeros: predicted with zeros, as the training set stores no
     /// coverage.</summary>
-    public bool GalexCoverage => (Sample.Flags & SampleFlags.GalexNoCoverage) == 0;
+    public bool GalexCoverage => (Flags & SampleFlags.GalexNoCoverage) == 0;
 
     /// <summary>False where the source had no unWISE cutout or it is all zeros.</summary>
-    public bool UnwiseCoverage => (Sample.Flags & SampleFlags.UnwiseNoCoverage) == 0;
+    public bool UnwiseCoverage => (Flags & SampleFlags.UnwiseNoCoverage) == 0;
 
     /// <summary>A PS1 band broke the 1% NaN rule and was predicted anyway (<c>--allow-nan</c>), its NaNs filled as the model card
     /// says.</summary>
-    public bool NanFilled => (Sample.Flags & SampleFlags.PanStarrsNanOverLimit) != 0;
+    public bool NanFilled => (Flags & SampleFlags.PanStarrsNanOverLimit) != 0;
 }
 
 /// <summary>E(B−V) at a position: from the two HEALPix maps, or fixed values given by the user.</summary>
@@ -149,10 +155,10 @@ public sealed class ForcedPhotoZ : IDisposable
             var features = CalibrationFeatures.FromTargets(targets!, csfd, planck);
             probabilities = _calibration!.Recalibrate([probabilities], [features])[0];
         }
-        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample, calibrate,
-            snrR)
+        return new ForcedResult(name, ra, dec, csfd, planck, probabilities, PdfSummary.From(probabilities, _centres), sample.Flags,
+            calibrate, snrR)
         {
-            BatchSize = batchSize,
+            BatchSize = batchSize, Sample = sample,
         };
     }
 

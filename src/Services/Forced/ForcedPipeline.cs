@@ -31,6 +31,14 @@ public sealed record ForcedPipelineOptions
 
     /// <summary><c>--allow-nan</c>: PS1 bands over the 1% NaN rule are predicted with the model card's NaN fill, flagged.</summary>
     public bool AllowNan { get; init; }
+
+    /// <summary>Measure the target's S/N in PS1 r (<see cref="ForcedResult.SnrR"/>): source extraction, the costliest step after the
+    /// network (<c>predict --no-snr</c> turns it off; with CalPIT all 9 bands are measured anyway).</summary>
+    public bool SignalToNoise { get; init; } = true;
+
+    /// <summary>Hand each result a copy of its cutouts (<see cref="ForcedResult.Sample"/>, for <c>--png</c>); otherwise they stay in
+    /// the pipeline's reused buffers.</summary>
+    public bool KeepCutouts { get; init; }
 }
 
 /// <summary>One position's outcome, handed out in input order: a result, or the error that stopped it.</summary>
@@ -40,11 +48,11 @@ public sealed record ForcedItem(int Index, ForcedResult? Result, Exception? Erro
 /// Forced photo-z at catalogue scale (docs/forced-photoz.md). Three stages, bounded in memory:
 /// <list type="number">
 /// <item>decoders (tasks): cutouts of a position from the source (FITS read and the ingest checks; downloads for a
-/// remote source), dust, the target's S/N in r, the card's NaN treatment — in parallel, into a ring of
+/// remote source), dust, the target's S/N in r — in parallel, straight into the reused buffers of a ring of
 /// <see cref="ForcedPipelineOptions.Queue"/> slots that a decoder may only fill when it is free (the bounded queue);</item>
 /// <item>the batcher (a thread): takes positions from the ring in input order, copies full batches of accepted ones into
-/// the pinned <see cref="InputBatch"/> slots score uses, and runs the same <see cref="InputTransform"/> — while the
-/// network works on the batch before;</item>
+/// the pinned <see cref="InputBatch"/> slots score uses, applies the card's NaN treatment there, and runs the same
+/// <see cref="InputTransform"/> — while the network works on the batch before;</item>
 /// <item>the caller's thread: the forward pass on all libtorch threads, CalPIT, the PDF summaries, and every position
 /// (failures included) handed to the caller in input order.</item>
 /// </list>
@@ -54,8 +62,18 @@ public static class ForcedPipeline
 {
     private const int Slots = 3;
 
-    private sealed record Decoded(int Index, CutoutSample? Sample, float[]? Treated, float EbvCsfd, float EbvPlanck, double SnrR,
-        Sources.TargetMeasurement[]? Targets, Exception? Error);
+    /// <summary>A decoded position; its pixels and zero points are in its ring slot's buffers until the batcher has copied
+    /// them.</summary>
+    private sealed record Decoded(int Index, SampleFlags Flags, float EbvCsfd, float EbvPlanck, double SnrR,
+        Sources.TargetMeasurement[]? Targets, CutoutSample? Kept, Exception? Error);
+
+    /// <summary>A ring slot: a decoded position and the buffers it was decoded into, reused from position to position.</summary>
+    private sealed class Slot
+    {
+        public readonly float[] Pixels = new float[BandCatalog.NativePixelsPerSample];
+        public readonly float[] ZeroPoints = new float[BandCatalog.BandCount];
+        public Decoded? Item;
+    }
 
     private sealed class Batch(InputBatch input)
     {
@@ -83,8 +101,10 @@ public static class ForcedPipeline
         model.eval();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var ring = new Decoded?[queue];
-        var free = new SemaphoreSlim(queue); // free ring slots: a decoder waits for one before it takes the next position
+        // Position k is decoded into slot k % queue: a decoder holds one of `queue` permits from taking k until the batcher has
+        // copied k out, and positions are copied out in order, so slot k % queue is free when k is taken.
+        var ring = Enumerable.Range(0, queue).Select(_ => new Slot()).ToArray();
+        var free = new SemaphoreSlim(queue);
         var ringLock = new object();
         int next = -1;
         Exception? fatal = null; // a decoder's unexpected failure (not a position's): the run stops with it
@@ -97,7 +117,8 @@ public static class ForcedPipeline
                 int k = Interlocked.Increment(ref next);
                 if (k >= todo.Count) { free.Release(); return; }
                 Decoded d;
-                try { d = await DecodeOne(service, positions[todo[k]], todo[k], card, o, stop.Token).ConfigureAwait(false); }
+                var slot = ring[k % queue];
+                try { d = await DecodeOne(service, positions[todo[k]], todo[k], slot, o, stop.Token).ConfigureAwait(false); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     lock (ringLock) { fatal ??= e; Monitor.PulseAll(ringLock); }
@@ -105,34 +126,40 @@ public static class ForcedPipeline
                 }
                 lock (ringLock)
                 {
-                    ring[k % queue] = d;
+                    slot.Item = d;
                     Monitor.PulseAll(ringLock);
                 }
             }
         }
 
-        Decoded Take(int k)
+        // The batcher waits for position k in its slot; Release(k) hands the slot back once its buffers are copied.
+        Slot Take(int k)
         {
+            var slot = ring[k % queue];
             lock (ringLock)
             {
-                Decoded? d;
-                while ((d = ring[k % queue]) is null || d.Index != todo[k])
+                while (slot.Item is not { } d || d.Index != todo[k])
                 {
                     if (fatal is not null) throw new InvalidOperationException($"{positions[todo[k]].Name}: {fatal.Message}", fatal);
                     stop.Token.ThrowIfCancellationRequested();
                     Monitor.Wait(ringLock, 100);
                 }
-                ring[k % queue] = null;
-                free.Release();
-                return d;
+                return slot;
             }
+        }
+
+        void Release(Slot slot)
+        {
+            lock (ringLock) slot.Item = null;
+            free.Release();
         }
 
         var batches = Enumerable.Range(0, Slots).Select(_ => new Batch(new InputBatch(layout, batchSize))).ToArray();
         using var transform = new InputTransform(layout, workers: threads);
         var emptySlots = new SemaphoreSlim(Slots);
         var readySlots = new SemaphoreSlim(0);
-        var decoding = Enumerable.Range(0, Math.Min(decoders, Math.Max(1, todo.Count))).Select(_ => Task.Run(Decode, stop.Token)).ToArray();
+        var decoding = Enumerable.Range(0, Math.Min(decoders, Math.Max(1, todo.Count))).Select(_ => Task.Run(Decode, stop.Token))
+            .ToArray();
 
         var batcher = new Thread(() =>
         {
@@ -148,19 +175,30 @@ public static class ForcedPipeline
                 try
                 {
                     var stopwatch = Stopwatch.StartNew();
+                    double waited = 0;
                     while (k < todo.Count && batch.Accepted.Count < batchSize)
                     {
-                        var d = Take(k++);
+                        long wait = Stopwatch.GetTimestamp();
+                        var slot = Take(k++);
+                        waited += Stopwatch.GetElapsedTime(wait).TotalSeconds;
+                        var d = slot.Item!;
                         batch.Items.Add(d);
-                        if (d.Error is not null) continue;
-                        int row = batch.Accepted.Count;
-                        batch.Accepted.Add(d);
-                        (d.Treated ?? d.Sample!.Pixels).CopyTo(batch.Input.Raw.AsSpan(row * layout.RawSampleStride,
-                            layout.RawSampleStride));
-                        batch.Input.EbvValues[2 * row] = d.EbvCsfd;
-                        batch.Input.EbvValues[2 * row + 1] = d.EbvPlanck;
+                        if (d.Error is null)
+                        {
+                            int row = batch.Accepted.Count;
+                            batch.Accepted.Add(d);
+                            var raw = batch.Input.Raw.AsSpan(row * layout.RawSampleStride, layout.RawSampleStride);
+                            slot.Pixels.CopyTo(raw);
+                            if (card.Nan != Models.NanTreatment.Zero && (d.Flags & SampleFlags.PanStarrsHasNaN) != 0)
+                                NanTreatments.Apply(card, raw);
+                            batch.Input.EbvValues[2 * row] = d.EbvCsfd;
+                            batch.Input.EbvValues[2 * row + 1] = d.EbvPlanck;
+                        }
+                        Release(slot);
                     }
-                    StageTimings.Add("gather", stopwatch.Elapsed.TotalSeconds, batch.Accepted.Count, background: true);
+                    // The batcher's own work (copies, NaN fills) and its wait for the decoders, apart: which stage is short?
+                    StageTimings.Add("gather", stopwatch.Elapsed.TotalSeconds - waited, batch.Accepted.Count, background: true);
+                    StageTimings.Add("decode_wait", waited, batch.Items.Count, background: true);
                     batch.Last = k >= todo.Count;
                     int n = batch.Accepted.Count;
                     batch.Input.Count = batch.Input.Samples = n;
@@ -215,33 +253,39 @@ public static class ForcedPipeline
         }
     }
 
-    /// <summary>One position through the decode stage; the errors a position may cause are its item's, anything else stops the
-    /// run.</summary>
-    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Models.ModelCard card,
-        ForcedPipelineOptions o,
+    /// <summary>One position through the decode stage, into its slot's buffers; the errors a position may cause are its item's,
+    /// anything else stops the run.</summary>
+    private static async Task<Decoded> DecodeOne(ForcedPhotoZ service, NamedPosition pos, int index, Slot slot, ForcedPipelineOptions o,
         CancellationToken cancel)
     {
         try
         {
             var p = Cutouts.SkyPosition.Checked(pos.Ra, pos.Dec, string.IsNullOrEmpty(pos.Name) ? null : pos.Name);
-            var sample = await service.Source.GetAsync(p, cancel, o.AllowNan).ConfigureAwait(false);
+            long start = Stopwatch.GetTimestamp();
+            var flags = await service.Source.LoadIntoAsync(p, slot.Pixels, slot.ZeroPoints, cancel, o.AllowNan).ConfigureAwait(false);
+            StageTimings.Add("cutouts", Stopwatch.GetElapsedTime(start).TotalSeconds, 1, background: true);
+            start = Stopwatch.GetTimestamp();
             var (csfd, planck) = service.Dust.At(pos.Ra, pos.Dec);
-            // One extraction: all 9 bands when CalPIT needs them (r's S/N among them), else r alone.
-            var targets = o.Calibrate ? Sources.TargetPhotometry.MeasureSample(sample.Pixels) : null;
-            double snrR = targets is not null
-                ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
-                : Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
-            float[]? treated = null;
-            if (card.Nan != Models.NanTreatment.Zero && (sample.Flags & SampleFlags.PanStarrsHasNaN) != 0)
+            StageTimings.Add("dust", Stopwatch.GetElapsedTime(start).TotalSeconds, 1, background: true);
+            // One extraction: all 9 bands when CalPIT needs them (r's S/N among them), else r alone, or none.
+            Sources.TargetMeasurement[]? targets = null;
+            double snrR = double.NaN;
+            if (o.Calibrate || o.SignalToNoise)
             {
-                treated = (float[])sample.Pixels.Clone(); // the PNG shows the cutouts as read
-                NanTreatments.Apply(card, treated);
+                start = Stopwatch.GetTimestamp();
+                targets = o.Calibrate ? Sources.TargetPhotometry.MeasureSample(slot.Pixels) : null;
+                snrR = targets is not null
+                    ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
+                    : Sources.TargetPhotometry.SignalToNoise(slot.Pixels, Band.r);
+                StageTimings.Add("snr", Stopwatch.GetElapsedTime(start).TotalSeconds, 1, background: true);
             }
-            return new Decoded(index, sample, treated, csfd, planck, snrR, targets, null);
+            // The figure shows the cutouts as read, before the card's NaN fill.
+            var kept = o.KeepCutouts ? new CutoutSample((float[])slot.Pixels.Clone(), (float[])slot.ZeroPoints.Clone(), flags) : null;
+            return new Decoded(index, flags, csfd, planck, snrR, targets, kept, null);
         }
         catch (Exception e) when (e is UserInputException or Cutouts.UpstreamException or Fits.FitsFormatException)
         {
-            return new Decoded(index, null, null, 0, 0, 0, null, e);
+            return new Decoded(index, SampleFlags.None, 0, 0, double.NaN, null, null, e);
         }
     }
 
@@ -283,8 +327,7 @@ public static class ForcedPipeline
             var d = accepted[i];
             var pos = positions[d.Index];
             results[i] = new ForcedResult(pos.Name, pos.Ra, pos.Dec, d.EbvCsfd, d.EbvPlanck, probabilities[i],
-                PdfSummary.From(probabilities[i], centres),
-                d.Sample!, calibrate, d.SnrR) { BatchSize = accepted.Count };
+                PdfSummary.From(probabilities[i], centres), d.Flags, calibrate, d.SnrR) { BatchSize = accepted.Count, Sample = d.Kept };
         }
         return results;
     }

@@ -39,8 +39,9 @@ public static class PredictRunner
         var job = new Distributed.ShardedJob(output, positions.Count);
         var mpi = job.Mpi;
         output = job.Target;
+        var options = (stream ?? new ForcedPipelineOptions()) with { Calibrate = calibrate, KeepCutouts = png };
         var fingerprint = new Distributed.JobFingerprint(("columns", string.Join(",", schema.Header)),
-            ("calibrated", calibrate ? "yes" : "no"));
+            ("calibrated", calibrate ? "yes" : "no"), ("snr_r", options.SignalToNoise || calibrate ? "measured" : "not measured"));
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
         var reasons = new System.Collections.Concurrent.ConcurrentDictionary<int, PredictFailure>();
         var pngNames = png ? PngNames(positions) : null;
@@ -50,7 +51,7 @@ public static class PredictRunner
             var todo = job.Items.Where(i => !journal.IsDone(i)).ToArray();
             using var task = progress.Start("predict (positions)", todo.Length);
             // Items arrive in input order: the journal, and so the output, hold the rows as the positions file does.
-            ForcedPipeline.Run(service, positions, todo, (stream ?? new ForcedPipelineOptions()) with { Calibrate = calibrate }, item =>
+            ForcedPipeline.Run(service, positions, todo, options, item =>
             {
                 int i = item.Index;
                 var pos = positions[i];
@@ -98,7 +99,7 @@ public static class PredictRunner
         if (writePdf)
             columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Double, G7)));
         columns.AddRange(Extra.Select(c =>
-            new TableColumn(c, ColumnKind.Double, c == "snr_r" ? v => v.ToString("0.###", CultureInfo.InvariantCulture) : F)));
+            new TableColumn(c, ColumnKind.Double, c == "snr_r" ? Snr : F)));
         return new TableSchema(columns, Extname);
     }
 
@@ -123,12 +124,15 @@ public static class PredictRunner
         var fields = new List<string> { r.Name, "", F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
         if (writePdf) fields.AddRange(r.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
         fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0",
-            r.SnrR.ToString("0.###", CultureInfo.InvariantCulture),
+            Snr(r.SnrR),
             r.GalexCoverage ? "1" : "0", r.UnwiseCoverage ? "1" : "0", r.NanFilled ? "1" : "0"]);
         return Csv.Line(fields);
     }
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary>snr_r: 3 decimals; empty where it was not measured (--no-snr), as z_spec is.</summary>
+    private static string Snr(double v) => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture);
     private static string G7(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -153,6 +157,8 @@ public static class PredictRunner
     /// <summary>The reference's figure, BASE.png: the 9 cutouts (FUV … W2) above the PDF with its mean and 68% interval.</summary>
     public static void Figure(ForcedResult r, string basePath)
     {
+        var sample = r.Sample ?? throw new ArgumentException($"{r.Name}: the result holds no cutouts (the pipeline was not asked to " +
+            "keep them)", nameof(r));
         var plot = Figures.New($"{r.Name}  RA {r.Ra:F5}  Dec {r.Dec:F5}", "redshift", "probability density");
         var z = RedshiftGrid.Centres();
         Figures.Line(plot, z, r.Probabilities.Select(p => p / RedshiftGrid.BinWidth).ToArray(), r.Calibrated ? "PDF (CalPIT)" : "PDF");
@@ -160,7 +166,7 @@ public static class PredictRunner
         mean.LegendText = $"mean {r.Summary.Mean:F3}";
         var span = plot.Add.HorizontalSpan(r.Summary.Lo68, r.Summary.Hi68);
         span.LegendText = "68% interval";
-        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (r.Sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()],
+        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()],
             plot,
             labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
     }
