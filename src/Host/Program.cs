@@ -8,6 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        Engine.Compute.OpenMpWaitPolicy.ApplyDefault(); // before libtorch loads: libgomp reads it once
         // Under mpiexec/srun every rank runs this program; MPI is initialised once per process, here.
         Engine.Distributed.MpiSession mpi;
         try { mpi = Engine.Distributed.MpiSession.Start(); }

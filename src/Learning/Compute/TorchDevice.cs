@@ -47,6 +47,7 @@ public static class TorchDevice
 
     /// <summary>A one-line description of the libtorch runtime, for <c>mantis info</c>.</summary>
     public static string Describe() =>
-        $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch threads {torch.get_num_threads()}, CUDA available: " +
+        $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch threads {torch.get_num_threads()} (OpenMP wait policy " +
+            $"{OpenMpWaitPolicy.InForce()}), CUDA available: " +
             $"{torch.cuda.is_available()}";
 }

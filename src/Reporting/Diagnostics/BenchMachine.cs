@@ -27,6 +27,7 @@ public static class BenchMachine
             ["libtorch"] = Metadata("LibtorchVersion"),
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
             ["torch_threads"] = torch.get_num_threads(),
+            ["omp_wait_policy"] = Compute.OpenMpWaitPolicy.InForce(),
             ["commit"] = Commit(),
             ["load_average"] = load,
         };

@@ -30,7 +30,8 @@ public sealed record PredictBenchmarkOptions(string Model, string Shards, string
 
 /// <summary>
 /// <c>mantis bench predict</c>: on the same galaxies and model, in one run, galaxies/s of <c>score</c> from shards,
-/// <c>predict --positions</c> from the cutout folder (index built before timing, files in the page cache) and a plain
+/// <c>predict --positions --no-snr</c> (score's columns) and <c>predict --positions</c> (with snr_r, its default) from the
+/// cutout folder (index built before timing, files in the page cache) and a plain
 /// Python script from the same FITS files (bench/predict_peer.py), with the ratios predict/score and predict/python and
 /// how far their PDFs are apart (max |Δp|; the same preprocessing, so they should agree to float rounding).
 /// </summary>
@@ -75,7 +76,7 @@ public static class PredictBenchmark
                 })));
             }
 
-            double scoreBest = double.MaxValue, predictBest = double.MaxValue, pythonBest = double.MaxValue;
+            double scoreBest = double.MaxValue, predictBest = double.MaxValue, predictSnrBest = double.MaxValue, pythonBest = double.MaxValue;
             float[][] scored = [], predicted = [];
             float[]? peer = null;
             int failed = 0;
@@ -87,14 +88,19 @@ public static class PredictBenchmark
                     .Select(p => p.Probabilities).ToArray());
                 scoreBest = Math.Min(scoreBest, watch.Elapsed.TotalSeconds);
 
-                var got = new float[positions.Length][];
-                failed = 0;
-                watch.Restart();
-                ForcedPipeline.Run(service, positions, Enumerable.Range(0, positions.Length).ToArray(),
-                    new ForcedPipelineOptions { Threads = o.Threads, BatchSize = o.BatchSize },
-                    item => { if (item.Result is { } r) got[item.Index] = r.Probabilities; else failed++; });
-                predictBest = Math.Min(predictBest, watch.Elapsed.TotalSeconds);
-                predicted = got;
+                // predict as score: the same columns (no S/N; score reads the one ingest measured), then predict's default (snr_r).
+                foreach (bool snr in new[] { false, true })
+                {
+                    var got = new float[positions.Length][];
+                    failed = 0;
+                    watch.Restart();
+                    ForcedPipeline.Run(service, positions, Enumerable.Range(0, positions.Length).ToArray(),
+                        new ForcedPipelineOptions { Threads = o.Threads, BatchSize = o.BatchSize, SignalToNoise = snr },
+                        item => { if (item.Result is { } r) got[item.Index] = r.Probabilities; else failed++; });
+                    if (snr) predictSnrBest = Math.Min(predictSnrBest, watch.Elapsed.TotalSeconds);
+                    else predictBest = Math.Min(predictBest, watch.Elapsed.TotalSeconds);
+                    predicted = got;
+                }
 
                 if (o.PeerScript is not null)
                 {
@@ -116,7 +122,7 @@ public static class PredictBenchmark
                     if (peer is not null) maxPeer = Math.Max(maxPeer, Math.Abs(p[k] - peer[i * classes + k]));
                 }
             }
-            double scoreRate = n / scoreBest, predictRate = (n - failed) / predictBest;
+            double scoreRate = n / scoreBest, predictRate = (n - failed) / predictBest, predictSnrRate = (n - failed) / predictSnrBest;
             var result = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(o.Model), ["backbone"] = model.Config.Backbone, ["galaxies"] = n, ["threads"] = o.Threads,
@@ -125,6 +131,8 @@ public static class PredictBenchmark
                 ["predict_galaxies_per_s"] = predictRate,
                 ["predict_failed"] = failed,
                 ["predict_over_score"] = predictRate / scoreRate,
+                ["predict_snr_r_galaxies_per_s"] = predictSnrRate,
+                ["predict_snr_r_over_score"] = predictSnrRate / scoreRate,
                 ["max_abs_dp_predict_vs_score"] = maxScore,
             };
             if (o.PeerScript is not null)
