@@ -6,7 +6,6 @@ using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Diagnostics;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
-using MantisShrimp.Engine.Training;
 using TorchSharp;
 
 namespace MantisShrimp.Engine.Inference;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Inference;
-using MantisShrimp.Engine.Plots;
 
 namespace MantisShrimp.Engine.Evaluation;
 
