@@ -3,7 +3,8 @@
 # such folders file by file (sha256). A refactor that must not change behaviour produces the same hashes.
 #
 #   bench/identity-check.sh run OUT_DIR       simulate → ingest → train (1 epoch × 5 batches) → score --pdf (.csv and
-#                                             .parquet) → shapley --count 20 → predict --positions, into OUT_DIR
+#                                             .parquet) → evaluate --bootstrap 50 --table → shapley --count 20 →
+#                                             predict --positions, into OUT_DIR
 #   bench/identity-check.sh compare A B       sha256 of every output in A and B; exit 1 on any difference
 #
 # MANTIS overrides the program (default: this tree's ./mantis, which builds it when stale), e.g. to run a build of the
@@ -29,6 +30,7 @@ run() {
     --batches-per-epoch 5 --batch-size 8 --threads 2 --device cpu --seed 7 -q
   m score --model "$out/run/best.ckpt" --data "$out/shards" --split test --out "$out/score.csv" --pdf --threads 2 --device cpu -q
   m score --model "$out/run/best.ckpt" --data "$out/shards" --split test --out "$out/score.parquet" --threads 2 --device cpu -q
+  m evaluate --scores "$out/score.csv" --out "$out/eval" --bootstrap 50 --seed 7 --table "$out/eval/metrics.csv"
   m shapley --model "$out/run/best.ckpt" --data "$out/shards" --split test --count 20 --out "$out/shapley.csv" \
     --seed 7 --device cpu --accelerator cpu -q
   # The first five simulated galaxies, as forced-photometry positions over the simulated cutouts and dust maps.
@@ -39,9 +41,10 @@ run() {
   echo "identity-check: outputs in $out ($(find "$out" -type f | wc -l) files)"
 }
 
-# One line per output: its path and the sha256 of its bytes, with three normalisations for what records time or place:
+# One line per output: its path and the sha256 of its bytes, with four normalisations for what records time or place:
 # a checkpoint (a zip whose entry headers carry write times) is hashed entry by entry, and its state.json without the
-# "seconds" of each epoch and with the output folder's path replaced by OUT; history.csv without its seconds column.
+# "seconds" of each epoch and with the output folder's path replaced by OUT; history.csv without its seconds column;
+# metrics.json without its "bootstrap_seconds".
 hashes() {
   local root
   root="$(cd "$1" && pwd)"
@@ -60,6 +63,7 @@ hashes() {
         echo "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seconds") s = i }
           { out = ""; for (i = 1; i <= NF; i++) if (i != s) out = out (out == "" ? "" : ",") $i; print out }' "$f" \
           | sha256sum | cut -d' ' -f1)  $f" ;;
+      */metrics.json) echo "$(grep -v '"bootstrap_seconds":' "$f" | sha256sum | cut -d' ' -f1)  $f" ;;
       *) sha256sum "$f" ;;
     esac
   done)
@@ -80,5 +84,5 @@ compare() {
 case "${1:-}" in
   run) [ $# -eq 2 ] || { echo "usage: $0 run OUT_DIR" >&2; exit 2; }; run "$2" ;;
   compare) [ $# -eq 3 ] || { echo "usage: $0 compare A B" >&2; exit 2; }; compare "$2" "$3" ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac

@@ -49,7 +49,7 @@ public sealed class BootstrapConformanceTests(ITestOutputHelper output)
         foreach (var g in galaxies) sb.Append(CultureInfo.InvariantCulture, $"{g.ZSpec:R},{g.ZMean:R}\n");
         File.WriteAllText(csv, sb.ToString());
         var peer = PythonPeer.Run("bootstrap.py", csv, PeerResamples.ToString(CultureInfo.InvariantCulture), "12345");
-        var point = MetricSet.Compute(galaxies);
+        var point = MetricSet.Compute(galaxies).Named().ToDictionary(m => m.Name, m => m.Value);
         foreach (var metric in new[] { "nmad", "bias", "eta_0p05", "eta_0p15" })
             Assert.Equal(peer.GetProperty(metric).GetDouble(), point[metric], 12);
 
@@ -65,7 +65,8 @@ public sealed class BootstrapConformanceTests(ITestOutputHelper output)
         var outside = new List<string>();
         foreach (ulong seed in new ulong[] { 1, 2, 42 })
         {
-            var se = MetricSet.BootstrapStandardErrors(galaxies, EngineResamples, seed);
+            var se = MetricSet.BootstrapStandardErrors(galaxies, EngineResamples, seed).Named()
+                .ToDictionary(m => m.Name + MetricValues.StandardErrorSuffix, m => m.Value);
             foreach (var metric in new[] { "nmad_se", "bias_se", "eta_0p05_se", "eta_0p15_se" })
             {
                 double want = peer.GetProperty(metric).GetDouble(), got = se[metric];

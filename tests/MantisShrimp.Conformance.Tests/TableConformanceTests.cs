@@ -139,8 +139,8 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
             Values(cols, "group").Select(v => v.GetString()));
         Assert.Equal(name.EndsWith(".ecsv") ? "%" : null, Unit(cols, "eta_0p15_pct")); // FITS has no percent unit: the name says it
         Assert.Equal("mag", Unit(cols, "mag_r_lo"));
-        Assert.Equal((double)result["eta_0p15"]!, Values(cols, "eta_0p15_pct")[0].GetDouble(), 9);
-        Assert.Equal((double)result["nmad"]!, Values(cols, "nmad")[0].GetDouble(), 9);
+        Assert.Equal(result.All.Values.Eta0p15, Values(cols, "eta_0p15_pct")[0].GetDouble(), 9);
+        Assert.Equal(result.All.Values.Nmad, Values(cols, "nmad")[0].GetDouble(), 9);
         Assert.Equal(3.0, Values(cols, "n")[0].GetDouble());
         Assert.Equal(scores, Path.GetFullPath(t.GetProperty("meta").GetProperty("MODEL").GetString()!));
         var units = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "eval", "metrics.json"))).RootElement.GetProperty("units");

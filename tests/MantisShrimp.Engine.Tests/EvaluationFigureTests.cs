@@ -48,17 +48,16 @@ public sealed class EvaluationFigureTests : IDisposable
     {
         string outDir = Environment.GetEnvironmentVariable("MANTIS_KEEP_FIGURES") ?? _dir.File("eval");
         var result = Evaluator.Run(new EvaluateOptions(Scores(1500), outDir) { Seed = 5 });
-        var byMag = (Dictionary<string, object>)result["by_mag_r"]!;
-        foreach (var (key, value) in byMag)
+        var byMag = result.BinnedBy("mag_r")!.Bins;
+        foreach (var bin in byMag)
         {
-            var bin = (Dictionary<string, object?>)value;
             // The MAD's standard error for a Gaussian is 1.166 σ / √n (its efficiency is 37%): the bootstrap within a factor 2.
-            double nmad = (double)bin["nmad"]!, se = (double)bin["nmad_se"]!, n = Convert.ToDouble(bin["n"], CultureInfo.InvariantCulture);
+            double nmad = bin.Metrics.Values.Nmad, se = bin.Metrics.StandardErrors!.Value.Nmad, n = bin.Metrics.N;
             Assert.InRange(se, 0.5 * 1.166 * nmad / Math.Sqrt(n), 2 * 1.166 * nmad / Math.Sqrt(n));
-            Assert.True((double)bin["eta_0p15_se"]! >= 0, key);
+            Assert.True(bin.Metrics.StandardErrors!.Value.Eta0p15 >= 0, bin.Key);
         }
         // NMAD grows with magnitude, as the truth's σ does.
-        var nmads = byMag.Values.Select(v => (double)((Dictionary<string, object?>)v)["nmad"]!).ToArray();
+        var nmads = byMag.Select(b => b.Metrics.Values.Nmad).ToArray();
         Assert.True(nmads[^1] > 2 * nmads[0], string.Join(", ", nmads));
         foreach (var png in new[] { "zphot_vs_zspec.png", "pit_histogram.png", "example_pdfs.png", "metrics_vs_magnitude.png",
             "metrics_vs_snr.png" })

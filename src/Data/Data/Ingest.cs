@@ -329,12 +329,7 @@ public static class Ingest
         RecordStrideBytes: ShardLayout.RecordStride,
         PixelOffsetBytes: ShardLayout.RecordHeaderBytes,
         PixelsPerRecord: ShardLayout.PixelCount,
-        HeaderFields:
-        [
-            new("catalog_row", 0, "int64"), new("ra", 8, "float64"), new("dec", 16, "float64"), new("z", 24, "float32"),
-            new("ebv_csfd", 28, "float32"), new("ebv_planck", 32, "float32"), new("flags", 36, "uint32"),
-            new("marker", 40, "uint32"), new("zero_points_ab", 44, "float32[9]"),
-        ],
+        HeaderFields: ShardLayout.HeaderFields,
         Bands: BandCatalog.All.Select(b => new BandLayout(b.Name, b.SurveyInfo.Name, b.Channel,
             BandCatalog.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec,
                 b.SurveyInfo.PixelUnit)).ToArray());

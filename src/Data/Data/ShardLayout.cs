@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MantisShrimp.Engine.Surveys;
 
@@ -37,6 +39,46 @@ public static class ShardLayout
     public static long FileBytes(long records) => FileHeaderBytes + records * RecordStride;
 
     public static long RecordOffset(long slot) => FileHeaderBytes + slot * RecordStride;
+
+    /// <summary>
+    /// The record header's fields as the manifest publishes them, in offset order: each name from its
+    /// <see cref="ShardFieldAttribute"/>, offset and type from <see cref="ShardRecordHeader"/>'s own layout.
+    /// </summary>
+    public static readonly FieldInfo[] HeaderFields = DescribeHeaderFields(typeof(ShardRecordHeader), RecordHeaderBytes);
+
+    /// <summary>The fields of an explicit-layout header struct; an unnamed, unsupported, overlapping or overflowing field is
+    /// an error of the program.</summary>
+    internal static FieldInfo[] DescribeHeaderFields(Type header, int headerBytes)
+    {
+        var fields = header.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            .Select(f => (Field: f, Offset: (int)Marshal.OffsetOf(header, f.Name))).OrderBy(f => f.Offset).ToArray();
+        var result = new FieldInfo[fields.Length];
+        int end = 0;
+        for (int i = 0; i < fields.Length; i++)
+        {
+            var (f, offset) = fields[i];
+            string name = f.GetCustomAttribute<ShardFieldAttribute>()?.Name
+                ?? throw new InvalidOperationException($"{header.Name}.{f.Name} has no [ShardField] name for the manifest");
+            var (type, bytes) = f.GetCustomAttribute<FixedBufferAttribute>() is { } fixedBuffer
+                ? ($"{Scalar(fixedBuffer.ElementType).Name}[{fixedBuffer.Length}]",
+                    Scalar(fixedBuffer.ElementType).Bytes * fixedBuffer.Length)
+                : Scalar(f.FieldType);
+            if (offset < end || offset + bytes > headerBytes)
+                throw new InvalidOperationException($"{header.Name}.{f.Name} at {offset} ({bytes} bytes) overlaps a field or leaves the " +
+                    $"{headerBytes}-byte header");
+            end = offset + bytes;
+            result[i] = new FieldInfo(name, offset, type);
+        }
+        return result;
+
+        (string Name, int Bytes) Scalar(Type t)
+        {
+            var u = t.IsEnum ? Enum.GetUnderlyingType(t) : t;
+            return u == typeof(long) ? ("int64", 8) : u == typeof(ulong) ? ("uint64", 8) : u == typeof(double) ? ("float64", 8)
+                : u == typeof(int) ? ("int32", 4) : u == typeof(uint) ? ("uint32", 4) : u == typeof(float) ? ("float32", 4)
+                : throw new InvalidOperationException($"{header.Name}: field type {t.Name} has no manifest type name");
+        }
+    }
 }
 
 /// <summary>The 128-byte header of every shard record.</summary>
@@ -44,17 +86,17 @@ public static class ShardLayout
 public unsafe struct ShardRecordHeader
 {
     /// <summary>0-based data row of the source in the ingested catalog.</summary>
-    [FieldOffset(0)] public long CatalogRow;
-    [FieldOffset(8)] public double Ra;
-    [FieldOffset(16)] public double Dec;
+    [FieldOffset(0), ShardField("catalog_row")] public long CatalogRow;
+    [FieldOffset(8), ShardField("ra")] public double Ra;
+    [FieldOffset(16), ShardField("dec")] public double Dec;
     /// <summary>Spectroscopic redshift.</summary>
-    [FieldOffset(24)] public float Z;
-    [FieldOffset(28)] public float EbvCsfd;
-    [FieldOffset(32)] public float EbvPlanck;
-    [FieldOffset(36)] public SampleFlags Flags;
-    [FieldOffset(40)] public uint Marker;
+    [FieldOffset(24), ShardField("z")] public float Z;
+    [FieldOffset(28), ShardField("ebv_csfd")] public float EbvCsfd;
+    [FieldOffset(32), ShardField("ebv_planck")] public float EbvPlanck;
+    [FieldOffset(36), ShardField("flags")] public SampleFlags Flags;
+    [FieldOffset(40), ShardField("marker")] public uint Marker;
     /// <summary>AB magnitude of a pixel value of 1, per band in channel order (PS1 from EXPTIME).</summary>
-    [FieldOffset(44)] public fixed float ZeroPoints[BandCatalog.BandCount];
+    [FieldOffset(44), ShardField("zero_points_ab")] public fixed float ZeroPoints[BandCatalog.BandCount];
     // 80..127 reserved (zero)
 
     public readonly bool IsWritten => Marker == ShardLayout.RecordMarker;

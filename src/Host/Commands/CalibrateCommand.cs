@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MantisShrimp.Engine.Calibration;
+using MantisShrimp.Engine.Inference;
 
 namespace MantisShrimp.Host.Commands;
 

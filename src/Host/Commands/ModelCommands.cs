@@ -175,16 +175,17 @@ internal static class EvaluateCommand
         return cmd;
     }
 
-    internal static string MetricsTable(Dictionary<string, object?> m)
+    internal static string MetricsTable(EvaluationReport report)
     {
         var sb = new System.Text.StringBuilder();
         sb.AppendLine("metric      value        se");
-        foreach (var name in MetricSet.Names.Prepend("n"))
+        sb.AppendLine($"{EvaluationReport.CountKey,-11} {report.All.N,-12} ");
+        var se = (report.All.StandardErrors ?? MetricValues.Missing).ToArray();
+        foreach (var ((name, value), i) in report.All.Values.Named().Select((m, i) => (m, i)))
         {
-            string v = m.GetValueOrDefault(name) switch { double d => d.ToString("G5", CultureInfo.InvariantCulture), null => "—",
-                var o => o.ToString()! };
-            string se = m.GetValueOrDefault(name + "_se") is double s ? s.ToString("G3", CultureInfo.InvariantCulture) : "";
-            sb.AppendLine($"{name,-11} {v,-12} {se}");
+            string v = double.IsNaN(value) ? "—" : value.ToString("G5", CultureInfo.InvariantCulture);
+            string s = double.IsNaN(se[i]) ? "" : se[i].ToString("G3", CultureInfo.InvariantCulture);
+            sb.AppendLine($"{name,-11} {v,-12} {s}");
         }
         return sb.ToString();
     }

@@ -131,8 +131,6 @@ public sealed record ScoredGalaxy(string Id, double ZSpec, double ZMean, float[]
 /// </summary>
 public static class MetricSet
 {
-    public static readonly string[] Names = ["nmad", "bias", "eta_0p05", "eta_0p15", "cde_loss", "pit_ks", "pit_cvm", "pit_ad"];
-
     /// <summary>Per-galaxy residuals, PIT values and CDE-loss terms (PIT/CDE empty without PDFs).</summary>
     public sealed record Prepared(double[] Residual, double[] Pit, double[] Cde)
     {
@@ -158,10 +156,10 @@ public static class MetricSet
         return new Prepared(r, pit, cde);
     }
 
-    public static Dictionary<string, double> Compute(IReadOnlyList<ScoredGalaxy> g) => Compute(Prepare(g), null);
+    public static MetricValues Compute(IReadOnlyList<ScoredGalaxy> g) => Compute(Prepare(g), null);
 
     /// <summary>Metrics of the galaxies at <paramref name="index"/> (all when null). PDF metrics are NaN without PDFs.</summary>
-    public static Dictionary<string, double> Compute(Prepared p, int[]? index)
+    public static MetricValues Compute(Prepared p, int[]? index)
     {
         int n = index?.Length ?? p.Count;
         var r = new double[n];
@@ -178,26 +176,24 @@ public static class MetricSet
             }
         }
         Array.Sort(pit);
-        return new Dictionary<string, double>
-        {
-            ["nmad"] = Metrics.Nmad(r),
-            ["bias"] = Metrics.Bias(r),
-            ["eta_0p05"] = Metrics.Eta(r, 0.05),
-            ["eta_0p15"] = Metrics.Eta(r, 0.15),
-            ["cde_loss"] = p.HasPdfs ? cde / n : double.NaN,
-            ["pit_ks"] = p.HasPdfs ? Metrics.KolmogorovSmirnov(pit) : double.NaN,
-            ["pit_cvm"] = p.HasPdfs ? Metrics.CramerVonMises(pit) : double.NaN,
-            ["pit_ad"] = p.HasPdfs ? Metrics.AndersonDarling(pit) : double.NaN,
-        };
+        return new MetricValues(
+            Nmad: Metrics.Nmad(r),
+            Bias: Metrics.Bias(r),
+            Eta0p05: Metrics.Eta(r, 0.05),
+            Eta0p15: Metrics.Eta(r, 0.15),
+            CdeLoss: p.HasPdfs ? cde / n : double.NaN,
+            PitKs: p.HasPdfs ? Metrics.KolmogorovSmirnov(pit) : double.NaN,
+            PitCvm: p.HasPdfs ? Metrics.CramerVonMises(pit) : double.NaN,
+            PitAd: p.HasPdfs ? Metrics.AndersonDarling(pit) : double.NaN);
     }
 
     /// <summary>Bootstrap standard error of every metric: <paramref name="resamples"/> resamples with replacement, seeded, in
     /// parallel.</summary>
-    public static Dictionary<string, double> BootstrapStandardErrors(IReadOnlyList<ScoredGalaxy> g, int resamples, ulong seed)
+    public static MetricValues BootstrapStandardErrors(IReadOnlyList<ScoredGalaxy> g, int resamples, ulong seed)
     {
         var p = Prepare(g);
-        int n = p.Count;
-        var values = new double[resamples * Names.Length];
+        int n = p.Count, metrics = MetricValues.Names.Count;
+        var values = new double[resamples * metrics];
         // Per-thread buffers: a resample allocates nothing.
         Parallel.For(0, resamples, () => (R: new double[n], Pit: new double[p.HasPdfs ? n : 0]), (b, _, buf) =>
         {
@@ -213,7 +209,8 @@ public static class MetricSet
                     cde += p.Cde[k];
                 }
             }
-            var v = values.AsSpan(b * Names.Length, Names.Length);
+            // In the order of MetricValues.Names.
+            var v = values.AsSpan(b * metrics, metrics);
             v[1] = Metrics.Bias(buf.R);
             v[2] = Metrics.Eta(buf.R, 0.05);
             v[3] = Metrics.Eta(buf.R, 0.15);
@@ -229,16 +226,16 @@ public static class MetricSet
             else v[4..].Fill(double.NaN);
             return buf;
         }, _ => { });
-        var result = new Dictionary<string, double>();
-        for (int j = 0; j < Names.Length; j++)
+        var result = new double[metrics];
+        for (int j = 0; j < metrics; j++)
         {
             double mean = 0, sq = 0;
-            for (int b = 0; b < resamples; b++) mean += values[b * Names.Length + j];
+            for (int b = 0; b < resamples; b++) mean += values[b * metrics + j];
             mean /= resamples;
-            for (int b = 0; b < resamples; b++) sq += Math.Pow(values[b * Names.Length + j] - mean, 2);
-            result[Names[j] + "_se"] = resamples > 1 ? Math.Sqrt(sq / (resamples - 1)) : double.NaN;
+            for (int b = 0; b < resamples; b++) sq += Math.Pow(values[b * metrics + j] - mean, 2);
+            result[j] = resamples > 1 ? Math.Sqrt(sq / (resamples - 1)) : double.NaN;
         }
-        return result;
+        return MetricValues.FromSpan(result);
     }
 
     /// <summary>NMAD of <paramref name="r"/>, reusing it as scratch.</summary>

@@ -6,7 +6,6 @@ using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Diagnostics;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
-using MantisShrimp.Engine.Training;
 using TorchSharp;
 
 namespace MantisShrimp.Engine.Inference;
@@ -57,7 +56,7 @@ public static class Scorer
         if (!job.PartDone) // a finished part of an earlier run is kept
         {
             var predictions = Predictor.Predict(model, set, records[job.First..job.End], device, o.BatchSize, o.Tta, o.Workers, cancel);
-            if (calibration is not null) predictions = Calibration.CalibrationRunner.Apply(calibration, set, predictions);
+            if (calibration is not null) predictions = CalibrationRunner.Apply(calibration, set, predictions);
             var centres = Models.ModelCard.Of(model.Config).ClassValues(model.Config.Classes);
             rows = Write(predictions, set, o.Split, job.Target, o.WritePdf, progress, job.Count, o.SnrBands, centres, meta);
         }

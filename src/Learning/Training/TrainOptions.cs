@@ -1,17 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
-using MantisShrimp.Engine.Data;
-using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Distributed;
-using MantisShrimp.Engine.Evaluation;
-using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace MantisShrimp.Engine.Training;
 

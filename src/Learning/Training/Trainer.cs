@@ -60,7 +60,7 @@ public static class Trainer
                 cancel);
             var (valLoss, metrics) = !o.Distributed || mpi.IsRoot
                 ? Validate(model, set, device, o, cancel)
-                : (double.NaN, new Dictionary<string, double>());
+                : (double.NaN, MetricValues.Missing);
             if (o.Distributed) (valLoss, metrics) = ShareValidation(mpi, valLoss, metrics);
             double monitored = double.IsNaN(valLoss) ? trainLoss : valLoss;
             var (lr, plateauBest, bad) = plateau.Step(monitored, state.LearningRate, state.PlateauBest, state.BadEpochs);
@@ -148,12 +148,10 @@ public static class Trainer
 
     /// <summary>One row of history.csv (the learning rate is the one the epoch trained with).</summary>
     private static Dictionary<string, double> HistoryRow(int epoch, double trainLoss, double valLoss, double learningRate,
-        Dictionary<string, double> metrics, Stopwatch clock) => new()
+        MetricValues metrics, Stopwatch clock) => new()
     {
         ["epoch"] = epoch, ["train_loss"] = trainLoss, ["val_loss"] = valLoss, ["lr"] = learningRate,
-        ["val_nmad"] = metrics.GetValueOrDefault("nmad", double.NaN), ["val_bias"] = metrics.GetValueOrDefault("bias", double.NaN),
-        ["val_eta_0p15"] = metrics.GetValueOrDefault("eta_0p15", double.NaN),
-        ["val_cde_loss"] = metrics.GetValueOrDefault("cde_loss", double.NaN),
+        ["val_nmad"] = metrics.Nmad, ["val_bias"] = metrics.Bias, ["val_eta_0p15"] = metrics.Eta0p15, ["val_cde_loss"] = metrics.CdeLoss,
         ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
     };
 
@@ -183,18 +181,12 @@ public static class Trainer
         AtomicFile.Copy(last, best);
     }
 
-    private static readonly string[] SharedMetrics = ["nmad", "bias", "eta_0p15", "cde_loss"];
-
     /// <summary>Rank 0's validation loss and metrics on every rank, so the scheduler's decisions agree.</summary>
-    private static (double, Dictionary<string, double>) ShareValidation(MpiSession mpi, double loss, Dictionary<string, double> metrics)
+    private static (double, MetricValues) ShareValidation(MpiSession mpi, double loss, MetricValues metrics)
     {
-        var values = new double[1 + SharedMetrics.Length];
-        values[0] = loss;
-        for (int i = 0; i < SharedMetrics.Length; i++) values[i + 1] = metrics.GetValueOrDefault(SharedMetrics[i], double.NaN);
+        double[] values = [loss, .. metrics.ToArray()];
         mpi.Broadcast(values);
-        var shared = new Dictionary<string, double>();
-        for (int i = 0; i < SharedMetrics.Length; i++) if (!double.IsNaN(values[i + 1])) shared[SharedMetrics[i]] = values[i + 1];
-        return (values[0], shared);
+        return (values[0], MetricValues.FromSpan(values.AsSpan(1)));
     }
 
     private static NAdam NewOptimizer(PhotoZNetwork model, TrainOptions o) =>
@@ -264,12 +256,12 @@ public static class Trainer
     }
 
     /// <summary>Validation loss (mean −log p of the true class) and metrics on the val split; NaN when it is empty.</summary>
-    private static (double Loss, Dictionary<string, double> Metrics) Validate(PhotoZNetwork model, ShardSet set, Device device,
+    private static (double Loss, MetricValues Metrics) Validate(PhotoZNetwork model, ShardSet set, Device device,
         TrainOptions o,
         CancellationToken cancel)
     {
         var predictions = Predictor.Predict(model, set, Splits.Val, device, Math.Max(o.BatchSize, 16), 1, o.Workers, cancel).ToList();
-        if (predictions.Count == 0) return (double.NaN, new());
+        if (predictions.Count == 0) return (double.NaN, MetricValues.Missing);
         double loss = predictions.Average(p => -Math.Log(Math.Max(p.Probabilities[RedshiftGrid.ClassOf(p.ZSpec)], 1e-12)));
         var scored = predictions.Select(p => new ScoredGalaxy("", p.ZSpec, PdfSummary.From(p.Probabilities).Mean, p.Probabilities,
             new Dictionary<string, string>())).ToList();

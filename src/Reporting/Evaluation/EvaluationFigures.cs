@@ -15,7 +15,7 @@ public static class EvaluationFigures
     private const int PitBins = 20;
 
     public static void ZphotVsZspec(string path, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals, int[] subset,
-        IReadOnlyDictionary<string, object?> metrics)
+        MetricValues metrics)
     {
         var plot = Figures.New($"Photometric vs spectroscopic redshift: density of all {g.Count}, 90% intervals of {subset.Length} at " +
             $"random", "z_spec", "z_mean");
@@ -42,8 +42,8 @@ public static class EvaluationFigures
         }
         plot.Axes.SetLimits(0, RedshiftGrid.ZMax, 0, RedshiftGrid.ZMax);
         var text = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture,
-            $"n = {g.Count}\nNMAD = {Num(metrics, "nmad"):0.0000}\nη(0.15) = {Num(metrics, "eta_0p15"):0.00} %\nbias = " +
-                $"{Num(metrics, "bias"):+0.0000;-0.0000}"), Alignment.UpperLeft);
+            $"n = {g.Count}\nNMAD = {metrics.Nmad:0.0000}\nη(0.15) = {metrics.Eta0p15:0.00} %\nbias = " +
+                $"{metrics.Bias:+0.0000;-0.0000}"), Alignment.UpperLeft);
         text.LabelFontSize = 15;
         text.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
         Figures.Save(plot, path);
@@ -112,29 +112,30 @@ public static class EvaluationFigures
     /// Fig. 10's layout: NMAD, η(0.15) in % and the bias per bin of a magnitude or S/N column, stacked, with bootstrap
     /// standard errors as error bars and each bin's galaxy count in its tick label.
     /// </summary>
-    public static void MetricsByBin(string path, string column, Dictionary<string, object> bins, int resamples)
+    public static void MetricsByBin(string path, BinnedMetrics binned, int resamples)
     {
-        var keys = bins.Keys.ToArray();
-        var xs = Enumerable.Range(0, keys.Length).Select(i => (double)i).ToArray();
-        var summaries = keys.Select(k => (Dictionary<string, object?>)bins[k]).ToArray();
-        var ticks = keys.Select((k, i) => $"{BinLabel(k)}\nn = {summaries[i]["n"]}").ToArray();
+        string column = binned.Column;
+        var bins = binned.Bins;
+        var xs = Enumerable.Range(0, bins.Count).Select(i => (double)i).ToArray();
+        var ticks = bins.Select(b => $"{BinLabel(b.Key)}\nn = {b.Metrics.N}").ToArray();
         bool magnitude = !column.StartsWith("snr", StringComparison.OrdinalIgnoreCase);
         string axis = magnitude ? $"{column} (AB mag)" : $"{column} (measured S/N)";
         var panels = new List<Plot>();
-        foreach (var (metric, label) in new[] { ("nmad", "NMAD"), ("eta_0p15", "outlier rate η(0.15) (%)"),
-            ("bias", "bias ⟨Δz / (1 + z)⟩") })
+        foreach (var (metric, label, fromZero) in new (Func<MetricValues, double>, string, bool)[] { (m => m.Nmad, "NMAD", true),
+            (m => m.Eta0p15, "outlier rate η(0.15) (%)", true), (m => m.Bias, "bias ⟨Δz / (1 + z)⟩", false) })
         {
             var plot = Figures.New(panels.Count == 0 ? $"Metrics vs {column} (error bars: bootstrap, {resamples} resamples)" : "",
                 panels.Count == 2 ? axis : "", label);
-            var ys = summaries.Select(s => s.GetValueOrDefault(metric) is double d ? d : double.NaN).ToArray();
-            var es = summaries.Select(s => s.GetValueOrDefault(metric + "_se") is double d ? d : 0).ToArray();
+            var ys = bins.Select(b => metric(b.Metrics.Values)).ToArray();
+            // A bin of one galaxy has no standard error: no error bar.
+            var es = bins.Select(b => b.Metrics.StandardErrors is { } se && !double.IsNaN(metric(se)) ? metric(se) : 0).ToArray();
             var err = plot.Add.ErrorBar(xs, ys, es);
             err.Color = Colors.Black;
             var pts = plot.Add.Scatter(xs, ys);
             pts.LineWidth = 1.5f;
             pts.MarkerSize = 8;
             double top = ys.Zip(es, (y, e) => y + e).Where(double.IsFinite).DefaultIfEmpty(1).Max();
-            if (metric != "bias") plot.Axes.SetLimitsY(0, top * 1.15); // NMAD and η from 0: their size, not only their trend
+            if (fromZero) plot.Axes.SetLimitsY(0, top * 1.15); // NMAD and η from 0: their size, not only their trend
             else
             {
                 var zero = plot.Add.HorizontalLine(0);
@@ -142,7 +143,7 @@ public static class EvaluationFigures
                 zero.LinePattern = LinePattern.Dashed;
             }
             plot.Axes.Bottom.SetTicks(xs, ticks);
-            plot.Axes.SetLimitsX(-0.5, keys.Length - 0.5);
+            plot.Axes.SetLimitsX(-0.5, bins.Count - 0.5);
             panels.Add(plot);
         }
         Figures.SaveStacked(path, panels, Figures.Width, 300);
@@ -157,6 +158,4 @@ public static class EvaluationFigures
         if (parts[1] == "Infinity") return $"≥ {parts[0]}";
         return $"{parts[0]}–{parts[1]}";
     }
-
-    private static double Num(IReadOnlyDictionary<string, object?> m, string key) => m.GetValueOrDefault(key) is double d ? d : double.NaN;
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Inference;
-using MantisShrimp.Engine.Plots;
 
 namespace MantisShrimp.Engine.Evaluation;
 
@@ -33,39 +32,34 @@ public static class Evaluator
 {
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static Dictionary<string, object?> Run(EvaluateOptions o, IProgressReporter? progress = null)
+    public static EvaluationReport Run(EvaluateOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
         if (o.Table is not null) TableFile.CheckExtension(o.Table, "--table");
         var (galaxies, intervals) = Read(o.Scores);
         if (galaxies.Count == 0) throw new UserInputException($"{o.Scores}: no galaxies");
         Directory.CreateDirectory(o.Out);
-        var result = new Dictionary<string, object?> { ["n"] = galaxies.Count, ["units"] = MetricsTable.JsonUnits };
-        foreach (var (k, v) in MetricSet.Compute(galaxies)) result[k] = Clean(v);
+        MetricValues? standardErrors = null;
+        (int, double)? bootstrap = null;
         if (o.Bootstrap > 0)
         {
             var clock = Stopwatch.StartNew();
-            foreach (var (k, v) in MetricSet.BootstrapStandardErrors(galaxies, o.Bootstrap, o.Seed)) result[k] = Clean(v);
-            result["bootstrap_resamples"] = o.Bootstrap;
-            result["bootstrap_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            standardErrors = MetricSet.BootstrapStandardErrors(galaxies, o.Bootstrap, o.Seed);
+            bootstrap = (o.Bootstrap, Math.Round(clock.Elapsed.TotalSeconds, 3));
         }
-        if (galaxies[0].Extra.ContainsKey(o.GroupBy))
-            result["by_" + o.GroupBy] = galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key,
-                g => Summary(g.ToList()));
-        var binned = new List<(string Column, Dictionary<string, object> Bins, string File)>();
-        foreach (var (column, edges, file) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"),
+        var groups = galaxies[0].Extra.ContainsKey(o.GroupBy)
+            ? galaxies.GroupBy(g => g.Extra[o.GroupBy]).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => GroupMetrics.Of(g.ToList()))
+            : null;
+        var binned = new List<(BinnedMetrics Metrics, string Figure)>();
+        foreach (var (column, edges, figure) in new[] { (o.MagnitudeColumn, MagnitudeEdges, "metrics_vs_magnitude.png"),
             (o.SnrColumn, SnrEdges, "metrics_vs_snr.png") })
-        {
-            if (!galaxies[0].Extra.ContainsKey(column)) continue;
-            var bins = Bin(galaxies, column, edges, BinResamples(o), o.Seed);
-            result["by_" + column] = bins;
-            if (bins.Count > 0) binned.Add((column, bins, file));
-        }
-        Plot(o.Out, o.Scores, galaxies, intervals, binned, result, BinResamples(o));
-        if (o.Table is not null) MetricsTable.Write(o.Table, result, o, binned.Select(b => b.Column).ToList());
-        AtomicFile.WriteAllText(Path.Combine(o.Out, "metrics.json"),
-            JsonSerializer.Serialize(result, Indented) + "\n");
-        return result;
+            if (galaxies[0].Extra.ContainsKey(column)) binned.Add((Bin(galaxies, column, edges, BinResamples(o), o.Seed), figure));
+        var report = new EvaluationReport(GroupMetrics.Of(galaxies, standardErrors), bootstrap, o.GroupBy, groups,
+            binned.Select(b => b.Metrics).ToList());
+        Plot(o, galaxies, intervals, report, binned);
+        if (o.Table is not null) MetricsTable.Write(o.Table, report, o);
+        AtomicFile.WriteAllText(Path.Combine(o.Out, "metrics.json"), JsonSerializer.Serialize(report, Indented) + "\n");
+        return report;
     }
 
     /// <summary>Bin edges of the magnitude column (AB).</summary>
@@ -82,31 +76,20 @@ public static class Evaluator
 
     /// <summary>Metrics (and their bootstrap *_se) per [lo, hi) bin of a numeric column; rows whose value is missing or not finite are left
     /// out.</summary>
-    private static Dictionary<string, object> Bin(List<ScoredGalaxy> galaxies, string column, double[] edges, int resamples, ulong seed)
+    private static BinnedMetrics Bin(List<ScoredGalaxy> galaxies, string column, double[] edges, int resamples, ulong seed)
     {
         var valued = galaxies.Select(g => (Galaxy: g,
             Ok: double.TryParse(g.Extra[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v), Value: v))
             .Where(t => t.Ok && double.IsFinite(t.Value)).ToList();
-        var bins = new Dictionary<string, object>();
+        var bins = new List<MetricBin>();
         for (int b = 0; b + 1 < edges.Length; b++)
         {
             var members = valued.Where(t => t.Value >= edges[b] && t.Value < edges[b + 1]).Select(t => t.Galaxy).ToList();
             if (members.Count == 0) continue;
-            var summary = Summary(members);
-            if (members.Count > 1)
-                foreach (var (k, v) in MetricSet.BootstrapStandardErrors(members, resamples, seed)) summary[k] = Clean(v);
-            bins[string.Create(CultureInfo.InvariantCulture, $"{edges[b]}..{edges[b + 1]}")] = summary;
+            var se = members.Count > 1 ? MetricSet.BootstrapStandardErrors(members, resamples, seed) : (MetricValues?)null;
+            bins.Add(new MetricBin(edges[b], edges[b + 1], GroupMetrics.Of(members, se)));
         }
-        return bins;
-    }
-
-    private static double? Clean(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
-
-    private static Dictionary<string, object?> Summary(List<ScoredGalaxy> g)
-    {
-        var d = new Dictionary<string, object?> { ["n"] = g.Count };
-        foreach (var (k, v) in MetricSet.Compute(g)) d[k] = Clean(v);
-        return d;
+        return new BinnedMetrics(column, bins);
     }
 
     /// <summary>Reads a scores file, CSV or Parquet (as written by <c>mantis score</c>).</summary>
@@ -141,20 +124,21 @@ public static class Evaluator
         return (list, intervals);
     }
 
-    private static void Plot(string dir, string scores, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals,
-        List<(string Column, Dictionary<string, object> Bins, string File)> binned, Dictionary<string, object?> metrics, int binResamples)
+    private static void Plot(EvaluateOptions o, List<ScoredGalaxy> g, List<(double Lo90, double Hi90)> intervals, EvaluationReport report,
+        List<(BinnedMetrics Metrics, string Figure)> binned)
     {
         var rng = new SplitMix64(7);
         var subset = Enumerable.Range(0, g.Count).OrderBy(_ => rng.NextUInt64()).Take(150).ToArray();
-        EvaluationFigures.ZphotVsZspec(Path.Combine(dir, "zphot_vs_zspec.png"), g, intervals, subset, metrics);
+        EvaluationFigures.ZphotVsZspec(Path.Combine(o.Out, "zphot_vs_zspec.png"), g, intervals, subset, report.All.Values);
         if (g[0].Pdf is not null)
         {
             var pit = g.Select(s => Metrics.Pit(s.Pdf, s.ZSpec)).ToArray();
             bool calibrated = g.All(x => x.Extra.GetValueOrDefault("calibrated") == "1");
-            EvaluationFigures.Pit(Path.Combine(dir, "pit_histogram.png"), pit, Path.GetFileName(scores), calibrated,
-                metrics.GetValueOrDefault("pit_ks") is double ks ? ks : double.NaN);
-            EvaluationFigures.ExamplePdfs(Path.Combine(dir, "example_pdfs.png"), g, subset.Take(5));
+            EvaluationFigures.Pit(Path.Combine(o.Out, "pit_histogram.png"), pit, Path.GetFileName(o.Scores), calibrated,
+                report.All.Values.PitKs);
+            EvaluationFigures.ExamplePdfs(Path.Combine(o.Out, "example_pdfs.png"), g, subset.Take(5));
         }
-        foreach (var (column, bins, file) in binned) EvaluationFigures.MetricsByBin(Path.Combine(dir, file), column, bins, binResamples);
+        foreach (var (bins, figure) in binned)
+            if (bins.Bins.Count > 0) EvaluationFigures.MetricsByBin(Path.Combine(o.Out, figure), bins, BinResamples(o));
     }
 }

@@ -36,7 +36,17 @@ public sealed record Table4Options(string Data, string Out, string Markdown)
 /// </summary>
 public static class Table4
 {
-    private sealed record Row(string Arch, string Bands, IReadOnlyList<Dictionary<string, object?>> PerSeed);
+    private sealed record Row(string Arch, string Bands, IReadOnlyList<EvaluationReport> PerSeed);
+
+    /// <summary>A metric of the whole test set, or its bootstrap standard error.</summary>
+    private sealed record Metric(Func<MetricValues, double> Of)
+    {
+        public double Value(EvaluationReport r) => Of(r.All.Values);
+        public double StandardError(EvaluationReport r) => r.All.StandardErrors is { } se ? Of(se) : double.NaN;
+    }
+
+    private static readonly Metric Nmad = new(m => m.Nmad), Bias = new(m => m.Bias), Eta0p15 = new(m => m.Eta0p15),
+        CdeLoss = new(m => m.CdeLoss), PitKs = new(m => m.PitKs);
 
     public static string Run(Table4Options o, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
@@ -51,10 +61,10 @@ public static class Table4
         return report;
     }
 
-    private static List<(string Arch, string Bands, Dictionary<string, object?> M)> RunSeed(
+    private static List<(string Arch, string Bands, EvaluationReport M)> RunSeed(
         Table4Options o, ulong seed, string outDir, IProgressReporter progress, CancellationToken cancel)
     {
-        var rows = new List<(string Arch, string Bands, Dictionary<string, object?> M)>();
+        var rows = new List<(string Arch, string Bands, EvaluationReport M)>();
         foreach (var arch in new[] { "early", "late" })
             foreach (var bands in BandSets.Names)
             {
@@ -87,21 +97,19 @@ public static class Table4
         return rows;
     }
 
-    private static double V(Dictionary<string, object?> m, string k) => m.GetValueOrDefault(k) is double d ? d : double.NaN;
-
-    /// <summary>Mean over seeds of one metric.</summary>
-    private static double Mean(Row r, string k) => r.PerSeed.Average(m => V(m, k));
+    /// <summary>Mean over seeds of one metric (or of its standard error).</summary>
+    private static double Mean(Row r, Func<EvaluationReport, double> k) => r.PerSeed.Average(k);
 
     /// <summary>Sample standard deviation over seeds (the spread from training noise); NaN for one seed.</summary>
-    private static double Spread(Row r, string k)
+    private static double Spread(Row r, Metric k)
     {
         if (r.PerSeed.Count < 2) return double.NaN;
-        double mean = Mean(r, k);
-        return Math.Sqrt(r.PerSeed.Sum(m => Math.Pow(V(m, k) - mean, 2)) / (r.PerSeed.Count - 1));
+        double mean = Mean(r, k.Value);
+        return Math.Sqrt(r.PerSeed.Sum(m => Math.Pow(k.Value(m) - mean, 2)) / (r.PerSeed.Count - 1));
     }
 
     /// <summary>The uncertainty a finding is judged against: the spread over seeds, or the bootstrap SE for one seed.</summary>
-    private static double Sigma(Row r, string k) => r.PerSeed.Count > 1 ? Spread(r, k) : V(r.PerSeed[0], k + "_se");
+    private static double Sigma(Row r, Metric k) => r.PerSeed.Count > 1 ? Spread(r, k) : k.StandardError(r.PerSeed[0]);
 
     private static string F(double v, string fmt) => double.IsNaN(v) ? "—" : v.ToString(fmt, CultureInfo.InvariantCulture);
 
@@ -109,9 +117,9 @@ public static class Table4
     {
         bool multi = o.Seeds.Count > 1;
         string seeds = string.Join(",", o.Seeds);
-        string Cell(Row r, string k, string fmt) => multi
-            ? $"{F(Mean(r, k), fmt)} ± {F(Spread(r, k), fmt)} ({F(Mean(r, k + "_se"), fmt)})"
-            : $"{F(Mean(r, k), fmt)} ± {F(V(r.PerSeed[0], k + "_se"), fmt)}";
+        string Cell(Row r, Metric k, string fmt) => multi
+            ? $"{F(Mean(r, k.Value), fmt)} ± {F(Spread(r, k), fmt)} ({F(Mean(r, k.StandardError), fmt)})"
+            : $"{F(Mean(r, k.Value), fmt)} ± {F(k.StandardError(r.PerSeed[0]), fmt)}";
         var sb = new StringBuilder();
         sb.AppendLine("# Results on the mock universe: the analogue of the paper's Table 4");
         sb.AppendLine();
@@ -129,8 +137,8 @@ public static class Table4
         sb.AppendLine("| model | bands | n | NMAD | bias | η0.15 (%) | CDE loss | PIT KS |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
-            sb.AppendLine($"| {r.Arch} | {r.Bands} | {r.PerSeed[0]["n"]} | {Cell(r, "nmad", "F4")} | {Cell(r, "bias", "F4")} | " +
-                $"{Cell(r, "eta_0p15", "F2")} | {Cell(r, "cde_loss", "F3")} | {Cell(r, "pit_ks", "F3")} |");
+            sb.AppendLine($"| {r.Arch} | {r.Bands} | {r.PerSeed[0].All.N} | {Cell(r, Nmad, "F4")} | {Cell(r, Bias, "F4")} | " +
+                $"{Cell(r, Eta0p15, "F2")} | {Cell(r, CdeLoss, "F3")} | {Cell(r, PitKs, "F3")} |");
         sb.AppendLine();
         sb.AppendLine("Early and late fusion with the optical bands only are the same network (one PS1 encoder on the same 120×120 " +
             "crops, " +
@@ -152,8 +160,8 @@ public static class Table4
         string sigma = multi ? "the spread over seeds" : "the bootstrap SE";
         sb.AppendLine($"## Which of the paper's findings hold here (judged on NMAD against 2σ, σ = {sigma})");
         Row R(string arch, string bands) => rows.First(r => r.Arch == arch && r.Bands == bands);
-        double N(string arch, string bands) => Mean(R(arch, bands), "nmad");
-        double S(string arch, string bands) => Sigma(R(arch, bands), "nmad");
+        double N(string arch, string bands) => Mean(R(arch, bands), Nmad.Value);
+        double S(string arch, string bands) => Sigma(R(arch, bands), Nmad);
         foreach (var arch in new[] { "early", "late" })
         {
             double ir = N(arch, "optical+ir"), uv = N(arch, "optical+uv"), all = N(arch, "all"), opt = N(arch, "optical");
@@ -170,7 +178,7 @@ public static class Table4
         double e = N("early", "all"), l = N("late", "all"), se = Math.Sqrt(Math.Pow(S("early", "all"), 2) + Math.Pow(S("late", "all"), 2));
         string el = Math.Abs(e - l) <= 2 * se ? "holds (within 2σ)" : e < l ? "early better" : "late better";
         sb.AppendLine($"- early ≈ late: **{el}** (NMAD {F(e, "F4")} vs {F(l, "F4")}, σ of the difference {F(se, "F4")}).");
-        double t = Mean(rows.Last(), "nmad");
+        double t = Mean(rows.Last(), Nmad.Value);
         sb.AppendLine($"- CNN vs tabular: **{(Math.Min(e, l) < t ? "the CNN is better" : "the tabular baseline is as good or better")}** " +
             $"(NMAD {F(Math.Min(e, l), "F4")} vs {F(t, "F4")}).");
     }

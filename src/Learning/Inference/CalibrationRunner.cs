@@ -1,13 +1,12 @@
+using MantisShrimp.Engine.Calibration;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Compute;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Evaluation;
-using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
-using MantisShrimp.Engine.Training;
 using TorchSharp;
 
-namespace MantisShrimp.Engine.Calibration;
+namespace MantisShrimp.Engine.Inference;
 
 public sealed record CalibrateOptions(string Model, string Data, string Out)
 {
@@ -19,7 +18,8 @@ public sealed record CalibrateOptions(string Model, string Data, string Out)
 /// <summary>
 /// <c>mantis calibrate</c>: the network's PDFs of the validation split (as the paper: the training split's PDFs are
 /// over-confident), their PIT values and the engine's own photometric features → a fitted <see cref="CalPit"/> in
-/// the output folder.
+/// the output folder; and a fit applied to a stream of predictions (<c>mantis score --calibration</c>). It lives in
+/// Inference, beside the predictor it runs, so that CalPIT itself (Calibration) needs nothing from Inference.
 /// </summary>
 public static class CalibrationRunner
 {
