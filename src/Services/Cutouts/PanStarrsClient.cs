@@ -1,56 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Surveys;
 
 namespace MantisShrimp.Engine.Cutouts;
-
-/// <summary>A sky position a cutout request may ask for; RA in [0, 360), Dec in [−90, 90] and within the PS1 footprint.</summary>
-public readonly record struct SkyPosition(double Ra, double Dec)
-{
-    /// <summary>Pan-STARRS 3π covers Dec ≥ −30° (paper §3.1).</summary>
-    public const double Ps1MinDec = -30.0;
-
-    public static SkyPosition Checked(double ra, double dec, string? label = null)
-    {
-        string who = label is null ? "" : $"{label}: ";
-        if (!double.IsFinite(ra) || ra < 0 || ra >= 360) throw new UserInputException($"{who}RA {ra} is outside [0, 360) degrees");
-        if (!double.IsFinite(dec) || dec < -90 || dec > 90) throw new UserInputException($"{who}Dec {dec} is outside [−90, 90] degrees");
-        if (dec < Ps1MinDec) throw new UserInputException($"{who}Dec {dec} is outside the Pan-STARRS footprint (Dec ≥ −30°): no PS1 " +
-            $"cutouts exist there");
-        return new SkyPosition(ra, dec);
-    }
-
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"{Ra:0.000000}_{Dec:+0.000000;-0.000000}");
-}
-
-/// <summary>
-/// On-disk cache of cutout FITS files keyed by (survey, band, ra, dec, size). Only replies that parsed as FITS are
-/// written (temp file + rename), so a partial download never becomes a cache entry.
-/// </summary>
-public sealed class CutoutCache(string directory)
-{
-    public string Directory { get; } = directory;
-
-    public string PathOf(string survey, string band, SkyPosition p, int size) =>
-        Path.Combine(Directory, survey, $"{survey}_{band}_{p.Key}_{size}.fits");
-
-    public bool TryGet(string survey, string band, SkyPosition p, int size, out string path)
-    {
-        path = PathOf(survey, band, p, size);
-        bool hit = File.Exists(path);
-        Diagnostics.EngineMetrics.CacheLookups.Add(1, Diagnostics.EngineMetrics.Tag("result", hit ? "hit" : "miss"));
-        return hit;
-    }
-
-    public string Put(string survey, string band, SkyPosition p, int size, byte[] fits)
-    {
-        string path = PathOf(survey, band, p, size);
-        AtomicFile.WriteAllBytes(path, fits);
-        return path;
-    }
-}
 
 /// <summary>
 /// Pan-STARRS1 image services: <c>POST ps1filenames.py</c> (form fields filters=grizy, type=stack, file positions.txt
@@ -104,25 +57,6 @@ public sealed class PanStarrsClient(ResilientHttp http)
     {
         var url = new Uri(new Uri(http.Options.PanStarrsBase), string.Create(CultureInfo.InvariantCulture,
             $"fitscut.cgi?size={Size}&format=fits&ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&red={Uri.EscapeDataString(filename)}"));
-        return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
-            cancel);
-    }
-}
-
-/// <summary>
-/// Legacy Surveys viewer cutouts: <c>GET fits-cutout?ra=…&amp;dec=…&amp;size=32&amp;pixscale=1.5&amp;layer=galex</c> and
-/// <c>…&amp;pixscale=2.75&amp;layer=unwise-neo7</c> (the reference's batch path asks unWISE at 1.5″ by mistake; we don't).
-/// </summary>
-public sealed class LegacySurveyClient(ResilientHttp http)
-{
-    public static string Layer(SurveyInfo survey) =>
-        survey.Service == CutoutService.LegacySurveysViewer && survey.ViewerLayer is { } layer ? layer
-            : throw new ArgumentException($"{survey.Name} is not served by the Legacy Surveys viewer");
-
-    public Task<byte[]> CutoutAsync(SkyPosition p, SurveyInfo survey, CancellationToken cancel)
-    {
-        var url = new Uri(new Uri(http.Options.LegacySurveyBase), string.Create(CultureInfo.InvariantCulture,
-            $"fits-cutout?ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&size={survey.NativeSize}&pixscale={survey.PixelScaleArcsec:0.0##}&layer={Layer(survey)}"));
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
             cancel);
     }
