@@ -23,6 +23,7 @@ public static class GalaxyPopulations
         }
     }
 
+    // Long by design: every draw of one galaxy in one fixed order (the seed contract), read top to bottom.
     private static GalaxyProperties DrawOnce(Population population, ref SplitMix64 rng, Cosmology cosmology)
     {
         double z;

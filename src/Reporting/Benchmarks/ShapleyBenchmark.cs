@@ -5,7 +5,6 @@ using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Shapley;
-using MantisShrimp.Engine.Training;
 using MantisShrimp.Kernels.Input;
 using TorchSharp;
 using static TorchSharp.torch;

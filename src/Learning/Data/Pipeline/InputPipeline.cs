@@ -108,6 +108,7 @@ public sealed unsafe class InputPipeline : IDisposable
         _free.Release();
     }
 
+    // Long by design: the producer loop and its slot hand-off (free → gather → transform → ready) read in order.
     private void Produce()
     {
         var stopwatch = new Stopwatch();
