@@ -16,7 +16,8 @@ public sealed class LegacySurveyClient(ResilientHttp http)
     public Task<byte[]> CutoutAsync(SkyPosition p, SurveyInfo survey, CancellationToken cancel)
     {
         var url = new Uri(new Uri(http.Options.LegacySurveyBase), string.Create(CultureInfo.InvariantCulture,
-            $"fits-cutout?ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&size={survey.NativeSize}&pixscale={survey.PixelScaleArcsec:0.0##}&layer={Layer(survey)}"));
+            $"fits-cutout?ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&size={survey.NativeSize}" +
+                $"&pixscale={survey.PixelScaleArcsec:0.0##}&layer={Layer(survey)}"));
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
             cancel);
     }

@@ -56,7 +56,8 @@ public sealed class PanStarrsClient(ResilientHttp http)
     public Task<byte[]> CutoutAsync(SkyPosition p, string filename, CancellationToken cancel)
     {
         var url = new Uri(new Uri(http.Options.PanStarrsBase), string.Create(CultureInfo.InvariantCulture,
-            $"fitscut.cgi?size={Size}&format=fits&ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}&red={Uri.EscapeDataString(filename)}"));
+            $"fitscut.cgi?size={Size}&format=fits&ra={ResilientHttp.F(p.Ra)}&dec={ResilientHttp.F(p.Dec)}" +
+                $"&red={Uri.EscapeDataString(filename)}"));
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), body => ResilientHttp.RequireFits(body, url.ToString()),
             cancel);
     }
