@@ -7,15 +7,6 @@ using ILGPU.Runtime.Cuda;
 
 namespace MantisShrimp.Kernels;
 
-/// <summary>Which ILGPU back end to run kernels on.</summary>
-public enum AcceleratorChoice
-{
-    /// <summary>CUDA when a CUDA device is present, else the CPU accelerator.</summary>
-    Auto,
-    Cpu,
-    Cuda,
-}
-
 /// <summary>
 /// Owns the ILGPU context and one accelerator, and decides launch geometry for it.
 /// ILGPU's CPU accelerator simulates every logical GPU thread, so one thread per pixel is

@@ -1,14 +1,5 @@
 namespace MantisShrimp.Kernels;
 
-/// <summary>The shape of a survey's pixel → network-input intensity transform.</summary>
-public enum IntensityTransformKind
-{
-    /// <summary>clip(x / Scale, 0, 1) — the reference's GALEX transform (Scale = 0.05).</summary>
-    LinearClip = 0,
-    /// <summary>max(asinh(Scale · x) / Divisor, 0) — the reference's PS1 (0.08, 8) and unWISE (0.6, 6) transforms.</summary>
-    AsinhStretch = 1,
-}
-
 /// <summary>
 /// A survey's intensity transform as a value type, so kernels can take it as a parameter.
 /// The numbers themselves are defined once, in the Engine's survey model; this type only knows the formulas.

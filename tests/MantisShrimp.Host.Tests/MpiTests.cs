@@ -24,7 +24,12 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
     private static (int Code, string Err) Mantis(int ranks, params string[] args)
     {
         var psi = new ProcessStartInfo(ranks > 1 ? Mpiexec() : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        if (ranks > 1) { psi.ArgumentList.Add("-n"); psi.ArgumentList.Add(ranks.ToString(CultureInfo.InvariantCulture)); psi.ArgumentList.Add("dotnet"); }
+        if (ranks > 1)
+        {
+            psi.ArgumentList.Add("-n");
+            psi.ArgumentList.Add(ranks.ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";
@@ -146,7 +151,9 @@ public class MpiTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture>
         using var tmp = new TempDir();
         string ckpt = Checkpoint(tmp);
         var shard = toy.Set.Shards[0];
-        var rows = Enumerable.Range(0, Math.Min(10, shard.Count)).Select(i => $"{shard.Ids[i]},{shard.Header(i).Ra.ToString("R", CultureInfo.InvariantCulture)},{shard.Header(i).Dec.ToString("R", CultureInfo.InvariantCulture)}");
+        var rows = Enumerable.Range(0, Math.Min(10, shard.Count)).Select(i =>
+            $"{shard.Ids[i]},{shard.Header(i).Ra.ToString("R", CultureInfo.InvariantCulture)}," +
+                $"{shard.Header(i).Dec.ToString("R", CultureInfo.InvariantCulture)}");
         File.WriteAllLines(tmp.File("pos.csv"), ["name,ra,dec", .. rows]);
         string cutouts = Path.Combine(Path.GetDirectoryName(toy.Set.Directory)!, "data", "cutouts");
         string[] common = ["predict", "--model", ckpt, "--positions", tmp.File("pos.csv"), "--cutouts", cutouts, "--cache",

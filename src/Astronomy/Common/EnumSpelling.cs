@@ -35,9 +35,3 @@ public static class EnumSpelling<T> where T : struct, Enum
         throw new UserInputException($"{what} must be one of {string.Join(", ", Names)} (got '{text}')");
     }
 }
-
-/// <summary><c>value.Spelling()</c> for <see cref="EnumSpelling{T}.Of"/>.</summary>
-public static class EnumSpellingExtensions
-{
-    public static string Spelling<T>(this T value) where T : struct, Enum => EnumSpelling<T>.Of(value);
-}

@@ -1,12 +1,5 @@
 namespace MantisShrimp.Engine.Sky;
 
-/// <summary>HEALPix pixel ordering schemes.</summary>
-public enum HealpixOrdering
-{
-    Ring,
-    Nested,
-}
-
 /// <summary>
 /// HEALPix pixelisation (Górski et al. 2005): angle ↔ pixel index in the RING and NESTED schemes, following
 /// the reference C implementation. θ is colatitude (0 at the north pole), φ longitude, both radians.

@@ -1,33 +1,5 @@
 namespace MantisShrimp.Engine.Sources;
 
-/// <summary>One detected object: isophotal moments (on the background-subtracted image), Kron radius and flux.</summary>
-/// <param name="KronArea">Pixels (sub-pixel weighted, as sep) of the Kron ellipse that hold valid data.</param>
-public sealed record DetectedObject(Moments Shape, float Peak, float Threshold, double KronRadius, double KronFlux, double KronArea,
-    int[] Pixels)
-{
-    /// <summary>The isophotal ellipse (a, b, θ) at the centroid.</summary>
-    public Ellipse Ellipse => new(Shape.X, Shape.Y, Shape.A, Shape.B, Shape.Theta);
-
-    /// <summary>The Kron aperture: the isophotal ellipse scaled by 2.5 × the Kron radius.</summary>
-    public Ellipse KronEllipse => Ellipse.Scaled(Aperture.KronFactor * KronRadius);
-}
-
-public sealed record ExtractionResult(Background Background, IReadOnlyList<DetectedObject> Objects, float Threshold, float[] Subtracted);
-
-/// <summary>Settings of an extraction, defaulting to sep's (and the paper's) values.</summary>
-public sealed record ExtractionSettings
-{
-    public int MeshSize { get; init; } = Background.MeshSize;
-    public int FilterSize { get; init; } = Background.FilterSize;
-    public double ThresholdSigma { get; init; } = Detection.ThresholdSigma;
-    public int MinArea { get; init; } = Detection.MinArea;
-    public int DeblendLevels { get; init; } = Deblend.Levels;
-    public double DeblendContrast { get; init; } = Deblend.Contrast;
-    public bool Clean { get; init; } = true;
-
-    public static readonly ExtractionSettings Default = new();
-}
-
 /// <summary>
 /// Source extraction as sep 1.2 (<c>Background</c> + <c>extract</c> + <c>kron_radius</c>): background mesh,
 /// detection at kσ of the global RMS on the filtered image (extract.c, lutz.c), deblending (deblend.c), cleaning

@@ -13,18 +13,3 @@ public enum Band
     W1 = 7,
     W2 = 8,
 }
-
-/// <summary>The three imaging surveys whose cutouts feed the network.</summary>
-public enum Survey
-{
-    Galex = 0,
-    PanStarrs = 1,
-    Unwise = 2,
-}
-
-/// <summary>Photometric system a band's native zero point is expressed in.</summary>
-public enum MagnitudeSystem
-{
-    AB,
-    Vega,
-}

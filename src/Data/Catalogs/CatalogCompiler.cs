@@ -3,21 +3,8 @@ using System.Text;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Dust;
 using MantisShrimp.Engine.Fits;
-using MantisShrimp.Engine.Sky;
 
 namespace MantisShrimp.Engine.Catalogs;
-
-/// <summary>Counts of one survey in the compilation (the paper's Table 1).</summary>
-public sealed class SurveySummary(string survey)
-{
-    public string Survey { get; } = survey;
-    public long Available { get; set; }
-    public long Accepted { get; set; }
-    public long Duplicates { get; set; }
-    public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
-
-    public void Reject(string reason) => Rejected[reason] = Rejected.GetValueOrDefault(reason) + 1;
-}
 
 /// <summary>
 /// <c>mantis compile-catalog</c>: reads each survey's own table (CSV or FITS BINTABLE), applies its quality cuts,
@@ -38,8 +25,24 @@ public static class CatalogCompiler
     {
         progress ??= NullProgress.Instance;
         if (inputs.Count == 0) throw new UserInputException("compile-catalog needs at least one --input survey=FILE");
-        var surveys = inputs.Select(i => SpectroscopicSurvey.Get(i.Survey)).ToArray();
         var summaries = new Dictionary<string, SurveySummary>();
+        var candidates = ReadCandidates(inputs, summaries, progress);
+        var (kept, duplicates) = RemoveDuplicates(candidates, summaries);
+        WriteCatalog(kept, dustDirectory, outPath);
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates);
+        var ordered = summaries.Values.OrderBy(x => SpectroscopicSurvey.Get(x.Survey).Precedence).ToList();
+        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
+        return ordered;
+    }
+
+    /// <summary>
+    /// Each input's rows that pass its survey's cuts, the footprint, the redshift range and the within-survey repeat rule, in
+    /// input order; every row is counted in its survey's summary (available, or rejected with the reason).
+    /// </summary>
+    private static List<Candidate> ReadCandidates(IReadOnlyList<(string Survey, string Path)> inputs,
+        Dictionary<string, SurveySummary> summaries, IProgressReporter progress)
+    {
+        var surveys = inputs.Select(i => SpectroscopicSurvey.Get(i.Survey)).ToArray();
         var candidates = new List<Candidate>();
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -65,8 +68,16 @@ public static class CatalogCompiler
                 candidates.Add(candidate);
             }
         }
+        return candidates;
+    }
 
-        // Cross-survey duplicates: higher precedence first, then input order; a 1″ grid in Dec indexes kept positions.
+    /// <summary>
+    /// Cross-survey duplicates removed: higher precedence first, then input order; a 1″ grid in Dec indexes kept positions.
+    /// Returns the kept candidates and the duplicates table (id, duplicate_of).
+    /// </summary>
+    private static (List<Candidate> Kept, string Duplicates) RemoveDuplicates(List<Candidate> candidates,
+        Dictionary<string, SurveySummary> summaries)
+    {
         candidates.Sort((a, b) => a.Survey != b.Survey ? a.Survey.CompareTo(b.Survey) : a.Order.CompareTo(b.Order));
         var index = new DuplicateIndex<Candidate>(DuplicateRadiusArcsec);
         var kept = new List<Candidate>();
@@ -83,7 +94,12 @@ public static class CatalogCompiler
             kept.Add(c);
             summaries[Name(c.Survey)].Accepted++;
         }
+        return (kept, duplicates.ToString());
+    }
 
+    /// <summary>The compiled catalog (with both E(B−V) columns when a dust-map folder is given).</summary>
+    private static void WriteCatalog(List<Candidate> kept, string? dustDirectory, string outPath)
+    {
         var dust = dustDirectory is null ? null : DustMaps.Load(dustDirectory);
         var sb = new StringBuilder("id,ra,dec,z,survey,survey_id,quality" + (dust is null ? "" : ",ebv_csfd,ebv_planck") + "\n");
         foreach (var c in kept)
@@ -101,10 +117,6 @@ public static class CatalogCompiler
             sb.Append(Csv.Line(fields)).Append('\n');
         }
         AtomicFile.WriteAllText(outPath, sb.ToString());
-        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".duplicates.csv"), duplicates.ToString());
-        var ordered = summaries.Values.OrderBy(x => SpectroscopicSurvey.Get(x.Survey).Precedence).ToList();
-        AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".summary.csv"), SummaryCsv(ordered));
-        return ordered;
 
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }

@@ -2,9 +2,6 @@ using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Data;
 
-/// <summary>Where one accepted source goes: chunk, split and slot inside that (chunk, split) shard.</summary>
-public readonly record struct SlotAssignment(int Chunk, string Split, int Slot);
-
 /// <summary>
 /// The paper's split (§3.3): shuffle the accepted sources with the seed, cut the shuffled list into
 /// <c>chunks</c> contiguous chunks of (near-)equal size, and split each chunk 70/10/20 into train/val/test

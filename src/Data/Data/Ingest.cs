@@ -20,8 +20,6 @@ public sealed record IngestOptions(string CatalogPath, string CutoutsDirectory, 
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 }
 
-public sealed record IngestSummary(ShardManifest Manifest, bool AlreadyComplete, long Accepted, long Rejected);
-
 /// <summary>
 /// Catalog + cutouts → shards. Resumable and idempotent: progress is journaled in <c>OUT/.ingest/</c>
 /// (per-row verdicts, then written record slots); every record has a fixed slot decided by the seed, so
@@ -57,9 +55,44 @@ public static class Ingest
         string catalogSha = Sha256File(options.CatalogPath);
         string outDir = options.OutputDirectory;
         string work = Path.Combine(outDir, WorkDirectory);
-        string manifestPath = Path.Combine(outDir, ManifestFile);
+        if (CompletedEarlier(options, catalogSha, progress) is { } done) return done;
+        OpenJournal(options, source is null, catalogSha, work);
 
-        if (File.Exists(manifestPath))
+        var files = new CutoutLoader(options.CutoutsDirectory);
+        Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxParallelism, 1, nameof(options.MaxParallelism));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancel };
+
+        string spoolPath = Path.Combine(work, SpoolFile);
+        using var spool = File.OpenHandle(spoolPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var verdicts = CheckCutouts(catalog, load, spool, spoolPath, work, parallel, progress);
+        var plan = ShardPlan.Of(catalog, verdicts, options);
+        WriteShards(plan, catalog, load, spool, outDir, work, parallel, progress);
+        spool.Dispose();
+        File.Delete(spoolPath); // as large as the shards: free it before the metadata pass
+
+        // Phase 3: metadata, checksums, rejects and the manifest (written last, atomically: its presence means complete).
+        progress.Message("writing metadata and checksums");
+        using var metadata = Diagnostics.StageTimings.Stage("metadata");
+        var shards = WriteMetadata(plan, catalog, outDir);
+        WriteRejects(catalog, verdicts, outDir);
+        var manifest = Manifest(options, catalog, catalogSha, shards, verdicts);
+        AtomicFile.WriteAllText(Path.Combine(outDir, ManifestFile), JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
+        progress.Message("measuring target photometry");
+        using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism,
+            cancel); // once, for every consumer
+        Directory.Delete(work, recursive: true);
+        return new IngestSummary(manifest, false, plan.Accepted.Length, manifest.Counts.Rejected);
+    }
+
+    /// <summary>
+    /// The summary of a finished ingest of the same catalog, seed and chunk count into <see cref="IngestOptions.OutputDirectory"/>
+    /// (nothing to do), or null when there is none; a finished ingest of other settings, or a folder with other content, is refused.
+    /// </summary>
+    private static IngestSummary? CompletedEarlier(IngestOptions options, string catalogSha, IProgressReporter progress)
+    {
+        string outDir = options.OutputDirectory;
+        if (File.Exists(Path.Combine(outDir, ManifestFile)))
         {
             var existing = ShardManifest.Load(outDir);
             if (existing.Catalog.Sha256 == catalogSha && existing.Seed == options.Seed && existing.Chunks == options.Chunks)
@@ -71,80 +104,104 @@ public static class Ingest
             throw new UserInputException($"{outDir} already holds a shard set built from another catalog, seed or chunk count; choose " +
                 $"another --out.");
         }
-        if (Directory.Exists(outDir) && !Directory.Exists(work) && Directory.EnumerateFileSystemEntries(outDir).Any())
+        if (Directory.Exists(outDir) && !Directory.Exists(Path.Combine(outDir, WorkDirectory)) &&
+            Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new UserInputException($"{outDir} is not empty and holds no interrupted ingest; choose an empty or new --out.");
+        return null;
+    }
 
+    /// <summary>
+    /// Creates the journal folder, or checks that the interrupted ingest it holds had the same settings: a resumed run must
+    /// produce the bytes of an uninterrupted one.
+    /// </summary>
+    private static void OpenJournal(IngestOptions options, bool fromFiles, string catalogSha, string work)
+    {
         Directory.CreateDirectory(work);
         string settings = string.Join("\n",
             $"format_version={ShardLayout.FormatVersion}", $"catalog_sha256={catalogSha}",
-            $"cutouts={(source is null ? Path.GetFullPath(options.CutoutsDirectory) : options.CutoutsDirectory)}", $"seed={options.Seed}",
+            $"cutouts={(fromFiles ? Path.GetFullPath(options.CutoutsDirectory) : options.CutoutsDirectory)}", $"seed={options.Seed}",
                 $"chunks={options.Chunks}") + "\n";
         string settingsPath = Path.Combine(work, "settings");
         if (File.Exists(settingsPath) && File.ReadAllText(settingsPath) != settings)
-            throw new UserInputException($"{outDir} holds an interrupted ingest with other " +
+            throw new UserInputException($"{options.OutputDirectory} holds an interrupted ingest with other " +
                 $"settings:\n{File.ReadAllText(settingsPath)}Re-run with those settings, or choose another --out.");
         AtomicFile.WriteAllText(settingsPath, settings);
+    }
 
-        var files = new CutoutLoader(options.CutoutsDirectory);
-        Func<CatalogEntry, CutoutSample> load = source ?? (e => files.Load(e.Id, e.Ra, e.Dec));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxParallelism, 1, nameof(options.MaxParallelism));
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancel };
-
-        // Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected). Each accepted record goes to
-        // the spool at its catalog position before its verdict is logged, so the write pass need not read the cutouts again.
+    /// <summary>
+    /// Phase 1: a verdict for every catalog row (accepted, or the reason it is rejected), journaled in <c>verdicts.log</c>.
+    /// Each accepted record goes to the spool at its catalog position before its verdict is logged, so the write pass need
+    /// not read the cutouts again.
+    /// </summary>
+    private static ConcurrentDictionary<int, string?> CheckCutouts(Catalog catalog, Func<CatalogEntry, CutoutSample> load,
+        SafeFileHandle spool, string spoolPath, string work, ParallelOptions parallel, IProgressReporter progress)
+    {
         var verdicts = ReadVerdicts(Path.Combine(work, "verdicts.log"));
-        string spoolPath = Path.Combine(work, SpoolFile);
-        using var spool = File.OpenHandle(spoolPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        using (var log = new AppendLog(Path.Combine(work, "verdicts.log")))
-        {
-            foreach (var p in catalog.Problems)
-                if (!verdicts.ContainsKey(p.Row)) Record(log, verdicts, p.Row, p.Reason);
-            var todo = catalog.Entries.Select((e, i) => (Entry: e, Position: i)).Where(t => !verdicts.ContainsKey(t.Entry.Row)).ToArray();
-            using var task = progress.Start("checking cutouts", todo.Length);
-            using var stage = Diagnostics.StageTimings.Stage("check_cutouts", todo.Length); // read, decode, apply the rules, spool
-            Parallel.ForEach(todo, parallel,
-                () => new byte[ShardLayout.RecordStride],
-                (t, _, buffer) =>
+        using var log = new AppendLog(Path.Combine(work, "verdicts.log"));
+        foreach (var p in catalog.Problems)
+            if (!verdicts.ContainsKey(p.Row)) Record(log, verdicts, p.Row, p.Reason);
+        var todo = catalog.Entries.Select((e, i) => (Entry: e, Position: i)).Where(t => !verdicts.ContainsKey(t.Entry.Row)).ToArray();
+        using var task = progress.Start("checking cutouts", todo.Length);
+        using var stage = Diagnostics.StageTimings.Stage("check_cutouts", todo.Length); // read, decode, apply the rules, spool
+        Parallel.ForEach(todo, parallel,
+            () => new byte[ShardLayout.RecordStride],
+            (t, _, buffer) =>
+            {
+                string? reason = null;
+                try
                 {
-                    string? reason = null;
-                    try
-                    {
-                        FillRecord(buffer, t.Entry, load(t.Entry));
-                        DiskFull.Guard(spoolPath, () => RandomAccess.Write(spool, buffer, SpoolOffset(t.Position)), ResumeAdvice);
-                    }
-                    catch (SampleRejectedException e)
-                    {
-                        Diagnostics.EngineMetrics.Rejects.Add(1);
-                        reason = e.Message;
-                    }
-                    Record(log, verdicts, t.Entry.Row, reason);
-                    task.Advance();
-                    return buffer;
-                },
-                _ => { });
+                    FillRecord(buffer, t.Entry, load(t.Entry));
+                    DiskFull.Guard(spoolPath, () => RandomAccess.Write(spool, buffer, SpoolOffset(t.Position)), ResumeAdvice);
+                }
+                catch (SampleRejectedException e)
+                {
+                    Diagnostics.EngineMetrics.Rejects.Add(1);
+                    reason = e.Message;
+                }
+                Record(log, verdicts, t.Entry.Row, reason);
+                task.Advance();
+                return buffer;
+            },
+            _ => { });
+        return verdicts;
+    }
+
+    /// <summary>The accepted rows, each with its fixed slot (decided by the seed), and the record count of every shard.</summary>
+    private sealed record ShardPlan(CatalogEntry[] Accepted, SlotAssignment[] Slots, (int Chunk, string Split)[] Keys,
+        Dictionary<(int, string), int> Counts)
+    {
+        public static ShardPlan Of(Catalog catalog, ConcurrentDictionary<int, string?> verdicts, IngestOptions options)
+        {
+            var accepted = catalog.Entries.Where(e => verdicts[e.Row] is null).ToArray();
+            var slots = DatasetSplit.Assign(accepted.Length, options.Chunks, options.Seed);
+            var counts = new Dictionary<(int, string), int>();
+            foreach (var s in slots) counts[(s.Chunk, s.Split)] = counts.GetValueOrDefault((s.Chunk, s.Split)) + 1;
+            var keys = Enumerable.Range(0, options.Chunks).SelectMany(c => Splits.All.Select(s => (c, s))).ToArray();
+            return new ShardPlan(accepted, slots, keys, counts);
         }
+    }
 
-        // Phase 2: fixed slots for the accepted rows; write the records not yet written.
-        var accepted = catalog.Entries.Where(e => verdicts[e.Row] is null).ToArray();
-        var slots = DatasetSplit.Assign(accepted.Length, options.Chunks, options.Seed);
-        var shardCounts = new Dictionary<(int, string), int>();
-        foreach (var s in slots) shardCounts[(s.Chunk, s.Split)] = shardCounts.GetValueOrDefault((s.Chunk, s.Split)) + 1;
-        var shardKeys = Enumerable.Range(0, options.Chunks).SelectMany(c => Splits.All.Select(s => (c, s))).ToArray();
-
+    /// <summary>
+    /// Phase 2: the records not yet written (<c>written.log</c>) copied from the spool into their slots; a record the spool lost
+    /// is built from its cutouts again.
+    /// </summary>
+    private static void WriteShards(ShardPlan plan, Catalog catalog, Func<CatalogEntry, CutoutSample> load, SafeFileHandle spool,
+        string outDir, string work, ParallelOptions parallel, IProgressReporter progress)
+    {
         string writtenPath = Path.Combine(work, "written.log");
         var written = new HashSet<int>(AppendLog.ReadLines(writtenPath).Select(l => int.TryParse(l, out int r) ? r : -1));
         var handles = new Dictionary<(int, string), SafeFileHandle>();
         try
         {
-            foreach (var key in shardKeys)
+            foreach (var key in plan.Keys)
             {
-                string path = Path.Combine(outDir, DatasetSplit.ShardFileName(key.c, key.s));
-                int count = shardCounts.GetValueOrDefault(key);
+                string path = Path.Combine(outDir, DatasetSplit.ShardFileName(key.Chunk, key.Split));
+                int count = plan.Counts.GetValueOrDefault(key);
                 DiskFull.Guard(path, () => handles[key] = OpenShard(path, count), ResumeAdvice);
             }
             var positions = new Dictionary<int, int>(catalog.Entries.Count);
             for (int i = 0; i < catalog.Entries.Count; i++) positions[catalog.Entries[i].Row] = i;
-            var todo = accepted.Select((e, i) => (Entry: e, Slot: slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
+            var todo = plan.Accepted.Select((e, i) => (Entry: e, Slot: plan.Slots[i])).Where(t => !written.Contains(t.Entry.Row)).ToArray();
             using var log = new AppendLog(writtenPath);
             using var task = progress.Start("writing shards", todo.Length);
             using var stage = Diagnostics.StageTimings.Stage("write_shards", todo.Length); // copy spooled records into their slots
@@ -181,16 +238,15 @@ public static class Ingest
         {
             foreach (var h in handles.Values) h.Dispose();
         }
-        spool.Dispose();
-        File.Delete(spoolPath); // as large as the shards: free it before the metadata pass
+    }
 
-        // Phase 3: metadata, checksums, rejects and the manifest (written last, atomically: its presence means complete).
-        progress.Message("writing metadata and checksums");
-        using var metadata = Diagnostics.StageTimings.Stage("metadata");
+    /// <summary>Every shard's meta.csv (its rows in slot order), and each shard's entry for the manifest with both checksums.</summary>
+    private static List<ShardInfo> WriteMetadata(ShardPlan plan, Catalog catalog, string outDir)
+    {
         var shards = new List<ShardInfo>();
-        var bySlot = accepted.Select((e, i) => (Entry: e, Slot: slots[i]))
+        var bySlot = plan.Accepted.Select((e, i) => (Entry: e, Slot: plan.Slots[i]))
             .ToLookup(t => (t.Slot.Chunk, t.Slot.Split));
-        foreach (var (c, s) in shardKeys)
+        foreach (var (c, s) in plan.Keys)
         {
             var rows = bySlot[(c, s)].OrderBy(t => t.Slot.Slot).ToArray();
             string metaName = DatasetSplit.MetaFileName(c, s), shardName = DatasetSplit.ShardFileName(c, s);
@@ -198,6 +254,12 @@ public static class Ingest
             shards.Add(new ShardInfo(shardName, metaName, c, s, rows.Length,
                 Sha256File(Path.Combine(outDir, shardName)), Sha256File(Path.Combine(outDir, metaName))));
         }
+        return shards;
+    }
+
+    /// <summary><c>rejects.csv</c>: every rejected row (catalog problems and refused cutouts) with its reason, in row order.</summary>
+    private static void WriteRejects(Catalog catalog, ConcurrentDictionary<int, string?> verdicts, string outDir)
+    {
         var rejects = new StringBuilder("id,reason\n");
         var rowIds = new Dictionary<int, string>();
         foreach (var e in catalog.Entries) rowIds[e.Row] = e.Id;
@@ -205,9 +267,13 @@ public static class Ingest
         foreach (var (row, reason) in verdicts.Where(v => v.Value is not null).OrderBy(v => v.Key))
             rejects.Append(Csv.Line([Printable.Escape(rowIds[row]), Printable.Escape(reason!)])).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(outDir, RejectsFile), rejects.ToString());
+    }
 
+    private static ShardManifest Manifest(IngestOptions options, Catalog catalog, string catalogSha, List<ShardInfo> shards,
+        ConcurrentDictionary<int, string?> verdicts)
+    {
         long Count(string split) => shards.Where(x => x.Split == split).Sum(x => x.Records);
-        var manifest = new ShardManifest
+        return new ShardManifest
         {
             Seed = options.Seed,
             Chunks = options.Chunks,
@@ -219,12 +285,6 @@ public static class Ingest
             ExtraColumns = catalog.ExtraColumns,
             Shards = shards.ToArray(),
         };
-        AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, ShardManifest.Json) + "\n");
-        progress.Message("measuring target photometry");
-        using (var set = ShardSet.Open(outDir)) PhotometryTable.WriteMissing(set, options.MaxParallelism,
-            cancel); // once, for every consumer
-        Directory.Delete(work, recursive: true);
-        return new IngestSummary(manifest, false, accepted.Length, manifest.Counts.Rejected);
     }
 
     /// <summary>Accepted records of the verdict pass, at their catalog position (a sparse file: rejected rows leave holes).</summary>

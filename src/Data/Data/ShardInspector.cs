@@ -3,13 +3,6 @@ using MantisShrimp.Engine.Surveys;
 
 namespace MantisShrimp.Engine.Data;
 
-/// <summary>Statistics of one stored band: over finite pixels only; Min/Max null when there are none.</summary>
-public sealed record BandStatistics(int Height, int Width, double Sum, int NaN, float? Min, float? Max);
-
-public sealed record RecordInspection(string Id, string Split, int Chunk, int Slot, double Z, double Ra, double Dec,
-    double EbvCsfd, double EbvPlanck, SampleFlags Flags, IReadOnlyDictionary<string, float> ZeroPoints,
-    IReadOnlyList<(string Band, BandStatistics Stats)> Bands);
-
 public static class ShardInspector
 {
     public static RecordInspection Inspect(ShardSet set, string id)

@@ -15,28 +15,6 @@ public sealed record SimulationOptions(int Count, ulong Seed, string OutputDirec
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
 
-/// <summary>One simulated source: its truth, its catalog values and its 9 native-resolution band images.</summary>
-public sealed class SimulatedGalaxy
-{
-    public required int Index { get; init; }
-    public required string Id { get; init; }
-    public required double Ra { get; init; }
-    public required double Dec { get; init; }
-    public required double EbvCsfd { get; init; }
-    public required double EbvPlanck { get; init; }
-    public required GalaxyProperties Properties { get; init; }
-    /// <summary>True observed (MW-reddened, noise-free) AB magnitudes per band; +∞ for no flux.</summary>
-    public required double[] Magnitudes { get; init; }
-    public required double[] Ps1ExposureSeconds { get; init; }
-    public required bool GalexCoverage { get; init; }
-    public required int Neighbours { get; init; }
-    public required bool Blend { get; init; }
-    /// <summary>Largest fraction of NaN pixels over the PS1 bands.</summary>
-    public required double Ps1MaxNanFraction { get; init; }
-    /// <summary>Band planes (channel order), native size, row-major [y, x], in each service's units.</summary>
-    public float[][]? Planes { get; init; }
-}
-
 /// <summary>
 /// The mock universe: galaxies drawn from the populations, their SEDs observed through the 9 bands, rendered as
 /// the three services deliver cutouts (geometry, units, headers), with neighbours, blends, noise at the paper's
@@ -79,12 +57,38 @@ public static class MockUniverse
             rng.NextDouble() * 500 + 600, rng.NextDouble() * 500 + 500];
         bool galex = rng.NextDouble() < GalexCoverageFraction;
 
-        // Neighbours: galaxies (faint, n = 1 or 4) and stars, over a field covering every cutout; occasional blends.
         var components = new List<SourceComponent>
         {
             new(0, 0, SersicMixture.DeVaucouleurs, g.BulgeReArcsec, g.BulgeAxisRatio, g.PositionAngleDeg, bulgeMags),
             new(0, 0, SersicMixture.Exponential, g.DiskReArcsec, g.DiskAxisRatio, g.PositionAngleDeg, diskMags),
         };
+        var (nGal, nStar, blend, brightStars) = AddNeighbours(components, ra, dec, csfd, cosmology, ref rng);
+
+        // PS1 masks first (their own random stream), so catalog values never depend on whether images are rendered.
+        var maskRng = SplitMix64.ForStream(seed ^ 0x3A5C_0B1EUL, (ulong)k);
+        var masks = new bool[5][];
+        double maxNan = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            masks[i] = PanStarrsMask(BandCatalog.PanStarrs.NativeSize, BandCatalog.PanStarrs.PixelScaleArcsec, brightStars, ref maskRng);
+            maxNan = Math.Max(maxNan, masks[i].Count(m => m) / (double)masks[i].Length);
+        }
+        float[][]? planes = withImages ? RenderPlanes(components, masks, exptime, galex, seed, k) : null;
+        return new SimulatedGalaxy
+        {
+            Index = k, Id = IdOf(k), Ra = ra, Dec = dec, EbvCsfd = csfd, EbvPlanck = planck, Properties = g, Magnitudes = total,
+            Ps1ExposureSeconds = exptime, GalexCoverage = galex, Neighbours = nGal + nStar + (blend ? 1 : 0), Blend = blend,
+            Ps1MaxNanFraction = maxNan, Planes = planes,
+        };
+    }
+
+    /// <summary>
+    /// Neighbours: galaxies (faint, n = 1 or 4) and stars, over a field covering every cutout; occasional blends. Adds them to
+    /// <paramref name="components"/>; returns their counts and the bright stars the PS1 masks are drawn around.
+    /// </summary>
+    private static (int Galaxies, int Stars, bool Blend, List<(double Dx, double Dy, double R)> BrightStars) AddNeighbours(
+        List<SourceComponent> components, double ra, double dec, double csfd, Cosmology cosmology, ref SplitMix64 rng)
+    {
         var (l, b) = Sky.Galactic.FromIcrs(ra, dec);
         int nGal = Poisson(ref rng, 6), nStar = Poisson(ref rng, 1.5 + 8 * Math.Exp(-Math.Abs(b) / 15));
         bool blend = rng.NextDouble() < 0.06;
@@ -113,45 +117,34 @@ public static class MockUniverse
             components.Add(new SourceComponent(dx, dy, null, 0, 1, 0, StarMagnitudes(temperature, r, csfd)));
             if (r < 16.5) brightStars.Add((dx, dy, 3 + (16.5 - r) * 3));
         }
+        return (nGal, nStar, blend, brightStars);
+    }
 
-        // PS1 masks first (their own random stream), so catalog values never depend on whether images are rendered.
-        var maskRng = SplitMix64.ForStream(seed ^ 0x3A5C_0B1EUL, (ulong)k);
-        var masks = new bool[5][];
-        double maxNan = 0;
-        for (int i = 0; i < 5; i++)
+    /// <summary>The images of every band: the components rendered, sky and shot noise (their own random stream), PS1 masks as NaN;
+    /// GALEX blank outside its coverage.</summary>
+    private static float[][] RenderPlanes(List<SourceComponent> components, bool[][] masks, double[] exptime, bool galex, ulong seed,
+        int k)
+    {
+        var noise = SplitMix64.ForStream(seed ^ 0x5EED_0F_A015EUL, (ulong)k);
+        var planes = new float[BandCatalog.BandCount][];
+        foreach (var band in BandCatalog.All)
         {
-            masks[i] = PanStarrsMask(BandCatalog.PanStarrs.NativeSize, BandCatalog.PanStarrs.PixelScaleArcsec, brightStars, ref maskRng);
-            maxNan = Math.Max(maxNan, masks[i].Count(m => m) / (double)masks[i].Length);
-        }
-        float[][]? planes = null;
-        if (withImages)
-        {
-            var noise = SplitMix64.ForStream(seed ^ 0x5EED_0F_A015EUL, (ulong)k);
-            planes = new float[BandCatalog.BandCount][];
-            foreach (var band in BandCatalog.All)
+            int n = band.NativeSize;
+            var plane = new float[n * n];
+            double zp = band.Survey == Survey.PanStarrs ? band.ZeroPoint(exptime[band.IndexInSurvey]) : band.ZeroPoint();
+            if (band.Survey != Survey.Galex || galex)
             {
-                int n = band.NativeSize;
-                var plane = new float[n * n];
-                double zp = band.Survey == Survey.PanStarrs ? band.ZeroPoint(exptime[band.IndexInSurvey]) : band.ZeroPoint();
-                if (band.Survey != Survey.Galex || galex)
-                {
-                    foreach (var c in components) Render.Add(plane, band, zp, c);
-                    AddNoise(plane, SkySigma(band, zp), Gain(band.Survey), ref noise);
-                }
-                if (band.Survey == Survey.PanStarrs)
-                {
-                    var mask = masks[band.IndexInSurvey];
-                    for (int i = 0; i < plane.Length; i++) if (mask[i]) plane[i] = float.NaN;
-                }
-                planes[band.Channel] = plane;
+                foreach (var c in components) Render.Add(plane, band, zp, c);
+                AddNoise(plane, SkySigma(band, zp), Gain(band.Survey), ref noise);
             }
+            if (band.Survey == Survey.PanStarrs)
+            {
+                var mask = masks[band.IndexInSurvey];
+                for (int i = 0; i < plane.Length; i++) if (mask[i]) plane[i] = float.NaN;
+            }
+            planes[band.Channel] = plane;
         }
-        return new SimulatedGalaxy
-        {
-            Index = k, Id = IdOf(k), Ra = ra, Dec = dec, EbvCsfd = csfd, EbvPlanck = planck, Properties = g, Magnitudes = total,
-            Ps1ExposureSeconds = exptime, GalexCoverage = galex, Neighbours = nGal + nStar + (blend ? 1 : 0), Blend = blend,
-            Ps1MaxNanFraction = maxNan, Planes = planes,
-        };
+        return planes;
     }
 
     private static double[] StarMagnitudes(double temperature, double rMag, double ebv)

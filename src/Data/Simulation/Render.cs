@@ -2,15 +2,6 @@ using MantisShrimp.Engine.Surveys;
 
 namespace MantisShrimp.Engine.Simulation;
 
-/// <summary>A surface-brightness component to draw: a Gaussian mixture at an offset, with its flux per band.</summary>
-/// <param name="DxArcsec">Offset from the cutout centre along x, arcsec (+x = west, as the images' WCS).</param>
-/// <param name="DyArcsec">Offset from the cutout centre along y, arcsec (+y = north).</param>
-/// <param name="Magnitudes">AB magnitude per band (channel order); +∞ where invisible.</param>
-public readonly record struct SourceComponent(
-    double DxArcsec, double DyArcsec,
-    SersicMixture? Profile, double ReArcsec, double AxisRatio, double PositionAngleDeg,
-    double[] Magnitudes);
-
 /// <summary>
 /// Photometry of a galaxy's two components and image rendering: every component is a Gaussian mixture
 /// convolved analytically with a Gaussian PSF and a pixel (box ≈ Gaussian of variance 1/12 px²) and evaluated at

@@ -6,6 +6,7 @@ namespace MantisShrimp.Host.Commands;
 
 internal static class BenchCommand
 {
+    // Long by design: one declaration per option, then a short action (System.CommandLine builder style).
     public static Command Create(CommandContext ctx)
     {
         var bench = new Command("bench", "End-to-end performance measurements (BenchmarkDotNet micro-benchmarks live in bench/).");
@@ -121,7 +122,8 @@ internal static class BenchPredictCommand
         var noPeer = new Option<bool>("--no-python") { Description = "Leave the Python peer out." };
         var quiet = SharedOptions.Quiet();
         var runs = BenchOutput.RunsOption();
-        var cmd = new Command("predict", "Galaxies/s of score (shards), predict --positions (cutout folder, index warm) and a plain-Python script (astropy + PyTorch) on the same galaxies, model and threads; ratios and max |Δp|.")
+        var cmd = new Command("predict", "Galaxies/s of score (shards), predict --positions (cutout folder, index warm) and a " +
+            "plain-Python script (astropy + PyTorch) on the same galaxies, model and threads; ratios and max |Δp|.")
         {
             json, model, data, cutouts, dust, split, count, batchSize, repeats, threads, peer, noPeer, quiet, runs,
         };
@@ -155,7 +157,8 @@ internal static class BenchPrecisionCommand
             DefaultValueFactory = _ => 3 }.AtLeast(1);
         var device = SharedOptions.Device();
         var runs = BenchOutput.RunsOption();
-        var cmd = new Command("precision", "score's path with the backbones in fp32 and in bf16: samples/s of each, the speed-up, and PDF agreement (max |Δp|, |Δz_mean|, |Δz_mode|, z_mode bin changes, NMAD and η(0.15) of both).")
+        var cmd = new Command("precision", "score's path with the backbones in fp32 and in bf16: samples/s of each, the speed-up, and " +
+            "PDF agreement (max |Δp|, |Δz_mean|, |Δz_mode|, z_mode bin changes, NMAD and η(0.15) of both).")
         {
             json, model, data, split, batchSize, threads, rounds, device, runs,
         };

@@ -24,7 +24,8 @@ internal static class CalibrateCommand
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("calibrate", "Fit CalPIT (a monotonic network of PIT given photometric features) on the validation split's PDFs; use it with score --calibration.")
+        var cmd = new Command("calibrate", "Fit CalPIT (a monotonic network of PIT given photometric features) on the validation " +
+            "split's PDFs; use it with score --calibration.")
         {
             model, data, split, output, hidden, depth, link, epochs, seed, device, quiet,
         };

@@ -18,7 +18,8 @@ internal static class CompileCatalogCommand
         var dust = new Option<string?>("--dust") { Description =
             "Folder with csfd_ebv.fits and the Planck map: adds ebv_csfd, ebv_planck." };
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("compile-catalog", "Compile spectroscopic redshifts from the surveys' own tables with the paper's quality cuts, footprint and cross-survey de-duplication.")
+        var cmd = new Command("compile-catalog", "Compile spectroscopic redshifts from the surveys' own tables with the paper's quality " +
+            "cuts, footprint and cross-survey de-duplication.")
         {
             inputs, output, dust, quiet,
         };

@@ -17,7 +17,10 @@ internal sealed class SourceOptions
     public readonly Option<string?> Cutouts =
         new("--cutouts") { Description = "A folder of cutouts in reference naming (offline; indexed by WCS centre)." };
     // No DefaultValueFactory: the default is under the user's home, and help would print this machine's path.
-    public readonly Option<string?> Cache = new("--cache") { Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept; default: ~/.cache/mantis/cutouts)." };
+    public readonly Option<string?> Cache = new("--cache")
+    {
+        Description = "Cache folder for downloaded cutouts (only FITS that parsed are kept; default: ~/.cache/mantis/cutouts).",
+    };
     public readonly Option<string> Ps1Url =
         new("--ps1-url") { Description = "Base URL of PS1's image services.", DefaultValueFactory =
         _ => new CutoutServiceOptions().PanStarrsBase };
@@ -36,14 +39,23 @@ internal sealed class SourceOptions
     private static string DefaultCache() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mantis", "cutouts");
 
-    public void AddTo(Command c) { c.Options.Add(Cutouts); c.Options.Add(Cache); c.Options.Add(Ps1Url); c.Options.Add(LegacyUrl); c.Options.Add(Timeout); c.Options.Add(Retries); }
+    public void AddTo(Command c)
+    {
+        c.Options.Add(Cutouts);
+        c.Options.Add(Cache);
+        c.Options.Add(Ps1Url);
+        c.Options.Add(LegacyUrl);
+        c.Options.Add(Timeout);
+        c.Options.Add(Retries);
+    }
 
     public (ICutoutSource Source, IDisposable? Http) Build(ParseResult r, TextWriter log, IProgressReporter? progress = null)
     {
         if (r.GetValue(Cutouts) is { } dir)
         {
             // The folder's index lives in the cache (the data folder may be read-only), one file per folder.
-            string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
+            string key = Convert.ToHexString(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dir))))[..16];
             var local = new LocalCutoutSource(dir, Path.Combine(CacheDir(r), "local-index", key + ".tsv"), progress);
             if (!local.Skipped.IsEmpty)
                 log.WriteLine($"warning: {local.Skipped.Count} file(s) in {dir} could not be indexed, e.g. {local.Skipped.First()}");
@@ -95,6 +107,7 @@ internal static class ForcedSetup
 
 internal static class PredictCommand
 {
+    // Long by design: one declaration per option, then a short action (System.CommandLine builder style).
     public static Command Create(CommandContext ctx)
     {
         var model = SharedOptions.Model("Checkpoint.");
@@ -115,7 +128,11 @@ internal static class PredictCommand
             + "+ p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; "
             + "nan_filled 1: --allow-nan filled a PS1 band over the NaN rule)");
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
-        var png = new Option<bool>("--png") { Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the reference's figure)." };
+        var png = new Option<bool>("--png")
+        {
+            Description = "Per position: OUT_{name}.png (the position's name, sanitised), the 9 labelled cutouts above the PDF (the " +
+                "reference's figure).",
+        };
         var calibration = new Option<string?>("--calibration") { Description = "A mantis calibrate folder: recalibrate the PDFs." };
         var threads = SharedOptions.Threads("libtorch threads, input-transform threads and FITS decoders (×4 decoders for the " +
             "services); results depend on the libtorch count: pin it to reproduce or resume a run on a machine with another core count");
@@ -137,7 +154,8 @@ internal static class PredictCommand
         var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
         var sources = new SourceOptions();
-        var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust maps, the network, the PDF summary.")
+        var cmd = new Command("predict", "Forced photo-z at sky positions: cutouts (services or --cutouts DIR), E(B−V) from the dust " +
+            "maps, the network, the PDF summary.")
         {
             model, ra, dec, name, positions, output, pdf, png, calibration, threads, batchSize, allowNan, noSnr, dust, ebv, device,
                 precision, quiet,
@@ -236,6 +254,7 @@ internal static class FetchCommand
 
 internal static class ServeCommand
 {
+    // Long by design: one declaration per option, then a short action (System.CommandLine builder style).
     public static Command Create(CommandContext ctx)
     {
         var model = SharedOptions.Model("Checkpoint.");

@@ -11,6 +11,7 @@ namespace MantisShrimp.Host.Commands;
 
 internal static class TrainCommand
 {
+    // Long by design: one declaration per option, then a short action (System.CommandLine builder style).
     public static Command Create(CommandContext ctx)
     {
         var data = SharedOptions.Data("Shard set (ingest output).");
@@ -37,7 +38,11 @@ internal static class TrainCommand
                 "network it leaves the starting plateau later, in plain PyTorch too: docs/weights.md).",
             DefaultValueFactory = _ => "torch",
         }.OneOf("torch", "timm");
-        var initEncoder = new Option<string?>("--init-encoder") { Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default {BandCatalog.PanStarrs.EncoderKey})." };
+        var initEncoder = new Option<string?>("--init-encoder")
+        {
+            Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default " +
+                $"{BandCatalog.PanStarrs.EncoderKey}).",
+        };
         var threads = SharedOptions.Threads("libtorch threads; results depend on the count: pin it to reproduce or resume a run on a " +
             "machine with another core count");
         var seed = SharedOptions.Seed();
@@ -142,7 +147,12 @@ internal static class EvaluateCommand
 {
     public static Command Create(CommandContext ctx)
     {
-        var scores = new Option<string>("--scores") { Description = "Scores table from mantis score: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv; with --pdf for PIT and CDE metrics).", Required = true };
+        var scores = new Option<string>("--scores")
+        {
+            Description = "Scores table from mantis score: CSV, Parquet, FITS or ECSV (.csv, .parquet, .fits, .ecsv; with --pdf for PIT " +
+                "and CDE metrics).",
+            Required = true,
+        };
         var output = SharedOptions.Out("Output folder: metrics.json and plots.");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for standard errors (paper: 100000; 0: none).",
             DefaultValueFactory = _ => 0 }.AtLeast(0);
@@ -157,7 +167,8 @@ internal static class EvaluateCommand
             Description = "Also the metrics as a table (CSV, Parquet, FITS or ECSV, by extension: .csv, .parquet, .fits, .ecsv), one " +
                 "row per group; outlier rates as eta_*_pct (%).",
         };
-        var cmd = new Command("evaluate", "Photo-z metrics (NMAD, bias, outlier rates, CDE loss, PIT KS/CvM/AD) with bootstrap errors, by sub-population, magnitude and S/N, and plots.")
+        var cmd = new Command("evaluate", "Photo-z metrics (NMAD, bias, outlier rates, CDE loss, PIT KS/CvM/AD) with bootstrap errors, " +
+            "by sub-population, magnitude and S/N, and plots.")
         {
             scores, output, bootstrap, seed, magColumn, snrColumn, table,
         };
@@ -201,7 +212,8 @@ internal static class BaselineCommand
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("baseline", "Tabular baseline: aperture photometry + E(B−V) → gradient-boosted trees (FastTree) with a Gaussian PDF; trains on train/val and scores a split.")
+        var cmd = new Command("baseline", "Tabular baseline: aperture photometry + E(B−V) → gradient-boosted trees (FastTree) with a " +
+            "Gaussian PDF; trains on train/val and scores a split.")
         {
             data, split, output, pdf, seed, quiet,
         };

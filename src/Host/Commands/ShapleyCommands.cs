@@ -36,7 +36,8 @@ internal static class ShapleyCommand
         var device = SharedOptions.Device();
         var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against source-masked baselines, and MM-SHAP (resumable).")
+        var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against " +
+            "source-masked baselines, and MM-SHAP (resumable).")
         {
             model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device,
                 precision, quiet,
@@ -120,7 +121,8 @@ internal static class BenchShapleyCommand
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("shapley", "Exact Shapley galaxies/s vs the model's inference rate, batching and stem-trick gains, evaluations saved, sampled-mode speed-up at MAE < 0.005.")
+        var cmd = new Command("shapley", "Exact Shapley galaxies/s vs the model's inference rate, batching and stem-trick gains, " +
+            "evaluations saved, sampled-mode speed-up at MAE < 0.005.")
         {
             json, model, data, split, count, batchSize, repeats, accelerator, seed, device, quiet,
         };

@@ -21,7 +21,8 @@ internal static class SimulateCommand
         var ingestSeed = new Option<ulong>("--ingest-seed") { Description = "With --shards: the split's seed (as ingest --seed).",
             DefaultValueFactory = _ => SharedOptions.DefaultSeed };
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("simulate", "Simulate the mock universe: catalog.csv with true magnitudes and structure, cutouts exactly as the services deliver them, and the two E(B−V) HEALPix maps.")
+        var cmd = new Command("simulate", "Simulate the mock universe: catalog.csv with true magnitudes and structure, cutouts exactly " +
+            "as the services deliver them, and the two E(B−V) HEALPix maps.")
         {
             count, output, seed, mix, nside, threads, shards, chunks, ingestSeed, quiet,
         };
@@ -63,7 +64,8 @@ internal static class SimulateReportCommand
             _ => 600 }.AtLeast(20);
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("simulate-report", "Check the mock universe and draw the figures of docs/simulator.md: n(z), colour tracks, depths, flux consistency, example cutouts.")
+        var cmd = new Command("simulate-report", "Check the mock universe and draw the figures of docs/simulator.md: n(z), colour " +
+            "tracks, depths, flux consistency, example cutouts.")
         {
             output, count, seed, quiet,
         };

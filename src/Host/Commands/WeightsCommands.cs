@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
-using MantisShrimp.Engine.Training;
 using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Host.Commands;
@@ -15,7 +14,11 @@ internal static class ImportWeightsCommand
             "PyTorch state dict: .pth/.pt/.bin (torch.save of a state_dict) or .safetensors; this network's layout or a timm ConvNeXt.",
             Required = true };
         var network = new NetworkOptions();
-        var encoder = new Option<string?>("--encoder") { Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default {BandCatalog.PanStarrs.EncoderKey})." };
+        var encoder = new Option<string?>("--encoder")
+        {
+            Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default " +
+                $"{BandCatalog.PanStarrs.EncoderKey}).",
+        };
         var seed = SharedOptions.Seed();
         var layout = new Option<string>("--layout")
         {
@@ -81,7 +84,8 @@ internal static class ExportWeightsCommand
     {
         var model = SharedOptions.Model("Checkpoint.");
         var output = SharedOptions.Out("State dict to write: .pth (a torch.load-able pickle) or .safetensors.");
-        var cmd = new Command("export-weights", "Write a checkpoint's network as a PyTorch state dict (.pth or .safetensors), module names as in PhotoZNetwork (timm's inside each ConvNeXt).")
+        var cmd = new Command("export-weights", "Write a checkpoint's network as a PyTorch state dict (.pth or .safetensors), module " +
+            "names as in PhotoZNetwork (timm's inside each ConvNeXt).")
         {
             model, output,
         };

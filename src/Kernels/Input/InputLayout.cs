@@ -1,37 +1,5 @@
 namespace MantisShrimp.Kernels.Input;
 
-/// <summary>What one network input channel is made of (host-side description).</summary>
-/// <param name="Segment">Output tensor this channel belongs to (early fusion: one; late fusion: one per survey).</param>
-/// <param name="InputOffset">Floats from the start of a raw sample to this band's native plane.</param>
-public readonly record struct ChannelSpec(int Segment, int InputOffset, int NativeSize, int CropSize, int OutputSize,
-    IntensityTransform Transform);
-
-/// <summary>One output channel as the kernels see it (blittable).</summary>
-public struct ChannelPlan
-{
-    public int InputOffset;
-    public int NativeSize;
-    public int CropSize;
-    public int OutputSize;
-    /// <summary>Output pixels of the earlier channels within one sample (for mapping a flat index to a channel).</summary>
-    public int PixelStart;
-    /// <summary>Floats from the start of the output buffer to this channel's segment.</summary>
-    public long SegmentBase;
-    /// <summary>Floats per sample in this channel's segment.</summary>
-    public int SegmentSampleStride;
-    /// <summary>Offset of this channel inside one sample of its segment.</summary>
-    public int ChannelOffset;
-    /// <summary>Index of this channel's first output row in the concatenated resize tables; -1 without resize.</summary>
-    public int ResizeOffset;
-    public IntensityTransform Transform;
-}
-
-/// <summary>One output tensor: [batch, Channels, Height, Width] starting at <see cref="Base"/> in the output buffer.</summary>
-public readonly record struct OutputSegment(int Channels, int Height, int Width, long Base)
-{
-    public int SampleStride => Channels * Height * Width;
-}
-
 /// <summary>
 /// The complete recipe from raw shard pixels to the network's input layout for a batch capacity:
 /// per-channel plans, resize tables and output segments, ready to hand to a kernel.

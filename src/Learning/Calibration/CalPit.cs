@@ -112,13 +112,7 @@ public sealed class CalPit : IRecalibrator
 
         // A stream of the seed, not the raw SplitMix64(seed) ingest shuffles its split with.
         var rng = SplitMix64.ForStream(o.Seed, 0);
-        var order = Enumerable.Range(0, n).ToArray();
-        rng.Shuffle<int>(order);
-        int held = Math.Clamp((int)Math.Round(n * o.HoldOut), 1, n - 3);
-        int chosenBy = Math.Clamp((int)Math.Round(n * o.Selection), 2, n - held - 1);
-        var holdOut = order[..held];
-        var selection = order[held..(held + chosenBy)];
-        var train = order[(held + chosenBy)..];
+        var (holdOut, selection, train) = SplitGalaxies(n, o, ref rng);
 
         torch.random.manual_seed((long)(o.Seed & 0x3FFFFFFFFFFFFFFF));
         var network = new MonotonicNetwork(o.Network);
@@ -131,83 +125,21 @@ public sealed class CalPit : IRecalibrator
         var history = new List<Dictionary<string, double>>();
         int epochCount = 0;
         var bestOf = new Dictionary<string, (double Loss, int Epoch, Dictionary<string, Tensor>? State)>();
-        Dictionary<string, Tensor>? bestState = null;
         using var task = progress.Start("calibration epochs", 2L * o.MaxEpochs);
+        var fit = new StageFit(network, optimizer, pitAll, train, hIndex, hAlpha, o, history, task);
         // Stage 1 ("global"): features zeroed, so r̂ depends on α alone — a one-dimensional fit that cannot memorise
         // galaxies. Stage 2 ("local"): the real features, starting from the global optimum. Each stage keeps its best
         // epoch on the early-stopping galaxies; the stage applied is then chosen on the selection galaxies.
         using var zeros = torch.zeros_like(xAll);
-        foreach (var (stage, inputs) in new[] { (Global, zeros), (Local, xAll) })
+        var stages = new[] { (Global, zeros), (Local, xAll) };
+        Dictionary<string, Tensor>? previous = null;
+        foreach (var (stage, inputs) in stages)
         {
-            int bad = 0;
-            double best = double.PositiveInfinity;
-            int bestEpoch = 0;
-            if (bestState is not null) network.load_state_dict(bestState);
-            bestState = null;
-            for (int epoch = 1; epoch <= o.MaxEpochs; epoch++)
-            {
-                epochCount++;
-                network.train();
-                var (index, alpha) = Pairs(train, o.AlphasPerGalaxy, ref rng);
-                double lr = o.LearningRate * Math.Pow(o.LearningRateDecay, epoch - 1);
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
-                double sum = 0;
-                int batches = 0;
-                for (int start = 0; start < index.Length; start += o.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    int m = Math.Min(o.BatchSize, index.Length - start);
-                    var (loss, _) = Loss(network, inputs, pitAll, index.AsSpan(start, m), alpha.AsSpan(start, m),
-                        stage == Local ? o.FeatureNoise : 0);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    sum += loss.item<float>();
-                    batches++;
-                }
-                network.eval();
-                double holdLoss = 0;
-                using (torch.no_grad())
-                    for (int start = 0; start < hIndex.Length; start += o.BatchSize)
-                    {
-                        using var scope = NewDisposeScope();
-                        int m = Math.Min(o.BatchSize, hIndex.Length - start);
-                        holdLoss += Loss(network, inputs, pitAll, hIndex.AsSpan(start, m), hAlpha.AsSpan(start, m)).Loss.item<float>() * m;
-                    }
-                holdLoss /= hIndex.Length;
-                history.Add(new()
-                {
-                    ["epoch"] = epochCount, ["local"] = stage == Local ? 1 : 0, ["train_bce"] = sum / Math.Max(1, batches),
-                    ["holdout_bce"] = holdLoss, ["lr"] = lr,
-                });
-                task.Advance();
-                if (holdLoss < best - 1e-6)
-                {
-                    best = holdLoss; bestEpoch = epochCount; bad = 0;
-                    if (bestState is not null) foreach (var t in bestState.Values) t.Dispose(); // this stage's earlier best
-                    bestState = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-                }
-                else if (++bad >= o.Patience) break;
-            }
-            bestOf[stage] = (best, bestEpoch, bestState);
+            if (previous is not null) network.load_state_dict(previous);
+            bestOf[stage] = FitStage(fit, stage, inputs, ref rng, ref epochCount);
+            previous = bestOf[stage].State;
         }
-
-        // The selection galaxies' per-galaxy BCE under each stage; identity is r̂(α) = α (no recalibration).
-        network.eval();
-        var perGalaxy = new Dictionary<string, double[]>
-        {
-            [Identity] = GalaxyLosses(sIndex, sAlpha, sAlpha, pit, selection),
-        };
-        foreach (var (stage, inputs) in new[] { (Global, zeros), (Local, xAll) })
-        {
-            if (bestOf[stage].State is { } state) network.load_state_dict(state);
-            perGalaxy[stage] = GalaxyLosses(sIndex, sAlpha, Probabilities(network, inputs, sIndex, sAlpha, o.BatchSize), pit, selection);
-        }
-        string chosen = o.Stage ?? ChooseStage(perGalaxy);
-        if (chosen != Identity && bestOf[chosen].State is { } keep) network.load_state_dict(keep);
-        else if (bestOf[Global].State is { } global) network.load_state_dict(global);
-        foreach (var (_, _, state) in bestOf.Values)
-            if (state is not null) foreach (var t in state.Values) t.Dispose();
+        var (chosen, perGalaxy) = ChooseAndLoad(network, bestOf, stages, sIndex, sAlpha, pit, selection, o);
         double identityHoldOut = GalaxyLosses(hIndex, hAlpha, hAlpha, pit, holdOut).Average();
         optimizer.Dispose();
         xAll.Dispose();
@@ -221,6 +153,125 @@ public sealed class CalPit : IRecalibrator
             SelectionLoss = perGalaxy.ToDictionary(kv => kv.Key, kv => kv.Value.Average()),
         };
         return new CalPit(network, manifest);
+    }
+
+    /// <summary>The galaxies shuffled, then cut into early-stopping, stage-selection and training galaxies (at least 1, 2
+    /// and 1).</summary>
+    private static (int[] HoldOut, int[] Selection, int[] Train) SplitGalaxies(int n, CalPitOptions o, ref SplitMix64 rng)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle<int>(order);
+        int held = Math.Clamp((int)Math.Round(n * o.HoldOut), 1, n - 3);
+        int chosenBy = Math.Clamp((int)Math.Round(n * o.Selection), 2, n - held - 1);
+        return (order[..held], order[held..(held + chosenBy)], order[(held + chosenBy)..]);
+    }
+
+    /// <summary>What the two stages' epochs share: the network and its optimiser, the PIT values, the training galaxies, the
+    /// held-out pairs (drawn once, so the early-stopping loss compares like with like), the options and the history.</summary>
+    private sealed record StageFit(MonotonicNetwork Network, AdamW Optimizer, Tensor Pit, int[] Train, int[] HoldIndex,
+        float[] HoldAlpha, CalPitOptions Options, List<Dictionary<string, double>> History, IProgressTask Task);
+
+    /// <summary>
+    /// One stage's epochs (fresh training pairs each, the learning rate decaying per epoch), stopped after
+    /// <see cref="CalPitOptions.Patience"/> epochs without a better held-out loss: the best epoch's held-out loss, its number
+    /// (counted over both stages) and a copy of its state.
+    /// </summary>
+    private static (double Loss, int Epoch, Dictionary<string, Tensor>? State) FitStage(StageFit fit, string stage, Tensor inputs,
+        ref SplitMix64 rng, ref int epochCount)
+    {
+        var o = fit.Options;
+        int bad = 0;
+        double best = double.PositiveInfinity;
+        int bestEpoch = 0;
+        Dictionary<string, Tensor>? bestState = null;
+        for (int epoch = 1; epoch <= o.MaxEpochs; epoch++)
+        {
+            epochCount++;
+            fit.Network.train();
+            var (index, alpha) = Pairs(fit.Train, o.AlphasPerGalaxy, ref rng);
+            double lr = o.LearningRate * Math.Pow(o.LearningRateDecay, epoch - 1);
+            foreach (var g in fit.Optimizer.ParamGroups) g.LearningRate = lr;
+            double trainLoss = TrainEpoch(fit, inputs, index, alpha, stage == Local ? o.FeatureNoise : 0);
+            double holdLoss = HoldOutLoss(fit, inputs);
+            fit.History.Add(new()
+            {
+                ["epoch"] = epochCount, ["local"] = stage == Local ? 1 : 0, ["train_bce"] = trainLoss,
+                ["holdout_bce"] = holdLoss, ["lr"] = lr,
+            });
+            fit.Task.Advance();
+            if (holdLoss < best - 1e-6)
+            {
+                best = holdLoss; bestEpoch = epochCount; bad = 0;
+                if (bestState is not null) foreach (var t in bestState.Values) t.Dispose(); // this stage's earlier best
+                bestState = fit.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+            }
+            else if (++bad >= o.Patience) break;
+        }
+        return (best, bestEpoch, bestState);
+    }
+
+    /// <summary>One optimiser step per mini-batch of the training pairs; the mean batch loss.</summary>
+    private static double TrainEpoch(StageFit fit, Tensor inputs, int[] index, float[] alpha, double noise)
+    {
+        int size = fit.Options.BatchSize;
+        double sum = 0;
+        int batches = 0;
+        for (int start = 0; start < index.Length; start += size)
+        {
+            using var scope = NewDisposeScope();
+            int m = Math.Min(size, index.Length - start);
+            var (loss, _) = Loss(fit.Network, inputs, fit.Pit, index.AsSpan(start, m), alpha.AsSpan(start, m), noise);
+            fit.Optimizer.zero_grad();
+            loss.backward();
+            fit.Optimizer.step();
+            sum += loss.item<float>();
+            batches++;
+        }
+        return sum / Math.Max(1, batches);
+    }
+
+    /// <summary>The mean loss over the held-out pairs (the early-stopping loss), in evaluation mode.</summary>
+    private static double HoldOutLoss(StageFit fit, Tensor inputs)
+    {
+        fit.Network.eval();
+        int size = fit.Options.BatchSize;
+        double holdLoss = 0;
+        using (torch.no_grad())
+            for (int start = 0; start < fit.HoldIndex.Length; start += size)
+            {
+                using var scope = NewDisposeScope();
+                int m = Math.Min(size, fit.HoldIndex.Length - start);
+                holdLoss += Loss(fit.Network, inputs, fit.Pit, fit.HoldIndex.AsSpan(start, m), fit.HoldAlpha.AsSpan(start, m)).Loss
+                    .item<float>() * m;
+            }
+        return holdLoss / fit.HoldIndex.Length;
+    }
+
+    /// <summary>
+    /// The stage to apply (<see cref="CalPitOptions.Stage"/>, or the one-standard-error choice on the selection galaxies'
+    /// per-galaxy BCE, identity being r̂(α) = α), loaded into <paramref name="network"/> (identity keeps the global state);
+    /// every stage's kept state is disposed.
+    /// </summary>
+    private static (string Chosen, Dictionary<string, double[]> PerGalaxy) ChooseAndLoad(MonotonicNetwork network,
+        Dictionary<string, (double Loss, int Epoch, Dictionary<string, Tensor>? State)> bestOf, (string, Tensor)[] stages,
+        int[] sIndex, float[] sAlpha, IReadOnlyList<double> pit, int[] selection, CalPitOptions o)
+    {
+        network.eval();
+        var perGalaxy = new Dictionary<string, double[]>
+        {
+            [Identity] = GalaxyLosses(sIndex, sAlpha, sAlpha, pit, selection),
+        };
+        foreach (var (stage, inputs) in stages)
+        {
+            if (bestOf[stage].State is { } state) network.load_state_dict(state);
+            perGalaxy[stage] = GalaxyLosses(sIndex, sAlpha, Probabilities(network, inputs, sIndex, sAlpha, o.BatchSize), pit, selection);
+        }
+        string chosen = o.Stage ?? ChooseStage(perGalaxy);
+        if (chosen != Identity && bestOf[chosen].State is { } keep) network.load_state_dict(keep);
+        else if (bestOf[Global].State is { } global) network.load_state_dict(global);
+        foreach (var (_, _, state) in bestOf.Values)
+            if (state is not null) foreach (var t in state.Values) t.Dispose();
+        return (chosen, perGalaxy);
     }
 
     /// <summary>

@@ -5,29 +5,6 @@ using TorchSharp.Modules;
 
 namespace MantisShrimp.Engine.Models;
 
-/// <summary>Training progress stored with the weights: enough to continue a run exactly.</summary>
-public sealed record TrainingState
-{
-    public required NetworkConfig Network { get; init; }
-    public required TrainOptionsRecord Options { get; init; }
-    /// <summary>Epochs completed.</summary>
-    public int Epoch { get; init; }
-    public double LearningRate { get; init; }
-    public double BestValidationLoss { get; init; } = double.PositiveInfinity;
-    public int BestEpoch { get; init; }
-    /// <summary>ReduceLROnPlateau: epochs without improvement of the validation loss.</summary>
-    public int BadEpochs { get; init; }
-    public double PlateauBest { get; init; } = double.PositiveInfinity;
-    public List<Dictionary<string, double>> History { get; init; } = [];
-}
-
-/// <summary>The training options that define a run (compared on resume).</summary>
-/// <param name="BatchSize">Per rank.</param>
-/// <param name="Ranks">MPI ranks of the run (the effective batch is BatchSize × Ranks).</param>
-public sealed record TrainOptionsRecord(string Data, int BatchesPerEpoch, int BatchSize, double LearningRate, double WeightDecay,
-    ulong Seed, int Epochs, int Ranks = 1,
-    string? InitWeights = null);
-
 /// <summary>
 /// A checkpoint file: a zip archive (no compression) with state.json (config, epoch, scheduler, history),
 /// model.bin (TorchSharp module state) and optimizer.bin (NAdam state). Written to a temp file and renamed.

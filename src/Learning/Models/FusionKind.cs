@@ -9,10 +9,3 @@ public enum FusionKind
     /// [B,2,22,22].</summary>
     Late,
 }
-
-/// <summary>The network's input geometry that does not depend on the survey.</summary>
-public static class FusionInput
-{
-    /// <summary>Side of the early-fusion input (the PS1 crop).</summary>
-    public const int EarlySize = 120;
-}

@@ -4,27 +4,6 @@ using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Models;
 
-/// <summary>How the centres of a model's redshift classes are defined.</summary>
-public enum ClassCentres
-{
-    /// <summary>The engine's grid: bin centres (k + ½)·0.004 (<see cref="RedshiftGrid"/>).</summary>
-    BinCentres,
-    /// <summary>The published model's: numpy.linspace(0, 1.6, 400) — k·1.6/399 (models.trained_early, pipeline.evaluate).</summary>
-    Linspace,
-}
-
-/// <summary>What is done with NaN pixels before the intensity transforms (which map any NaN left to 0).</summary>
-public enum NanTreatment
-{
-    /// <summary>NaN → 0 after the transform (the engine's models).</summary>
-    Zero,
-    /// <summary>
-    /// PS1 bands inpainted with Telea's method, radius <see cref="ModelCard.InpaintRadius"/>, before the transforms
-    /// (preprocess.NAN_interpolation2: cv2.inpaint(..., 3, cv2.INPAINT_TELEA) per band); then NaN → 0.
-    /// </summary>
-    TeleaPanStarrs,
-}
-
 /// <summary>
 /// What a checkpoint needs to be applied, carried by the checkpoint itself (its state.json): the network's input
 /// channel order, the class centres, the NaN treatment, and — for the record and <c>inspect-model</c> — the input

@@ -1,15 +1,10 @@
 using System.Collections;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Surveys;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace MantisShrimp.Engine.Models;
-
-/// <summary>What an import did: tensors copied, stems adapted to another channel count, and keys left out on either side.</summary>
-public sealed record WeightImport(string Layout, int Copied, IReadOnlyList<string> Adapted, IReadOnlyList<string> Ignored,
-    IReadOnlyList<string> KeptInitial);
 
 /// <summary>
 /// PyTorch state dicts in and out (TorchSharp.PyBridge): <c>.pth</c>/<c>.pt</c>/<c>.bin</c> pickles as

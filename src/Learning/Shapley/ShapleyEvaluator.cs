@@ -7,54 +7,9 @@ using MantisShrimp.Kernels;
 using MantisShrimp.Kernels.Input;
 using MantisShrimp.Kernels.Shapley;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MantisShrimp.Engine.Shapley;
-
-/// <summary>One galaxy to explain: its raw sample, its baseline (both native pixels in channel order) and E(B−V).</summary>
-public sealed record ShapleyGalaxy(float[] Raw, float[] Baseline, float EbvCsfd, float EbvPlanck)
-{
-    /// <summary>A shard record with its baseline (source extraction of every band, noise from (seed, catalog row)).</summary>
-    public static ShapleyGalaxy FromRecord(Data.Shard shard, int slot, ulong seed) => FromRecords([(shard, slot)], seed)[0];
-
-    /// <summary>
-    /// Shard records with their baselines: the targets come from the shard set's photometry table (measured once, at
-    /// ingest; measured now for a set without one), then the baselines are drawn in one pass — by <paramref name="kernels"/> when given,
-    /// else the C# body.
-    /// </summary>
-    public static ShapleyGalaxy[] FromRecords(IReadOnlyList<(Data.Shard Shard, int Slot)> records, ulong seed,
-        ShapleyKernelHost? kernels = null)
-    {
-        int n = records.Count, stride = BandCatalog.NativePixelsPerSample;
-        var raw = new float[n * stride];
-        var masks = new BandMask[n * BandCatalog.BandCount];
-        Parallel.For(0, n, i =>
-        {
-            var (shard, slot) = records[i];
-            var pixels = raw.AsSpan(i * stride, stride);
-            shard.Pixels(slot).CopyTo(pixels);
-            var targets = Data.PhotometryTable.Of(shard, slot);
-            Baselines.Masks(targets, seed, shard.Header(slot).CatalogRow).CopyTo(masks, i * BandCatalog.BandCount);
-        });
-        var baseline = new float[raw.Length];
-        if (kernels is not null) kernels.Baselines(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
-        else BaselineKernel.Run(raw, baseline, masks, Baselines.PlaneStart, Baselines.PlaneSize, n);
-        return Enumerable.Range(0, n).Select(i =>
-        {
-            ref readonly var h = ref records[i].Shard.Header(records[i].Slot);
-            return new ShapleyGalaxy(raw.AsSpan(i * stride, stride).ToArray(), baseline.AsSpan(i * stride, stride).ToArray(),
-                h.EbvCsfd, h.EbvPlanck);
-        }).ToArray();
-    }
-}
-
-/// <summary>
-/// The value table of one galaxy: V(S) = E[z] for every band subset S (bit j = band j). Subsets that differ only in
-/// bands outside <see cref="ActiveMask"/> — bands the network does not see, or whose input equals the baseline's —
-/// share one evaluation; entries never asked for are NaN.
-/// </summary>
-public sealed record ValueTable(double[] Values, int ActiveMask, int Evaluations);
 
 public sealed record ShapleyEvaluatorOptions
 {

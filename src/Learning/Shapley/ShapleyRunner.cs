@@ -6,7 +6,6 @@ using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Inference;
 using MantisShrimp.Engine.Models;
 using MantisShrimp.Engine.Surveys;
-using MantisShrimp.Engine.Training;
 using MantisShrimp.Kernels;
 using TorchSharp;
 
@@ -42,15 +41,6 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     };
 
     public bool Sampled => Mode == ShapleyMode.Sampled;
-}
-
-/// <summary>How Shapley values are computed (<c>--mode</c>, and the journal's settings line, spell them so).</summary>
-public enum ShapleyMode
-{
-    /// <summary>All 512 band subsets.</summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("exact")] Exact,
-    /// <summary>Antithetic permutation sampling.</summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("sampled")] Sampled,
 }
 
 /// <summary>

@@ -4,12 +4,8 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Plots;
 using MantisShrimp.Engine.Surveys;
-using Parquet;
 
 namespace MantisShrimp.Engine.Shapley;
-
-/// <summary>One redshift bin of the Fig. 9 analogue: per band, mean Shapley value and MM-SHAP with standard errors.</summary>
-public sealed record ShapleyBin(double ZLo, double ZHi, int Count, double[] MeanShap, double[] SeShap, double[] MeanMm, double[] SeMm);
 
 /// <summary>The paper's Fig. 6 (cutouts and their baselines) and Fig. 9 (band importance against redshift) for our data.</summary>
 public static class ShapleyFigures

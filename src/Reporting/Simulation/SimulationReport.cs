@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MantisShrimp.Engine.Common;
+using MantisShrimp.Engine.Dust;
 using MantisShrimp.Engine.Plots;
 using MantisShrimp.Engine.Surveys;
 
@@ -48,7 +49,22 @@ public static class SimulationReport
         var sample = new SimulatedGalaxy[count];
         Parallel.For(0, count, k => sample[k] = MockUniverse.Generate(k, seed, dust, PopulationMix.Default, cosmology, withImages: false));
 
-        // n(z) per population.
+        RedshiftDistributions(sample, outDir);
+        ColourTracks(sample, report, outDir);
+        Depths(seed, dust, count, report, outDir, progress);
+        ApertureFluxes(sample, seed, dust, cosmology, report, outDir, progress);
+        ExampleCutouts(sample, seed, dust, cosmology, report, outDir, progress);
+        report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(),
+            p => sample.Count(s => s.Properties.Population == p));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "sim_report.json"),
+            JsonSerializer.Serialize(report, Indented) + "\n");
+        Directory.Delete(work, true);
+        return report;
+    }
+
+    /// <summary>n(z) per population: sim_nz.png.</summary>
+    private static void RedshiftDistributions(SimulatedGalaxy[] sample, string outDir)
+    {
         var nz = Figures.New("Redshift distributions of the mock samples", "z", "galaxies per bin");
         foreach (var pop in Enum.GetValues<Population>())
         {
@@ -58,8 +74,14 @@ public static class SimulationReport
         }
         nz.Legend.Alignment = ScottPlot.Alignment.UpperRight; // the high-z tails run along the bottom
         Figures.Save(nz, Path.Combine(outDir, "sim_nz.png"));
+    }
 
-        // Colour–redshift tracks: templates (lines) and the sample (points).
+    /// <summary>
+    /// Colour–redshift tracks, templates (lines) and the sample (points): sim_colour_*.png; the red template's colours at the
+    /// checked redshifts.
+    /// </summary>
+    private static void ColourTracks(SimulatedGalaxy[] sample, Dictionary<string, object> report, string outDir)
+    {
         var zs = Enumerable.Range(1, 80).Select(i => i * 0.02).ToArray();
         foreach (var (name, a, b) in new[] { ("g_r", Band.g, Band.r), ("r_W1", Band.r, Band.W1), ("NUV_r", Band.NUV, Band.r) })
         {
@@ -87,8 +109,12 @@ public static class SimulationReport
         report["red_r_minus_W1"] = RedRMinusW1Redshifts.ToDictionary(z => z.ToString("F2", CultureInfo.InvariantCulture),
             z => Math.Round(SimulationChecks.TemplateMagnitudes("red", z)[(int)Band.r] - SimulationChecks.TemplateMagnitudes("red",
                 z)[(int)Band.W1], 3));
+    }
 
-        // Depths measured from the images.
+    /// <summary>Depths measured from the images against the paper's Table 2: sim_depths.png.</summary>
+    private static void Depths(ulong seed, DustMaps dust, int count, Dictionary<string, object> report, string outDir,
+        IProgressReporter progress)
+    {
         progress.Message("depths …");
         var depths = SimulationChecks.MedianDepths(seed, dust, Math.Min(count, 30));
         report["depth_5sigma_measured"] = BandCatalog.All.ToDictionary(b => b.Name, b => Math.Round(depths[b.Channel], 3));
@@ -103,8 +129,12 @@ public static class SimulationReport
         dplot.Axes.SetLimits(-0.5, 8.5, all.Min() - 0.3, all.Max() + 0.8);
         dplot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
         Figures.Save(dplot, Path.Combine(outDir, "sim_depths.png"));
+    }
 
-        // Aperture flux of bright galaxies vs the catalog.
+    /// <summary>Aperture flux of bright galaxies vs the catalog: sim_flux_consistency.png.</summary>
+    private static void ApertureFluxes(SimulatedGalaxy[] sample, ulong seed, DustMaps dust, Cosmology cosmology,
+        Dictionary<string, object> report, string outDir, IProgressReporter progress)
+    {
         progress.Message("aperture photometry …");
         var bright = sample.Where(g => g.Magnitudes[(int)Band.r] < 18.5 && g.Properties.DiskReArcsec < 3
             && g.Properties.BulgeReArcsec < 3).Take(40).ToArray();
@@ -125,8 +155,12 @@ public static class SimulationReport
         report["aperture_over_catalog_median"] =
             ratios.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value.Select(p => p.Ratio).Order().ElementAt(kv.Value.Count / 2), 4));
         report["aperture_galaxies"] = bright.Length;
+    }
 
-        // Example cutouts: per population, galaxies sorted by z; each example NUV | r | W1.
+    /// <summary>Example cutouts: per population, galaxies sorted by z; each example NUV | r | W1 (sim_examples.png).</summary>
+    private static void ExampleCutouts(SimulatedGalaxy[] sample, ulong seed, DustMaps dust, Cosmology cosmology,
+        Dictionary<string, object> report, string outDir, IProgressReporter progress)
+    {
         progress.Message("example cutouts …");
         var rows = new List<IReadOnlyList<(float[], int)>>();
         var captions = new List<string>();
@@ -153,11 +187,5 @@ public static class SimulationReport
         }
         Figures.Mosaic(Path.Combine(outDir, "sim_examples.png"), rows, labels: labels);
         report["example_captions"] = captions;
-        report["populations"] = Enum.GetValues<Population>().ToDictionary(p => p.ToString(),
-            p => sample.Count(s => s.Properties.Population == p));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "sim_report.json"),
-            JsonSerializer.Serialize(report, Indented) + "\n");
-        Directory.Delete(work, true);
-        return report;
     }
 }

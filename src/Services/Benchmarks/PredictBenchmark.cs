@@ -76,7 +76,8 @@ public static class PredictBenchmark
                 })));
             }
 
-            double scoreBest = double.MaxValue, predictBest = double.MaxValue, predictSnrBest = double.MaxValue, pythonBest = double.MaxValue;
+            double scoreBest = double.MaxValue, predictBest = double.MaxValue, predictSnrBest = double.MaxValue,
+                pythonBest = double.MaxValue;
             float[][] scored = [], predicted = [];
             float[]? peer = null;
             int failed = 0;

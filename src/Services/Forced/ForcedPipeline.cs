@@ -242,7 +242,8 @@ public static class ForcedPipeline
         {
             torch.set_num_threads(torchThreads);
             stop.Cancel();
-            try { Task.WaitAll(decoding, CancellationToken.None); } catch (AggregateException) { } // cancelled, or their error already surfaced
+            // Cancelled, or their error already surfaced.
+            try { Task.WaitAll(decoding, CancellationToken.None); } catch (AggregateException) { }
             free.Release(queue); // a decoder waiting for a slot wakes to the cancellation
             emptySlots.Release(Slots);
             batcher.Join();

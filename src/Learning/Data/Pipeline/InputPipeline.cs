@@ -6,15 +6,6 @@ using MantisShrimp.Kernels.Input;
 
 namespace MantisShrimp.Engine.Data.Pipeline;
 
-/// <summary>Which implementation turns raw pixels into network input.</summary>
-public enum TransformBackend
-{
-    /// <summary>The SIMD C# path (<see cref="FusedInputCpu"/>): the faster one on CPUs (see docs/performance.md).</summary>
-    Simd,
-    /// <summary>The ILGPU kernel on an accelerator (CPU accelerator: zero-copy over the pinned buffers; CUDA: device buffers).</summary>
-    Ilgpu,
-}
-
 public sealed record PipelineOptions
 {
     public FusionKind Fusion { get; init; } = FusionKind.Early;
@@ -117,6 +108,7 @@ public sealed unsafe class InputPipeline : IDisposable
         _free.Release();
     }
 
+    // Long by design: the producer loop and its slot hand-off (free → gather → transform → ready) read in order.
     private void Produce()
     {
         var stopwatch = new Stopwatch();

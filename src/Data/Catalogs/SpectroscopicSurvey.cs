@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace MantisShrimp.Engine.Catalogs;
 
-/// <summary>A row of a survey table, by column name (case-insensitive).</summary>
-public interface ISurveyRow
-{
-    /// <summary>The field's text, or null when the column is absent.</summary>
-    string? Get(string column);
-}
-
-/// <summary>The verdict on one survey row.</summary>
-public readonly record struct SurveyEntry(string SurveyId, double Ra, double Dec, double Z, string Quality);
-
 /// <summary>
 /// One spectroscopic survey's published table layout and quality cuts (paper Table 1 / Appendix D). Column names are
 /// those of the public releases; a row either yields an entry or a rejection reason.

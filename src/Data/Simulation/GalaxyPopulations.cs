@@ -1,78 +1,6 @@
-using System.Globalization;
 using MantisShrimp.Engine.Common;
 
 namespace MantisShrimp.Engine.Simulation;
-
-/// <summary>The mock spectroscopic samples, shaped like the paper's compilation (§3.1).</summary>
-public enum Population
-{
-    /// <summary>Bright flux-limited low-z sample (r &lt; 17.77, peak z ≈ 0.1): SDSS MGS / DESI BGS.</summary>
-    Bgs,
-    /// <summary>Luminous red galaxies, z ≈ 0.3–0.9: BOSS / eBOSS / DESI LRG.</summary>
-    Lrg,
-    /// <summary>Emission-line galaxies, z ≈ 0.6–1.6: DESI ELG / DEEP2 / VIPERS.</summary>
-    Elg,
-    /// <summary>A fainter general population over the whole range.</summary>
-    General,
-}
-
-/// <summary>Mixture weights of the populations (normalised on use).</summary>
-public sealed record PopulationMix(double Bgs = 0.35, double Lrg = 0.25, double Elg = 0.25, double General = 0.15)
-{
-    public static PopulationMix Default { get; } = new();
-
-    /// <summary>Parses "bgs=0.4,lrg=0.2,elg=0.3,general=0.1" (missing names keep their defaults).</summary>
-    public static PopulationMix Parse(string text)
-    {
-        var mix = Default;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var kv = part.Split('=');
-            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double w) || w < 0)
-                throw new UserInputException($"--mix: '{part}' is not name=weight with a non-negative weight");
-            mix = kv[0].ToLowerInvariant() switch
-            {
-                "bgs" => mix with { Bgs = w },
-                "lrg" => mix with { Lrg = w },
-                "elg" => mix with { Elg = w },
-                "general" => mix with { General = w },
-                _ => throw new UserInputException($"--mix: unknown population '{kv[0]}' (bgs, lrg, elg, general)"),
-            };
-        }
-        if (mix.Bgs + mix.Lrg + mix.Elg + mix.General <= 0) throw new UserInputException("--mix: weights sum to zero");
-        return mix;
-    }
-
-    public Population Draw(ref SplitMix64 rng)
-    {
-        double total = Bgs + Lrg + Elg + General, u = rng.NextDouble() * total;
-        if ((u -= Bgs) < 0) return Population.Bgs;
-        if ((u -= Lrg) < 0) return Population.Lrg;
-        if ((u -= Elg) < 0) return Population.Elg;
-        return Population.General;
-    }
-}
-
-/// <summary>Intrinsic (noise-free) properties of one simulated galaxy.</summary>
-public sealed record GalaxyProperties
-{
-    public required Population Population { get; init; }
-    /// <summary>"red", "intermediate" or "starforming".</summary>
-    public required string SedType { get; init; }
-    public required double Z { get; init; }
-    /// <summary>Rest-frame r-band absolute AB magnitude.</summary>
-    public required double AbsMagR { get; init; }
-    public required GalaxySpectrum Spectrum { get; init; }
-    /// <summary>Bulge share of the rest-frame r-band light.</summary>
-    public required double BulgeFraction { get; init; }
-    /// <summary>Half-light radii (arcsec) of disk (Sérsic n = 1) and bulge (n = 4).</summary>
-    public required double DiskReArcsec { get; init; }
-    public required double BulgeReArcsec { get; init; }
-    public required double DiskAxisRatio { get; init; }
-    public required double BulgeAxisRatio { get; init; }
-    /// <summary>Position angle, degrees east of north.</summary>
-    public required double PositionAngleDeg { get; init; }
-}
 
 /// <summary>
 /// Draws galaxies: population → redshift → type → luminosity → spectrum → size and shape. Luminosities follow a
@@ -95,6 +23,7 @@ public static class GalaxyPopulations
         }
     }
 
+    // Long by design: every draw of one galaxy in one fixed order (the seed contract), read top to bottom.
     private static GalaxyProperties DrawOnce(Population population, ref SplitMix64 rng, Cosmology cosmology)
     {
         double z;

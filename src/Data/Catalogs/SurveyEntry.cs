@@ -1,0 +1,4 @@
+namespace MantisShrimp.Engine.Catalogs;
+
+/// <summary>The verdict on one survey row.</summary>
+public readonly record struct SurveyEntry(string SurveyId, double Ra, double Dec, double Z, string Quality);
