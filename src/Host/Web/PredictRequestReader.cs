@@ -1,10 +1,19 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 
 namespace MantisShrimp.Host.Web;
 
 /// <summary>A /predict body, checked field by field, with errors in the request's own terms (no type names).</summary>
-internal sealed record PredictInput(string Name, double Ra, double Dec, bool Calibrate)
+/// <remarks>The attributes describe the body in the OpenAPI document (the reader takes the keys in any case).</remarks>
+internal sealed record PredictInput(
+    [property: JsonPropertyName("NAME"), Description("a label; never used as a path")] string Name,
+    [property: JsonPropertyName("RA"), Required, Description("right ascension, degrees: a number or a numeric string")] double Ra,
+    [property: JsonPropertyName("DEC"), Required, Description("declination, degrees, inside the PS1 footprint")] double Dec,
+    [property: JsonPropertyName("CALIBRATE"), Description("recalibrate the PDF with CalPIT (the server's --calibration)")]
+    bool Calibrate)
 {
     public const int MaxNameLength = 200;
 
