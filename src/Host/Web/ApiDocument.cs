@@ -45,10 +45,14 @@ internal static class ApiDocument
         });
         o.AddSchemaTransformer((schema, context, _) =>
         {
-            // The summary columns are properties of the contract, not of the record: their descriptions come from the columns.
+            // The summary columns are properties of the contract, not of the record: what they mean, and that every answer
+            // has them (a getter-only contract property cannot be marked required: the serialiser refuses it), come from
+            // the columns.
             if (context.JsonPropertyInfo is { } property && property.DeclaringType == typeof(PredictResponse)
                 && PdfColumns.Summary.FirstOrDefault(c => c.Name == property.Name) is { } column)
                 schema.Description = column.Description;
+            else if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Type == typeof(PredictResponse))
+                foreach (var c in PdfColumns.Summary) (schema.Required ??= new HashSet<string>()).Add(c.Name);
             return Task.CompletedTask;
         });
     }
@@ -67,16 +71,25 @@ internal static class ApiDocument
             [StatusCodes.Status502BadGateway] = "a cutout service failed",
             [StatusCodes.Status504GatewayTimeout] = "a cutout service timed out",
         };
-        predict.WithSummary("redshift PDF at a sky position").Accepts<PredictInput>("application/json")
+        // The body is described, not declared with Accepts: Accepts metadata makes routing answer a wrong Content-Type
+        // with a bare 415 before the handler can say why.
+        predict.WithSummary("redshift PDF at a sky position")
             .Produces<PredictResponse>(StatusCodes.Status200OK).Produces<RateLimitedResponse>(StatusCodes.Status429TooManyRequests);
         foreach (int status in statuses.Keys.Where(s => s is not (StatusCodes.Status200OK or StatusCodes.Status429TooManyRequests)))
             predict.Produces<ErrorResponse>(status);
-        return predict.AddOpenApiOperationTransformer((operation, _, _) =>
+        return predict.AddOpenApiOperationTransformer(async (operation, context, cancel) =>
         {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(PredictInput), null, cancel) },
+                },
+            };
             foreach (var (status, response) in operation.Responses ?? [])
                 if (response is OpenApiResponse r && statuses.TryGetValue(int.Parse(status, CultureInfo.InvariantCulture), out var what))
                     r.Description = what;
-            return Task.CompletedTask;
         });
     }
 }

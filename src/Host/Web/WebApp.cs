@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using MantisShrimp.Engine;
@@ -58,9 +59,15 @@ public static class WebApp
             k.AddServerHeader = false;
         });
         builder.Services.AddRateLimiter(o => RateLimits(o, options));
-        // One JSON contract for the responses and for the OpenAPI schemas generated from them.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolver =
-            (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(PredictResponse.FlattenSummary));
+        // One JSON contract for the responses and for the OpenAPI schemas generated from them. Numbers are numbers: the web
+        // defaults' reading of numeric strings never applies (no body is read through these options; PredictInput parses its
+        // own) and would only make every number "number or string" in the document.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(PredictResponse.FlattenSummary);
+        });
         builder.Services.AddOpenApi(ApiDocument.Configure);
         builder.Services.AddMantisTelemetry(); // GET /metrics (Telemetry.cs)
         var app = builder.Build();
@@ -91,13 +98,13 @@ public static class WebApp
         {
             SecurityHeaders.Apply(http.Response, pagePolicy);
             return Results.Content(page, "text/html; charset=utf-8");
-        }).RequireRateLimiting(PagePolicy).WithSummary("the page").Produces(StatusCodes.Status200OK, contentType: "text/html")
+        }).RequireRateLimiting(PagePolicy).WithSummary("the page").Produces<string>(StatusCodes.Status200OK, "text/html")
             .Produces<RateLimitedResponse>(StatusCodes.Status429TooManyRequests);
         app.MapOpenApi(ApiDocument.Path).RequireRateLimiting(PagePolicy);
         app.MapGet("/cutouts/{key}.png", (string key) => cutouts.Png(key) is { } png
             ? Results.File(png, "image/png")
             : Results.NotFound(new ErrorResponse("unknown or expired cutout key"))).RequireRateLimiting(PagePolicy)
-            .WithSummary("the 9-band cutout mosaic of a recent result").Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .WithSummary("the 9-band cutout mosaic of a recent result").Produces<Stream>(StatusCodes.Status200OK, "image/png")
             .Produces<ErrorResponse>(StatusCodes.Status404NotFound).Produces<RateLimitedResponse>(StatusCodes.Status429TooManyRequests);
         ApiDocument.Describe(app.MapPost("/predict",
             (HttpContext http, CancellationToken cancel) => Predict(http, service, cutouts, cancel)).RequireRateLimiting(PredictPolicy));
