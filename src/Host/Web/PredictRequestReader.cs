@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
@@ -13,9 +14,11 @@ internal sealed record PredictInput
     public string Name { get; init; } = "";
 
     [JsonPropertyName("RA"), Description("right ascension, degrees (a number, or a numeric string)")]
+    [Range(0.0, 360.0, MaximumIsExclusive = true)]
     public required double Ra { get; init; }
 
     [JsonPropertyName("DEC"), Description("declination, degrees, inside the PS1 footprint")]
+    [Range(Engine.Cutouts.SkyPosition.Ps1MinDec, 90.0)]
     public required double Dec { get; init; }
 
     [JsonPropertyName("CALIBRATE"), Description("recalibrate the PDF with CalPIT (the server's --calibration)")]

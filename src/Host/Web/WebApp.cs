@@ -135,7 +135,6 @@ public static class WebApp
             var r = await service.PredictAsync(input.Name, input.Ra, input.Dec, input.Calibrate, cancel);
             http.Items[RequestLog.GalaxiesItem] = r.BatchSize;
             string key = cutouts.Add(r.Sample);
-            var s = r.Summary;
             double? snr = double.IsFinite(r.SnrR) ? Math.Round(r.SnrR, 3) : null;
             return Results.Json(new PredictResponse(input.Name, input.Ra, input.Dec, r.Summary, Bins, r.Probabilities, r.EbvCsfd,
                 r.EbvPlanck, r.Calibrated, $"/cutouts/{key}.png", snr, r.GalexCoverage, r.UnwiseCoverage));
