@@ -22,7 +22,7 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
     /// <summary>A scores table as score --pdf writes it for a catalog with extras: 3 galaxies, one with a missing magnitude.</summary>
     private static (List<string> Header, List<string[]> Rows) Scores()
     {
-        var header = new List<string>(Scorer.Columns);
+        var header = new List<string>(PdfColumns.Leading);
         header.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => $"p_{k:000}"));
         header.AddRange(["ra", "dec", "population", "mag_r", "ebv_csfd", "snr_r"]);
         var rows = new List<string[]>();
@@ -87,7 +87,7 @@ public sealed class TableConformanceTests(ITestOutputHelper output) : IDisposabl
         }
         for (int r = 0; r < 3; r++)
             for (int k = 0; k < RedshiftGrid.Classes; k++)
-                Assert.Equal(float.Parse(rows[r][Scorer.Columns.Length + k], CultureInfo.InvariantCulture), (float)pdfs[r][k]);
+                Assert.Equal(float.Parse(rows[r][PdfColumns.Leading.Count + k], CultureInfo.InvariantCulture), (float)pdfs[r][k]);
 
         var meta = t.GetProperty("meta");
         Assert.Equal("/models/best.ckpt", meta.GetProperty("MODEL").GetString());

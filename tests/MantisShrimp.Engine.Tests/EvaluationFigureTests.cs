@@ -20,7 +20,7 @@ public sealed class EvaluationFigureTests : IDisposable
     {
         var rng = new SplitMix64(3);
         double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-        var sb = new StringBuilder(string.Join(",", Inference.Scorer.Columns));
+        var sb = new StringBuilder(string.Join(",", Inference.PdfColumns.Leading));
         for (int k = 0; k < RedshiftGrid.Classes; k++) sb.Append($",p_{k:000}");
         sb.Append(",population,mag_r,snr_r\n");
         var centres = RedshiftGrid.Centres();

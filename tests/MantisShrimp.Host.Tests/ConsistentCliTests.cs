@@ -164,7 +164,7 @@ public class ConsistentCliTests
     public void Predict_help_lists_the_output_columns()
     {
         string line = OptionLine(Help("predict"), "--out")!;
-        foreach (var column in Engine.Inference.Scorer.Columns.Concat(Engine.Forced.PredictRunner.Extra)) Assert.Contains(column, line);
+        foreach (var column in Engine.Inference.PdfColumns.Leading.Concat(Engine.Forced.PredictRunner.Extra)) Assert.Contains(column, line);
         Assert.Contains("p_000 … p_399 with --pdf", line);
     }
 }

@@ -123,7 +123,7 @@ internal static class PredictCommand
                 "sexagesimal; resumable.",
         };
         var output = SharedOptions.TableOut("Output table",
-            $". Columns: {string.Join(", ", Engine.Inference.Scorer.Columns.Concat(PredictRunner.Extra))} (id: the position's name, " +
+            $". Columns: {string.Join(", ", Engine.Inference.PdfColumns.Leading.Concat(PredictRunner.Extra))} (id: the position's name, " +
                 $"z_spec empty; "
             + "+ p_000 … p_399 with --pdf; galex_coverage / unwise_coverage 0: no cutout there, predicted with zeros; "
             + "nan_filled 1: --allow-nan filled a PS1 band over the NaN rule)");

@@ -1,11 +1,29 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 
 namespace MantisShrimp.Host.Web;
 
 /// <summary>A /predict body, checked field by field, with errors in the request's own terms (no type names).</summary>
-internal sealed record PredictInput(string Name, double Ra, double Dec, bool Calibrate)
+/// <remarks>The attributes describe the body in the OpenAPI document (the reader takes the keys in any case).</remarks>
+internal sealed record PredictInput
 {
+    [JsonPropertyName("NAME"), Description("a label; never used as a path")]
+    public string Name { get; init; } = "";
+
+    [JsonPropertyName("RA"), Description("right ascension, degrees (a number, or a numeric string)")]
+    [Range(0.0, 360.0, MaximumIsExclusive = true)]
+    public required double Ra { get; init; }
+
+    [JsonPropertyName("DEC"), Description("declination, degrees, inside the PS1 footprint")]
+    [Range(Engine.Cutouts.SkyPosition.Ps1MinDec, 90.0)]
+    public required double Dec { get; init; }
+
+    [JsonPropertyName("CALIBRATE"), Description("recalibrate the PDF with CalPIT (the server's --calibration)")]
+    public bool Calibrate { get; init; }
+
     public const int MaxNameLength = 200;
 
     /// <summary>The input, or the reason it is refused.</summary>
@@ -56,7 +74,7 @@ internal sealed record PredictInput(string Name, double Ra, double Dec, bool Cal
                 else if (n.ValueKind is not JsonValueKind.Null) return (null, $"NAME must be a string, not a {Kind(n)}");
             }
             if (name.Length > MaxNameLength) return (null, $"NAME is longer than {MaxNameLength} characters");
-            return (new PredictInput(name, ra, dec, calibrate), null);
+            return (new PredictInput { Name = name, Ra = ra, Dec = dec, Calibrate = calibrate }, null);
         }
     }
 

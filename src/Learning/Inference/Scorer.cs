@@ -27,14 +27,14 @@ public sealed record ScoreOptions(string Model, string Data, string Split, strin
 }
 
 /// <summary>
-/// <c>mantis score</c>: one row per galaxy of a split, in shard order — id, z_spec, z_mean, z_mode, z_std,
-/// z_lo68, z_hi68, z_lo90, z_hi90, then p_000 … p_399 with --pdf, then the catalog's extra columns (from the shard
-/// metadata, e.g. population, mag_r) for per-population evaluation, then with --snr one <c>snr_BAND</c> column per band:
-/// the target's measured S/N (Kron flux or static aperture over its background-limited error; docs/shapley.md).
+/// <c>mantis score</c>: one row per galaxy of a split, in shard order — <see cref="PdfColumns.Leading"/> (id, z_spec,
+/// z_mean, z_mode, z_std, z_lo68, z_hi68, z_lo90, z_hi90), then p_000 … p_399 with --pdf, then the catalog's extra columns
+/// (from the shard metadata, e.g. population, mag_r) for per-population evaluation, then with --snr one <c>snr_BAND</c>
+/// column per band: the target's measured S/N (Kron flux or static aperture over its background-limited error;
+/// docs/shapley.md).
 /// </summary>
 public static class Scorer
 {
-    public static readonly string[] Columns = ["id", "z_spec", "z_mean", "z_mode", "z_std", "z_lo68", "z_hi68", "z_lo90", "z_hi90"];
 
     public static int Run(ScoreOptions o, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
@@ -76,10 +76,12 @@ public static class Scorer
     private static ScoreLayout Layout(string outPath, ShardSet set, bool writePdf, IReadOnlyList<Band> snrBands)
     {
         var extra = (set.Shards.Count > 0 ? set.Shards[0] : null)?.Meta.Header.Skip(8).ToArray() ?? [];
-        var columns = new List<TableColumn> { new("id", ColumnKind.Text) };
-        columns.AddRange(Columns.Skip(1).Select(c => new TableColumn(c, ColumnKind.Double, F)));
-        if (writePdf)
-            columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Float, G7)));
+        var columns = new List<TableColumn>
+        {
+            new(PdfColumns.Id, ColumnKind.Text), new(PdfColumns.ZSpec, ColumnKind.Double, PdfColumns.Decimals),
+        };
+        columns.AddRange(PdfColumns.Summary.Select(c => c.TableColumn));
+        if (writePdf) columns.AddRange(PdfColumns.Probabilities(ColumnKind.Float));
         var kept = new List<int>();
         for (int i = 0; i < extra.Length; i++)
             if (!columns.Any(c => c.Name == extra[i]))
@@ -93,9 +95,6 @@ public static class Scorer
         columns.AddRange(snr.Select(n => new TableColumn(n, ColumnKind.Catalog)));
         return new ScoreLayout(new TableSchema(columns, Extname), kept.ToArray());
     }
-
-    private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-    private static string G7(double v) => ((float)v).ToString("G7", CultureInfo.InvariantCulture);
 
     /// <summary>Writes predictions (any estimator's) of a split's records as a scores file (any <see cref="TableFile"/> format).</summary>
     public static int Write(IEnumerable<Prediction> predictions, ShardSet set, string split, string outPath, bool writePdf,
@@ -142,11 +141,11 @@ public static class Scorer
             for (int e = 0; e < layout.KeptExtras.Length; e++) text[1 + e] =
                 8 + layout.KeptExtras[e] < meta.Length ? meta[8 + layout.KeptExtras[e]] : "";
             snr.CopyTo(text, 1 + layout.KeptExtras.Length);
-            var numbers = new double[layout.Schema.NumberCount];
-            double[] summaries = [p.ZSpec, s.Mean, s.Mode, s.Std, s.Lo68, s.Hi68, s.Lo90, s.Hi90];
-            summaries.CopyTo(numbers, 0);
+            var numbers = new double[layout.Schema.NumberCount]; // z_spec, the summaries, the PDF: the layout's order
+            numbers[0] = p.ZSpec;
+            for (int c = 0; c < PdfColumns.Summary.Count; c++) numbers[1 + c] = PdfColumns.Summary[c].Value(s);
             if (writePdf)
-                for (int k = 0; k < p.Probabilities.Length; k++) numbers[summaries.Length + k] = p.Probabilities[k];
+                for (int k = 0; k < p.Probabilities.Length; k++) numbers[1 + PdfColumns.Summary.Count + k] = p.Probabilities[k];
             task.Advance();
             return new TableRow(text, numbers);
         }

@@ -101,9 +101,9 @@ public static class Evaluator
         var header = e.Current.Fields;
         int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
             : throw new UserInputException($"{path}: missing column {name}");
-        int id = Col("id"), zs = Col("z_spec"), zm = Col("z_mean"), lo = Col("z_lo90"), hi = Col("z_hi90");
+        int id = Col(PdfColumns.Id), zs = Col(PdfColumns.ZSpec), zm = Col("z_mean"), lo = Col("z_lo90"), hi = Col("z_hi90");
         int p0 = Array.IndexOf(header, "p_000");
-        var extraCols = Enumerable.Range(0, header.Length).Where(i => !Scorer.Columns.Contains(header[i])
+        var extraCols = Enumerable.Range(0, header.Length).Where(i => !PdfColumns.Leading.Contains(header[i])
             && !header[i].StartsWith("p_", StringComparison.Ordinal)).ToArray();
         var list = new List<ScoredGalaxy>();
         var intervals = new List<(double, double)>();

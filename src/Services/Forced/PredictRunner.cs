@@ -20,8 +20,20 @@ public sealed record NamedPosition(string Name, double Ra, double Dec);
 /// </summary>
 public static class PredictRunner
 {
-    public static readonly string[] Extra =
-        ["ra", "dec", "ebv_csfd", "ebv_planck", "calibrated", "snr_r", "galex_coverage", "unwise_coverage", "nan_filled"];
+    /// <summary>One of predict's columns after the PDF: its name, its value in a result, and that value's CSV text.</summary>
+    private sealed record ResultColumn(string Name, Func<ForcedResult, double> Value, Func<double, string> Format);
+
+    private static readonly ResultColumn[] ResultColumns =
+    [
+        new("ra", r => r.Ra, F), new("dec", r => r.Dec, F), new("ebv_csfd", r => r.EbvCsfd, F),
+        new("ebv_planck", r => r.EbvPlanck, F), new("calibrated", r => Flag(r.Calibrated), F),
+        new("snr_r", r => r.SnrR, v => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture)), // empty: --no-snr
+        new("galex_coverage", r => Flag(r.GalexCoverage), F), new("unwise_coverage", r => Flag(r.UnwiseCoverage), F),
+        new("nan_filled", r => Flag(r.NanFilled), F),
+    ];
+
+    /// <summary>The names of predict's columns after the PDF (<see cref="Schema"/>).</summary>
+    public static readonly string[] Extra = ResultColumns.Select(c => c.Name).ToArray();
 
     /// <summary>The FITS extension name of a predict table.</summary>
     public const string Extname = "PHOTOZ";
@@ -88,18 +100,19 @@ public static class PredictRunner
     }
 
     /// <summary>
-    /// The predict table's columns: the scores' (z_spec empty), the PDF with --pdf, then <see cref="Extra"/>. Every value
-    /// is a double read back from its journalled text (<see cref="Line"/>: 6 decimals), as these tables have always held it.
+    /// The predict table's columns: <see cref="PdfColumns.Leading"/> (z_spec empty), the PDF with --pdf, then
+    /// <see cref="Extra"/>. Every value is a double read back from its journalled text (<see cref="Line"/>: 6 decimals), as
+    /// these tables have always held it.
     /// </summary>
     public static TableSchema Schema(bool writePdf)
     {
-        var columns = new List<TableColumn> { new("id", ColumnKind.Text),
-            new("z_spec", ColumnKind.Double, v => double.IsNaN(v) ? "" : F(v)) };
-        columns.AddRange(Scorer.Columns.Skip(2).Select(c => new TableColumn(c, ColumnKind.Double, F)));
-        if (writePdf)
-            columns.AddRange(Enumerable.Range(0, RedshiftGrid.Classes).Select(k => new TableColumn($"p_{k:000}", ColumnKind.Double, G7)));
-        columns.AddRange(Extra.Select(c =>
-            new TableColumn(c, ColumnKind.Double, c == "snr_r" ? Snr : F)));
+        var columns = new List<TableColumn>
+        {
+            new(PdfColumns.Id, ColumnKind.Text), new(PdfColumns.ZSpec, ColumnKind.Double, v => double.IsNaN(v) ? "" : F(v)),
+        };
+        columns.AddRange(PdfColumns.Summary.Select(c => c.TableColumn));
+        if (writePdf) columns.AddRange(PdfColumns.Probabilities(ColumnKind.Double));
+        columns.AddRange(ResultColumns.Select(c => new TableColumn(c.Name, ColumnKind.Double, c.Format)));
         return new TableSchema(columns, Extname);
     }
 
@@ -118,22 +131,18 @@ public static class PredictRunner
         }
     }
 
+    /// <summary>A result's journal line: the <see cref="Schema"/>'s fields, z_spec empty, the PDF as float text.</summary>
     public static string Line(ForcedResult r, bool writePdf)
     {
-        var s = r.Summary;
-        var fields = new List<string> { r.Name, "", F(s.Mean), F(s.Mode), F(s.Std), F(s.Lo68), F(s.Hi68), F(s.Lo90), F(s.Hi90) };
+        var fields = new List<string> { r.Name, "" };
+        fields.AddRange(PdfColumns.Summary.Select(c => F(c.Value(r.Summary))));
         if (writePdf) fields.AddRange(r.Probabilities.Select(v => v.ToString("G7", CultureInfo.InvariantCulture)));
-        fields.AddRange([F(r.Ra), F(r.Dec), F(r.EbvCsfd), F(r.EbvPlanck), r.Calibrated ? "1" : "0",
-            Snr(r.SnrR),
-            r.GalexCoverage ? "1" : "0", r.UnwiseCoverage ? "1" : "0", r.NanFilled ? "1" : "0"]);
+        fields.AddRange(ResultColumns.Select(c => c.Format(c.Value(r))));
         return Csv.Line(fields);
     }
 
-    private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-
-    /// <summary>snr_r: 3 decimals; empty where it was not measured (--no-snr), as z_spec is.</summary>
-    private static string Snr(double v) => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture);
-    private static string G7(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
+    private static double Flag(bool value) => value ? 1 : 0;
+    private static string F(double v) => PdfColumns.Decimals(v);
 
     /// <summary>
     /// PNG file name parts, one per position: the position's name made safe for a file name (letters, digits, . _ + -
