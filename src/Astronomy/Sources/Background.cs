@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MantisShrimp.Engine.Sources;
 
 /// <summary>
@@ -26,6 +28,8 @@ public sealed class Background
     private const double GuessEps = 1e-4;
     /// <summary>sepcore.h BIG: a bad mesh's marker.</summary>
     private const float Big = 1e+30f;
+    /// <summary>Mesh columns up to which a background row's spline nodes live on the stack (a 170² PS1 cutout has 3).</summary>
+    private const int MaxStackMeshes = 64;
 
     private readonly float[] _meshBack, _meshRms, _dBack;
 
@@ -141,8 +145,14 @@ public sealed class Background
             int hilow = lcut, hihigh = hcut;
             for (int i = lcut; i <= hcut; i++)
             {
-                if (lowsum < highsum) lowsum += (ulong)histo[hilow++];
-                else highsum += (ulong)histo[hihigh--];
+                // sep's walk from both ends toward the median: if (lowsum < highsum) lowsum += histo[hilow++] else
+                // highsum += histo[hihigh--], without the branch (it mispredicts about every other bin). Both ends stay
+                // within [lcut, hcut] until the last step, so both reads are in range.
+                ulong takeLow = 0UL - Unsafe.BitCast<bool, byte>(lowsum < highsum);
+                lowsum += (ulong)histo[hilow] & takeLow;
+                highsum += (ulong)histo[hihigh] & ~takeLow;
+                hilow += (int)(takeLow & 1);
+                hihigh -= (int)(~takeLow & 1);
                 int pix = histo[i];
                 sum += (ulong)pix;
                 double dpix = (double)pix * i;
@@ -277,7 +287,9 @@ public sealed class Background
     public void Line(int y, Span<float> line)
     {
         int nbx = MeshesX, nby = MeshesY, nbxm1 = nbx - 1;
-        Span<float> node, dnode;
+        // node, dnode and the tridiagonal solve's u (nbx each): on the stack for any usual mesh grid.
+        Span<float> work = nbx <= MaxStackMeshes ? stackalloc float[3 * MaxStackMeshes] : new float[3 * nbx];
+        Span<float> node = work[..nbx], dnode = work.Slice(nbx, nbx);
         if (nby > 1)
         {
             float dy = (float)((float)y / MeshHeight - 0.5);
@@ -286,16 +298,14 @@ public sealed class Background
             if (yl < 0) { yl = 0; dy -= 1.0f; }
             else if (yl >= nby - 1) { yl = nby < 2 ? 0 : nby - 2; dy += 1.0f; }
             float cdy = 1 - dy, dy3 = dy * dy * dy - dy, cdy3 = cdy * cdy * cdy - cdy;
-            node = new float[nbx];
             for (int x = 0; x < nbx; x++)
             {
                 int lo = yl * nbx + x, hi = lo + nbx;
                 node[x] = cdy * _meshBack[lo] + dy * _meshBack[hi] + cdy3 * _dBack[lo] + dy3 * _dBack[hi];
             }
-            dnode = new float[nbx];
             if (nbx > 1)
             {
-                var u = new float[nbxm1];
+                var u = work.Slice(2 * nbx, nbxm1);
                 dnode[0] = u[0] = 0f;
                 for (int x = 1; x < nbxm1; x++)
                 {
@@ -337,5 +347,24 @@ public sealed class Background
         var map = new float[Width * Height];
         for (int y = 0; y < Height; y++) Line(y, map.AsSpan(y * Width, Width));
         return map;
+    }
+
+    /// <summary>
+    /// The image less this background, into <paramref name="subtracted"/> (width × height): v − back where v is
+    /// finite, NaN elsewhere (as extraction needs it), one background row at a time.
+    /// </summary>
+    public void Subtract(ReadOnlySpan<float> image, Span<float> subtracted)
+    {
+        for (int y = 0; y < Height; y++)
+        {
+            var row = subtracted.Slice(y * Width, Width);
+            Line(y, row);
+            var src = image.Slice(y * Width, Width);
+            for (int x = 0; x < row.Length; x++)
+            {
+                float v = src[x];
+                row[x] = float.IsFinite(v) ? v - row[x] : float.NaN;
+            }
+        }
     }
 }
