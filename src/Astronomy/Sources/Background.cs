@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MantisShrimp.Engine.Sources;
 
 /// <summary>
@@ -28,6 +26,8 @@ public sealed class Background
     private const double GuessEps = 1e-4;
     /// <summary>sepcore.h BIG: a bad mesh's marker.</summary>
     private const float Big = 1e+30f;
+    /// <summary>Integers up to this are exact in a double (2⁵³).</summary>
+    private const long ExactDoubleLimit = 1L << 53;
     /// <summary>Mesh columns up to which a background row's spline nodes live on the stack (a 170² PS1 cutout has 3).</summary>
     private const int MaxStackMeshes = 64;
 
@@ -67,12 +67,13 @@ public sealed class Background
         var back = new float[nx * ny];
         var rms = new float[nx * ny];
         var histo = new int[QuantifMaxLevels];
+        var prefix = new long[3 * (QuantifMaxLevels + 1)];
         for (int my = 0; my < ny; my++)
             for (int mx = 0; mx < nx; mx++)
             {
                 int x0 = mx * bw, y0 = my * bh;
                 int x1 = Math.Min(width, x0 + bw), y1 = Math.Min(height, y0 + bh);
-                (back[my * nx + mx], rms[my * nx + mx]) = MeshStatistics(image, width, x0, x1, y0, y1, histo);
+                (back[my * nx + mx], rms[my * nx + mx]) = MeshStatistics(image, width, x0, x1, y0, y1, histo, prefix);
             }
         var (globalBack, globalRms) = Filter(back, rms, nx, ny, filterSize, filterSize);
         return new Background(width, height, nx, ny, bw, bh, back, rms, globalBack, globalRms);
@@ -83,7 +84,7 @@ public sealed class Background
     /// (step·n + 1) bins over mean ± 5σ, then the iterated 3σ-clipped histogram median/mean. (−BIG, −BIG) when bad.
     /// </summary>
     private static (float Mode, float Sigma) MeshStatistics(ReadOnlySpan<float> image, int width, int x0, int x1, int y0, int y1,
-        int[] histo)
+        int[] histo, long[] prefix)
     {
         int size = (x1 - x0) * (y1 - y0);
         double mean = 0, sigma = 0;
@@ -114,7 +115,7 @@ public sealed class Background
         int nlevels = Math.Min((int)(step * npix + 1), QuantifMaxLevels);
         float qscale = sigma > 0 ? (float)(2 * QuantifNSigma * sigma / nlevels) : 1f;
         float qzero = (float)(mean - QuantifNSigma * sigma);
-        float meshMean = (float)mean, meshSigma = (float)sigma;
+        float meshMean = (float)mean;
 
         Array.Clear(histo, 0, nlevels);
         float cste = 0.499999f - qzero / qscale;
@@ -129,11 +130,70 @@ public sealed class Background
                 histo[(int)f]++;
             }
         }
-        return Guess(histo, nlevels, meshMean, meshSigma, qzero, qscale);
+        return Guess(histo, nlevels, meshMean, qzero, qscale, prefix);
+    }
+
+    /// <summary>
+    /// backguess with each round in O(log bins) instead of a pass over the bins, the same numbers bit for bit. sep's
+    /// round sums pix, pix·i and pix·i² over the bins [lcut, hcut] in doubles: integers, each partial sum below 2⁵³
+    /// while Σ pix·i² is (checked; else <see cref="GuessLiteral"/>), so the sums are exact and equal to differences of
+    /// 64-bit prefix sums. Its median walk (the low end takes the next bin while lowsum &lt; highsum, else the high
+    /// end does, one bin per step, hcut − lcut + 1 steps) is a merge of the non-decreasing sequences L(a) (the first
+    /// a bins from lcut) and H(b) (the first b bins down from hcut) in which a tie goes to H; after n steps the low
+    /// end has taken the least a with L(a) ≥ H(n − a − 1) (or a = n), found by bisection on the prefix sums.
+    /// </summary>
+    internal static (float Mode, float Sigma) Guess(int[] histo, int nlevels, float bmean, float qzero, float qscale, long[] prefix)
+    {
+        // prefix[3k], [3k + 1], [3k + 2]: Σ pix, Σ pix·i, Σ pix·i² over the bins below k.
+        long c0 = 0, c1 = 0, c2 = 0;
+        prefix[0] = prefix[1] = prefix[2] = 0;
+        for (int i = 0; i < nlevels; i++)
+        {
+            long pix = histo[i];
+            c0 += pix; c1 += pix * i; c2 += pix * i * i;
+            prefix[3 * i + 3] = c0; prefix[3 * i + 4] = c1; prefix[3 * i + 5] = c2;
+        }
+        if (c2 >= ExactDoubleLimit) return GuessLiteral(histo, nlevels, bmean, qzero, qscale);
+        int nlevelsm1 = nlevels - 1, lcut = 0, hcut = nlevelsm1;
+        double sig = 10.0 * nlevelsm1, sig1 = 1.0, mea = bmean, med = bmean;
+        for (int n = 100; n-- > 0 && sig >= 0.1 && Math.Abs(sig / sig1 - 1.0) > GuessEps;)
+        {
+            sig1 = sig;
+            // sep's loop runs no step when the cuts cross (then every sum is 0).
+            int steps = Math.Max(0, hcut - lcut + 1);
+            long below = steps > 0 ? prefix[3 * lcut] : 0, top = steps > 0 ? prefix[3 * (hcut + 1)] : 0;
+            // L(a) = prefix₀(lcut + a) − prefix₀(lcut); H(b) = prefix₀(hcut + 1) − prefix₀(hcut + 1 − b).
+            int lo = 0, hi = steps;
+            while (lo < hi)
+            {
+                int a = (lo + hi) >>> 1;
+                if (prefix[3 * (lcut + a)] - below >= top - prefix[3 * (hcut - (steps - a - 1) + 1)]) hi = a;
+                else lo = a + 1;
+            }
+            int hilow = lcut + lo, hihigh = hcut - (steps - lo);
+            ulong lowsum = steps > 0 ? (ulong)(prefix[3 * hilow] - below) : 0;
+            ulong highsum = steps > 0 ? (ulong)(top - prefix[3 * (hihigh + 1)]) : 0;
+            ulong sum = (ulong)(top - below);
+            mea = steps > 0 ? prefix[3 * (hcut + 1) + 1] - prefix[3 * lcut + 1] : 0;
+            sig = steps > 0 ? prefix[3 * (hcut + 1) + 2] - prefix[3 * lcut + 2] : 0;
+            // hilow may step one past the last bin when the walk ends on it; sep reads that slot (0 here).
+            int atLow = hilow < nlevels ? histo[hilow] : 0, atHigh = hihigh >= 0 ? histo[hihigh] : 0;
+            med = hihigh >= 0 ? hihigh + 0.5 + ((double)highsum - lowsum) / (2.0 * Math.Max(atLow, atHigh)) : 0.0;
+            if (sum > 0)
+            {
+                mea /= sum;
+                sig = sig / sum - mea * mea;
+            }
+            sig = sig > 0 ? Math.Sqrt(sig) : 0;
+            double ftemp;
+            lcut = (ftemp = med - 3.0 * sig) > 0.0 ? (int)(ftemp + 0.5) : 0;
+            hcut = (ftemp = med + 3.0 * sig) < nlevelsm1 ? (int)(ftemp > 0.0 ? ftemp + 0.5 : ftemp - 0.5) : nlevelsm1;
+        }
+        return Mode(mea, med, sig, qzero, qscale);
     }
 
     /// <summary>backguess: the histogram's clipped mode and σ, literally as sep computes them.</summary>
-    private static (float Mode, float Sigma) Guess(int[] histo, int nlevels, float bmean, float bsigma, float qzero, float qscale)
+    internal static (float Mode, float Sigma) GuessLiteral(int[] histo, int nlevels, float bmean, float qzero, float qscale)
     {
         int nlevelsm1 = nlevels - 1, lcut = 0, hcut = nlevelsm1;
         double sig = 10.0 * nlevelsm1, sig1 = 1.0, mea = bmean, med = bmean;
@@ -145,14 +205,8 @@ public sealed class Background
             int hilow = lcut, hihigh = hcut;
             for (int i = lcut; i <= hcut; i++)
             {
-                // sep's walk from both ends toward the median: if (lowsum < highsum) lowsum += histo[hilow++] else
-                // highsum += histo[hihigh--], without the branch (it mispredicts about every other bin). Both ends stay
-                // within [lcut, hcut] until the last step, so both reads are in range.
-                ulong takeLow = 0UL - Unsafe.BitCast<bool, byte>(lowsum < highsum);
-                lowsum += (ulong)histo[hilow] & takeLow;
-                highsum += (ulong)histo[hihigh] & ~takeLow;
-                hilow += (int)(takeLow & 1);
-                hihigh -= (int)(~takeLow & 1);
+                if (lowsum < highsum) lowsum += (ulong)histo[hilow++];
+                else highsum += (ulong)histo[hihigh--];
                 int pix = histo[i];
                 sum += (ulong)pix;
                 double dpix = (double)pix * i;
@@ -172,6 +226,12 @@ public sealed class Background
             lcut = (ftemp = med - 3.0 * sig) > 0.0 ? (int)(ftemp + 0.5) : 0;
             hcut = (ftemp = med + 3.0 * sig) < nlevelsm1 ? (int)(ftemp > 0.0 ? ftemp + 0.5 : ftemp - 0.5) : nlevelsm1;
         }
+        return Mode(mea, med, sig, qzero, qscale);
+    }
+
+    /// <summary>backguess's last step: the mode (2.5 median − 1.5 mean unless skewed) and σ in pixel units.</summary>
+    private static (float Mode, float Sigma) Mode(double mea, double med, double sig, float qzero, float qscale)
+    {
         float mode = Math.Abs(sig) > 0
             ? (Math.Abs((mea - med) / sig) < ModeSkewLimit
                 ? (float)(qzero + (2.5 * med - 1.5 * mea) * qscale)
