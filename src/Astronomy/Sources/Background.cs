@@ -66,8 +66,9 @@ public sealed class Background
         int nx = Math.Max(1, (width - 1) / bw + 1), ny = Math.Max(1, (height - 1) / bh + 1);
         var back = new float[nx * ny];
         var rms = new float[nx * ny];
-        var histo = new int[QuantifMaxLevels];
-        var prefix = new long[3 * (QuantifMaxLevels + 1)];
+        var buffers = ExtractionBuffers.ForThread();
+        var histo = buffers.Histogram(QuantifMaxLevels);
+        var prefix = buffers.HistogramPrefix(3 * (QuantifMaxLevels + 1));
         for (int my = 0; my < ny; my++)
             for (int mx = 0; mx < nx; mx++)
             {

@@ -41,7 +41,8 @@ public static class Detection
         Span<float> output, ExtractionBuffers buffers)
     {
         if (image.Length != width * height) throw new ArgumentException($"Image of {image.Length} pixels is not {width}×{height}.");
-        if (kernel.Length != kernelSize * kernelSize) throw new ArgumentException($"Kernel of {kernel.Length} values is not {kernelSize}².");
+        if (kernel.Length != kernelSize * kernelSize)
+            throw new ArgumentException($"Kernel of {kernel.Length} values is not {kernelSize}².");
         int r = kernelSize / 2;
         float norm = 0;
         foreach (float k in kernel) norm += Math.Abs(k);

@@ -11,7 +11,8 @@ internal sealed class ExtractionBuffers
     [ThreadStatic] private static ExtractionBuffers? t_current;
 
     private float[] _subtracted = [], _filtered = [], _padded = [];
-    private int[] _labels = [], _stack = [], _sizes = [], _fill = [], _all = [];
+    private int[] _labels = [], _stack = [], _sizes = [], _fill = [], _all = [], _histogram = [];
+    private long[] _histogramPrefix = [];
 
     /// <summary>This thread's buffers.</summary>
     public static ExtractionBuffers ForThread() => t_current ??= new ExtractionBuffers();
@@ -37,6 +38,12 @@ internal sealed class ExtractionBuffers
 
     /// <summary>Members written so far per label.</summary>
     public int[] Fill(int length) => Grow(ref _fill, length);
+
+    /// <summary>A background mesh's histogram (cleared by its user).</summary>
+    public int[] Histogram(int length) => Grow(ref _histogram, length);
+
+    /// <summary>The prefix sums of a mesh histogram (backguess).</summary>
+    public long[] HistogramPrefix(int length) => Grow(ref _histogramPrefix, length);
 
     /// <summary>0, 1, …, length − 1: every pixel as a candidate.</summary>
     public int[] AllPixels(int length)

@@ -70,7 +70,8 @@ public static class Extractor
         // A blank (e.g. no-coverage) image has nothing to detect.
         if (!(threshold > 0)) return (bkg, [], threshold, sub);
         var filtered = buffers.Filtered(n);
-        Detection.Filter(sub.AsSpan(0, n), width, height, Detection.DefaultKernel, Detection.DefaultKernelSize, filtered.AsSpan(0, n), buffers);
+        Detection.Filter(sub.AsSpan(0, n), width, height, Detection.DefaultKernel, Detection.DefaultKernelSize, filtered.AsSpan(0, n),
+            buffers);
         // Zeros between uses; cleared here too so that an extraction that failed half-way cannot leave marks for the next.
         var scratch = buffers.Labels(n);
         Array.Clear(scratch, 0, n);

@@ -59,7 +59,8 @@ public static class TargetPhotometry
         int n = info.NativeSize;
         double centre = (n - 1) / 2.0;
         // The thread's extraction buffers: nothing of the extraction but numbers leaves this method.
-        var (background, objects, _, subtracted) = Extractor.Extract(image, n, n, settings, (centre, centre), ExtractionBuffers.ForThread());
+        var (background, objects, _, subtracted) =
+            Extractor.Extract(image, n, n, settings, (centre, centre), ExtractionBuffers.ForThread());
         DetectedObject? nearest = null;
         double best = double.MaxValue;
         foreach (var o in objects)
