@@ -31,14 +31,16 @@ public class TargetPhotometryBenchmarks
         {
             var image = FitsFile.ReadFirstImage(file);
             if (image.Width != BandCatalog.PanStarrs.NativeSize || image.Height != BandCatalog.PanStarrs.NativeSize)
-                throw new InvalidDataException($"{file}: {image.Width}×{image.Height}, not a {BandCatalog.PanStarrs.NativeSize}² PS1 cutout");
+                throw new InvalidDataException(
+                    $"{file}: {image.Width}×{image.Height}, not a {BandCatalog.PanStarrs.NativeSize}² PS1 cutout");
             _rCutouts.Add(image.Data.AsSpan(0, image.Width * image.Height).ToArray());
         }
         using var set = ShardSet.Open(Path.Combine(demo, "shards"));
         foreach (var shard in set.ForSplit("test"))
             for (int slot = 0; slot < shard.Count && _samples.Count < Galaxies; slot++) _samples.Add(shard.Pixels(slot).ToArray());
         if (_rCutouts.Count < Galaxies || _samples.Count < Galaxies)
-            throw new InvalidDataException($"{demo}: {_rCutouts.Count} r cutouts and {_samples.Count} test samples, {Galaxies} of each needed");
+            throw new InvalidDataException(
+                $"{demo}: {_rCutouts.Count} r cutouts and {_samples.Count} test samples, {Galaxies} of each needed");
     }
 
     private static string DemoFolder()
