@@ -53,9 +53,8 @@ public static class Extractor
     }
 
     /// <summary>
-    /// The extraction of the public Extract in this thread's
-    /// <paramref name="buffers"/>: the subtracted image returned is one of them (its first width × height values), valid until the
-    /// thread's next extraction.
+    /// The public Extract's work in this thread's <paramref name="buffers"/>: the subtracted image returned is one of
+    /// them (its first width × height values), valid until the thread's next extraction.
     /// </summary>
     internal static (Background Background, List<DetectedObject> Objects, float Threshold, float[] Subtracted) Extract(
         ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings, (double X, double Y)? kronNearest,
