@@ -12,6 +12,8 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        // Not a benchmark: the bit-identity record of the sep port (SepIdentityDump).
+        if (args.Length > 0 && args[0] == "sep-identity") return SepIdentityDump.Run(args[1..]);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
         if (summaries.Count == 0) return args.Any(a => a is "--list" or "--help" or "-h" or "--info") ? 0 : 2;
         bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success));

@@ -26,6 +26,10 @@ public sealed class Background
     private const double GuessEps = 1e-4;
     /// <summary>sepcore.h BIG: a bad mesh's marker.</summary>
     private const float Big = 1e+30f;
+    /// <summary>Integers up to this are exact in a double (2⁵³).</summary>
+    private const long ExactDoubleLimit = 1L << 53;
+    /// <summary>Mesh columns up to which a background row's spline nodes live on the stack (a 170² PS1 cutout has 3).</summary>
+    private const int MaxStackMeshes = 64;
 
     private readonly float[] _meshBack, _meshRms, _dBack;
 
@@ -62,13 +66,15 @@ public sealed class Background
         int nx = Math.Max(1, (width - 1) / bw + 1), ny = Math.Max(1, (height - 1) / bh + 1);
         var back = new float[nx * ny];
         var rms = new float[nx * ny];
-        var histo = new int[QuantifMaxLevels];
+        var buffers = ExtractionBuffers.ForThread();
+        var histo = buffers.Histogram(QuantifMaxLevels);
+        var prefix = buffers.HistogramPrefix(3 * (QuantifMaxLevels + 1));
         for (int my = 0; my < ny; my++)
             for (int mx = 0; mx < nx; mx++)
             {
                 int x0 = mx * bw, y0 = my * bh;
                 int x1 = Math.Min(width, x0 + bw), y1 = Math.Min(height, y0 + bh);
-                (back[my * nx + mx], rms[my * nx + mx]) = MeshStatistics(image, width, x0, x1, y0, y1, histo);
+                (back[my * nx + mx], rms[my * nx + mx]) = MeshStatistics(image, width, x0, x1, y0, y1, histo, prefix);
             }
         var (globalBack, globalRms) = Filter(back, rms, nx, ny, filterSize, filterSize);
         return new Background(width, height, nx, ny, bw, bh, back, rms, globalBack, globalRms);
@@ -79,7 +85,7 @@ public sealed class Background
     /// (step·n + 1) bins over mean ± 5σ, then the iterated 3σ-clipped histogram median/mean. (−BIG, −BIG) when bad.
     /// </summary>
     private static (float Mode, float Sigma) MeshStatistics(ReadOnlySpan<float> image, int width, int x0, int x1, int y0, int y1,
-        int[] histo)
+        int[] histo, long[] prefix)
     {
         int size = (x1 - x0) * (y1 - y0);
         double mean = 0, sigma = 0;
@@ -110,7 +116,7 @@ public sealed class Background
         int nlevels = Math.Min((int)(step * npix + 1), QuantifMaxLevels);
         float qscale = sigma > 0 ? (float)(2 * QuantifNSigma * sigma / nlevels) : 1f;
         float qzero = (float)(mean - QuantifNSigma * sigma);
-        float meshMean = (float)mean, meshSigma = (float)sigma;
+        float meshMean = (float)mean;
 
         Array.Clear(histo, 0, nlevels);
         float cste = 0.499999f - qzero / qscale;
@@ -125,11 +131,70 @@ public sealed class Background
                 histo[(int)f]++;
             }
         }
-        return Guess(histo, nlevels, meshMean, meshSigma, qzero, qscale);
+        return Guess(histo, nlevels, meshMean, qzero, qscale, prefix);
+    }
+
+    /// <summary>
+    /// backguess with each round in O(log bins) instead of a pass over the bins, the same numbers bit for bit. sep's
+    /// round sums pix, pix·i and pix·i² over the bins [lcut, hcut] in doubles: integers, each partial sum below 2⁵³
+    /// while Σ pix·i² is (checked; else <see cref="GuessLiteral"/>), so the sums are exact and equal to differences of
+    /// 64-bit prefix sums. Its median walk (the low end takes the next bin while lowsum &lt; highsum, else the high
+    /// end does, one bin per step, hcut − lcut + 1 steps) is a merge of the non-decreasing sequences L(a) (the first
+    /// a bins from lcut) and H(b) (the first b bins down from hcut) in which a tie goes to H; after n steps the low
+    /// end has taken the least a with L(a) ≥ H(n − a − 1) (or a = n), found by bisection on the prefix sums.
+    /// </summary>
+    internal static (float Mode, float Sigma) Guess(int[] histo, int nlevels, float bmean, float qzero, float qscale, long[] prefix)
+    {
+        // prefix[3k], [3k + 1], [3k + 2]: Σ pix, Σ pix·i, Σ pix·i² over the bins below k.
+        long c0 = 0, c1 = 0, c2 = 0;
+        prefix[0] = prefix[1] = prefix[2] = 0;
+        for (int i = 0; i < nlevels; i++)
+        {
+            long pix = histo[i];
+            c0 += pix; c1 += pix * i; c2 += pix * i * i;
+            prefix[3 * i + 3] = c0; prefix[3 * i + 4] = c1; prefix[3 * i + 5] = c2;
+        }
+        if (c2 >= ExactDoubleLimit) return GuessLiteral(histo, nlevels, bmean, qzero, qscale);
+        int nlevelsm1 = nlevels - 1, lcut = 0, hcut = nlevelsm1;
+        double sig = 10.0 * nlevelsm1, sig1 = 1.0, mea = bmean, med = bmean;
+        for (int n = 100; n-- > 0 && sig >= 0.1 && Math.Abs(sig / sig1 - 1.0) > GuessEps;)
+        {
+            sig1 = sig;
+            // sep's loop runs no step when the cuts cross (then every sum is 0).
+            int steps = Math.Max(0, hcut - lcut + 1);
+            long below = steps > 0 ? prefix[3 * lcut] : 0, top = steps > 0 ? prefix[3 * (hcut + 1)] : 0;
+            // L(a) = prefix₀(lcut + a) − prefix₀(lcut); H(b) = prefix₀(hcut + 1) − prefix₀(hcut + 1 − b).
+            int lo = 0, hi = steps;
+            while (lo < hi)
+            {
+                int a = (lo + hi) >>> 1;
+                if (prefix[3 * (lcut + a)] - below >= top - prefix[3 * (hcut - (steps - a - 1) + 1)]) hi = a;
+                else lo = a + 1;
+            }
+            int hilow = lcut + lo, hihigh = hcut - (steps - lo);
+            ulong lowsum = steps > 0 ? (ulong)(prefix[3 * hilow] - below) : 0;
+            ulong highsum = steps > 0 ? (ulong)(top - prefix[3 * (hihigh + 1)]) : 0;
+            ulong sum = (ulong)(top - below);
+            mea = steps > 0 ? prefix[3 * (hcut + 1) + 1] - prefix[3 * lcut + 1] : 0;
+            sig = steps > 0 ? prefix[3 * (hcut + 1) + 2] - prefix[3 * lcut + 2] : 0;
+            // hilow may step one past the last bin when the walk ends on it; sep reads that slot (0 here).
+            int atLow = hilow < nlevels ? histo[hilow] : 0, atHigh = hihigh >= 0 ? histo[hihigh] : 0;
+            med = hihigh >= 0 ? hihigh + 0.5 + ((double)highsum - lowsum) / (2.0 * Math.Max(atLow, atHigh)) : 0.0;
+            if (sum > 0)
+            {
+                mea /= sum;
+                sig = sig / sum - mea * mea;
+            }
+            sig = sig > 0 ? Math.Sqrt(sig) : 0;
+            double ftemp;
+            lcut = (ftemp = med - 3.0 * sig) > 0.0 ? (int)(ftemp + 0.5) : 0;
+            hcut = (ftemp = med + 3.0 * sig) < nlevelsm1 ? (int)(ftemp > 0.0 ? ftemp + 0.5 : ftemp - 0.5) : nlevelsm1;
+        }
+        return Mode(mea, med, sig, qzero, qscale);
     }
 
     /// <summary>backguess: the histogram's clipped mode and σ, literally as sep computes them.</summary>
-    private static (float Mode, float Sigma) Guess(int[] histo, int nlevels, float bmean, float bsigma, float qzero, float qscale)
+    internal static (float Mode, float Sigma) GuessLiteral(int[] histo, int nlevels, float bmean, float qzero, float qscale)
     {
         int nlevelsm1 = nlevels - 1, lcut = 0, hcut = nlevelsm1;
         double sig = 10.0 * nlevelsm1, sig1 = 1.0, mea = bmean, med = bmean;
@@ -162,6 +227,12 @@ public sealed class Background
             lcut = (ftemp = med - 3.0 * sig) > 0.0 ? (int)(ftemp + 0.5) : 0;
             hcut = (ftemp = med + 3.0 * sig) < nlevelsm1 ? (int)(ftemp > 0.0 ? ftemp + 0.5 : ftemp - 0.5) : nlevelsm1;
         }
+        return Mode(mea, med, sig, qzero, qscale);
+    }
+
+    /// <summary>backguess's last step: the mode (2.5 median − 1.5 mean unless skewed) and σ in pixel units.</summary>
+    private static (float Mode, float Sigma) Mode(double mea, double med, double sig, float qzero, float qscale)
+    {
         float mode = Math.Abs(sig) > 0
             ? (Math.Abs((mea - med) / sig) < ModeSkewLimit
                 ? (float)(qzero + (2.5 * med - 1.5 * mea) * qscale)
@@ -277,7 +348,9 @@ public sealed class Background
     public void Line(int y, Span<float> line)
     {
         int nbx = MeshesX, nby = MeshesY, nbxm1 = nbx - 1;
-        Span<float> node, dnode;
+        // node, dnode and the tridiagonal solve's u (nbx each): on the stack for any usual mesh grid.
+        Span<float> work = nbx <= MaxStackMeshes ? stackalloc float[3 * MaxStackMeshes] : new float[3 * nbx];
+        Span<float> node = work[..nbx], dnode = work.Slice(nbx, nbx);
         if (nby > 1)
         {
             float dy = (float)((float)y / MeshHeight - 0.5);
@@ -286,16 +359,14 @@ public sealed class Background
             if (yl < 0) { yl = 0; dy -= 1.0f; }
             else if (yl >= nby - 1) { yl = nby < 2 ? 0 : nby - 2; dy += 1.0f; }
             float cdy = 1 - dy, dy3 = dy * dy * dy - dy, cdy3 = cdy * cdy * cdy - cdy;
-            node = new float[nbx];
             for (int x = 0; x < nbx; x++)
             {
                 int lo = yl * nbx + x, hi = lo + nbx;
                 node[x] = cdy * _meshBack[lo] + dy * _meshBack[hi] + cdy3 * _dBack[lo] + dy3 * _dBack[hi];
             }
-            dnode = new float[nbx];
             if (nbx > 1)
             {
-                var u = new float[nbxm1];
+                var u = work.Slice(2 * nbx, nbxm1);
                 dnode[0] = u[0] = 0f;
                 for (int x = 1; x < nbxm1; x++)
                 {
@@ -337,5 +408,24 @@ public sealed class Background
         var map = new float[Width * Height];
         for (int y = 0; y < Height; y++) Line(y, map.AsSpan(y * Width, Width));
         return map;
+    }
+
+    /// <summary>
+    /// The image less this background, into <paramref name="subtracted"/> (width × height): v − back where v is
+    /// finite, NaN elsewhere (as extraction needs it), one background row at a time.
+    /// </summary>
+    public void Subtract(ReadOnlySpan<float> image, Span<float> subtracted)
+    {
+        for (int y = 0; y < Height; y++)
+        {
+            var row = subtracted.Slice(y * Width, Width);
+            Line(y, row);
+            var src = image.Slice(y * Width, Width);
+            for (int x = 0; x < row.Length; x++)
+            {
+                float v = src[x];
+                row[x] = float.IsFinite(v) ? v - row[x] : float.NaN;
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace MantisShrimp.Engine.Sources;
 
 /// <summary>
@@ -20,31 +22,70 @@ public static class Detection
     /// (sep_extract), the image is zero beyond its edges (the kernel is cut off, not renormalised), and invalid
     /// (NaN) pixels count as 0, as sep's masked pixels do (apply_mask_line). Invalid pixels stay NaN.
     /// </summary>
+    /// <remarks>
+    /// Each output pixel is Σ w·v over the kernel in row-major kernel order, starting from 0, exactly as the
+    /// kernel-position-at-a-time loop of the port's first version added them up; here the input is copied into a
+    /// zero-padded frame and the whole sum is formed in registers, <see cref="Vector{T}"/> pixels at a time (per pixel
+    /// the same multiplications and additions in the same order, no fused multiply-add, so the same bits). The
+    /// padding's zeros add +0 to a partial sum, which leaves it unchanged: the sum starts at +0 and a sum of finite
+    /// floats that starts at +0 never becomes −0.
+    /// </remarks>
     public static float[] Filter(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> kernel, int kernelSize)
     {
+        var output = new float[width * height];
+        Filter(image, width, height, kernel, kernelSize, output, ExtractionBuffers.ForThread());
+        return output;
+    }
+
+    internal static void Filter(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> kernel, int kernelSize,
+        Span<float> output, ExtractionBuffers buffers)
+    {
+        if (image.Length != width * height) throw new ArgumentException($"Image of {image.Length} pixels is not {width}×{height}.");
+        if (kernel.Length != kernelSize * kernelSize)
+            throw new ArgumentException($"Kernel of {kernel.Length} values is not {kernelSize}².");
         int r = kernelSize / 2;
         float norm = 0;
         foreach (float k in kernel) norm += Math.Abs(k);
         Span<float> conv = stackalloc float[kernel.Length];
-        for (int i = 0; i < kernel.Length; i++) conv[i] = kernel[i] / norm;
-        var clean = new float[width * height];
-        for (int p = 0; p < clean.Length; p++) clean[p] = float.IsFinite(image[p]) ? image[p] : 0f;
-        var output = new float[width * height];
-        for (int cy = 0; cy < kernelSize; cy++)
-            for (int cx = 0; cx < kernelSize; cx++)
+        Span<Vector<float>> wide = stackalloc Vector<float>[kernel.Length];
+        for (int i = 0; i < kernel.Length; i++) wide[i] = new Vector<float>(conv[i] = kernel[i] / norm);
+        // The padded frame: width + 2r columns (plus a vector's slack at the end of each row), height + 2r rows.
+        int vl = Vector<float>.Count, pw = width + 2 * r + vl, ph = height + 2 * r;
+        var padded = buffers.Padded(pw * ph).AsSpan(0, pw * ph);
+        padded.Clear();
+        for (int y = 0; y < height; y++)
+        {
+            var src = image.Slice(y * width, width);
+            var dst = padded.Slice((y + r) * pw + r, width);
+            for (int x = 0; x < width; x++) dst[x] = float.IsFinite(src[x]) ? src[x] : 0f;
+        }
+        for (int y = 0; y < height; y++)
+        {
+            var outRow = output.Slice(y * width, width);
+            int x = 0;
+            for (; x <= width - vl; x += vl)
             {
-                float w = conv[cy * kernelSize + cx];
-                int dy = cy - r, dx = cx - r;
-                int xs = Math.Max(0, -dx), xe = Math.Min(width, width - dx);
-                for (int y = Math.Max(0, -dy); y < Math.Min(height, height - dy); y++)
+                var sum = Vector<float>.Zero;
+                for (int cy = 0; cy < kernelSize; cy++)
                 {
-                    var src = clean.AsSpan((y + dy) * width + dx + xs, xe - xs);
-                    var dst = output.AsSpan(y * width + xs, xe - xs);
-                    for (int i = 0; i < dst.Length; i++) dst[i] += w * src[i];
+                    var line = padded.Slice((y + cy) * pw + x, kernelSize + vl);
+                    for (int cx = 0; cx < kernelSize; cx++)
+                        sum = Vector.Add(sum, Vector.Multiply(wide[cy * kernelSize + cx], new Vector<float>(line[cx..])));
                 }
+                sum.CopyTo(outRow[x..]);
             }
-        for (int p = 0; p < output.Length; p++) if (!float.IsFinite(image[p])) output[p] = float.NaN;
-        return output;
+            for (; x < width; x++)
+            {
+                float sum = 0f;
+                for (int cy = 0; cy < kernelSize; cy++)
+                {
+                    var line = padded.Slice((y + cy) * pw + x, kernelSize);
+                    for (int cx = 0; cx < kernelSize; cx++) sum += conv[cy * kernelSize + cx] * line[cx];
+                }
+                outRow[x] = sum;
+            }
+        }
+        for (int p = 0; p < width * height; p++) if (!float.IsFinite(image[p])) output[p] = float.NaN;
     }
 
     /// <summary>
@@ -94,40 +135,75 @@ public static class Detection
     /// (sep's lutz: value &gt; thresh), each with at least <paramref name="minArea"/> pixels, in raster order of their
     /// first pixel; members sorted. <paramref name="scratch"/> is a width×height array of zeros, left as found.
     /// </summary>
+    /// <remarks>
+    /// Labelled by a flood fill from each candidate in turn (so labels come in the order of the components' first
+    /// candidates), then gathered in one more pass over the candidates, which writes each component's members in
+    /// candidate order: sorted when the candidates are (they always are here: the whole image, or an earlier
+    /// component), so no member list needs sorting. The fill's stack carries each pixel's column beside it, so no
+    /// pixel's coordinates are divided out.
+    /// </remarks>
     public static List<int[]> Components(int width, int height, ReadOnlySpan<int> candidates, float[] values, float threshold, int minArea,
-        int[] scratch)
+        int[] scratch) =>
+        Components(width, height, candidates, values, threshold, minArea, scratch, ExtractionBuffers.ForThread());
+
+    internal static List<int[]> Components(int width, int height, ReadOnlySpan<int> candidates, float[] values, float threshold,
+        int minArea, int[] scratch, ExtractionBuffers buffers)
     {
-        const int Above = 1, Seen = 2;
-        foreach (int p in candidates) if (values[p] > threshold) scratch[p] = Above;
+        // scratch: 0 not a candidate above the threshold (or already gathered), Above not yet labelled, FirstLabel + k component k.
+        const int Above = 1, FirstLabel = 2;
         var result = new List<int[]>();
-        var stack = new Stack<int>();
-        var members = new List<int>();
+        int above = 0, previous = -1;
+        bool sorted = true;
+        foreach (int p in candidates)
+        {
+            if (values[p] > threshold) { scratch[p] = Above; above++; }
+            sorted &= p > previous;
+            previous = p;
+        }
+        if (above == 0) return result;
+        var stack = buffers.Stack(2 * above);
+        var sizes = buffers.Sizes(above);
+        int labels = 0, last = width * height - width;
         foreach (int start in candidates)
         {
             if (scratch[start] != Above) continue;
-            members.Clear();
-            scratch[start] = Seen;
-            stack.Push(start);
-            while (stack.Count > 0)
+            int label = FirstLabel + labels, size = 0, top = 0;
+            scratch[start] = label;
+            stack[top++] = start;
+            stack[top++] = start % width;
+            while (top > 0)
             {
-                int p = stack.Pop();
-                members.Add(p);
-                int px = p % width, py = p / width;
-                for (int yy = Math.Max(0, py - 1); yy <= Math.Min(height - 1, py + 1); yy++)
-                    for (int xx = Math.Max(0, px - 1); xx <= Math.Min(width - 1, px + 1); xx++)
+                int x = stack[--top], p = stack[--top];
+                size++;
+                int x0 = x > 0 ? -1 : 0, x1 = x < width - 1 ? 1 : 0;
+                for (int row = p >= width ? p - width : p; row <= (p < last ? p + width : p); row += width)
+                    for (int dx = x0; dx <= x1; dx++)
                     {
-                        int q = yy * width + xx;
-                        if (scratch[q] == Above) { scratch[q] = Seen; stack.Push(q); }
+                        int q = row + dx;
+                        if (scratch[q] == Above) { scratch[q] = label; stack[top++] = q; stack[top++] = x + dx; }
                     }
             }
-            if (members.Count >= minArea)
-            {
-                var arr = members.ToArray();
-                Array.Sort(arr);
-                result.Add(arr);
-            }
+            sizes[labels++] = size;
         }
-        foreach (int p in candidates) scratch[p] = 0;
+        var members = new int[labels][];
+        var fill = buffers.Fill(labels);
+        for (int k = 0; k < labels; k++)
+        {
+            fill[k] = 0;
+            if (sizes[k] >= minArea) members[k] = new int[sizes[k]];
+        }
+        foreach (int p in candidates)
+        {
+            int k = scratch[p] - FirstLabel;
+            scratch[p] = 0;
+            if (k >= 0 && members[k] is { } m) m[fill[k]++] = p;
+        }
+        foreach (var m in members)
+        {
+            if (m is null) continue;
+            if (!sorted) Array.Sort(m);
+            result.Add(m);
+        }
         return result;
     }
 }

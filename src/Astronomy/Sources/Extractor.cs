@@ -20,22 +20,34 @@ public static class Extractor
     public static ExtractionResult Extract(ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings = null,
         (double X, double Y)? kronNearest = null)
     {
+        var (bkg, objects, threshold, sub) = Extract(image, width, height, settings, kronNearest, ExtractionBuffers.ForThread());
+        return new ExtractionResult(bkg, objects, threshold, sub.AsSpan(0, width * height).ToArray());
+    }
+
+    /// <summary>
+    /// The public Extract's work in this thread's <paramref name="buffers"/>: the subtracted image returned is one of
+    /// them (its first width × height values), valid until the thread's next extraction.
+    /// </summary>
+    internal static (Background Background, List<DetectedObject> Objects, float Threshold, float[] Subtracted) Extract(
+        ReadOnlySpan<float> image, int width, int height, ExtractionSettings? settings, (double X, double Y)? kronNearest,
+        ExtractionBuffers buffers)
+    {
         settings ??= ExtractionSettings.Default;
+        int n = width * height;
         var bkg = Background.Measure(image, width, height, settings.MeshSize, settings.FilterSize);
-        var sub = bkg.Map();
-        for (int p = 0; p < sub.Length; p++)
-        {
-            float v = image[p];
-            sub[p] = float.IsFinite(v) ? v - sub[p] : float.NaN;
-        }
+        var sub = buffers.Subtracted(n);
+        bkg.Subtract(image, sub.AsSpan(0, n));
         float threshold = (float)(settings.ThresholdSigma * bkg.GlobalRms);
         // A blank (e.g. no-coverage) image has nothing to detect.
-        if (!(threshold > 0)) return new ExtractionResult(bkg, [], threshold, sub);
-        var filtered = Detection.Filter(sub, width, height, Detection.DefaultKernel, Detection.DefaultKernelSize);
-        var scratch = new int[width * height];
-        var all = new int[width * height];
-        for (int p = 0; p < all.Length; p++) all[p] = p;
-        var components = Detection.Components(width, height, all, filtered, threshold, settings.MinArea, scratch);
+        if (!(threshold > 0)) return (bkg, [], threshold, sub);
+        var filtered = buffers.Filtered(n);
+        Detection.Filter(sub.AsSpan(0, n), width, height, Detection.DefaultKernel, Detection.DefaultKernelSize, filtered.AsSpan(0, n),
+            buffers);
+        // Zeros between uses; cleared here too so that an extraction that failed half-way cannot leave marks for the next.
+        var scratch = buffers.Labels(n);
+        Array.Clear(scratch, 0, n);
+        var components = Detection.Components(width, height, buffers.AllPixels(n).AsSpan(0, n), filtered, threshold, settings.MinArea,
+            scratch, buffers);
         // lutz hands objects over as the scan completes them: by their last row, then column.
         components.Sort((a, b) => a[^1].CompareTo(b[^1]));
         uint randSeed = 1; // extract.c: randseed = 1 at the start of every sep_extract
@@ -68,7 +80,7 @@ public static class Extractor
                 : (double.NaN, 0, 0);
             objects.Add(new DetectedObject(m, analysed[i].FdPeak, threshold, kron, flux, area, parts[i].Pixels));
         }
-        return new ExtractionResult(bkg, objects, threshold, sub);
+        return (bkg, objects, threshold, sub);
     }
 
     /// <summary>

@@ -19,24 +19,26 @@ public static class TargetPhotometry
         var info = BandCatalog.Get(band);
         int n = info.NativeSize;
         double centre = (n - 1) / 2.0;
-        var result = Extractor.Extract(image, n, n, settings, kronNearest: (centre, centre));
+        // The thread's extraction buffers: nothing of the extraction but numbers leaves this method.
+        var (background, objects, _, subtracted) =
+            Extractor.Extract(image, n, n, settings, (centre, centre), ExtractionBuffers.ForThread());
         DetectedObject? nearest = null;
         double best = double.MaxValue;
-        foreach (var o in result.Objects)
+        foreach (var o in objects)
         {
             double d = Math.Sqrt((o.Shape.X - centre) * (o.Shape.X - centre) + (o.Shape.Y - centre) * (o.Shape.Y - centre));
             if (d < best) { best = d; nearest = o; }
         }
-        float back = result.Background.GlobalBack, rms = result.Background.GlobalRms;
+        float back = background.GlobalBack, rms = background.GlobalRms;
         if (nearest is not null && best <= MatchRadiusPx && nearest.KronRadius > 0 && double.IsFinite(nearest.KronFlux))
             return new TargetMeasurement(band, TargetMethod.Kron, nearest.KronFlux, nearest.KronArea, nearest.KronEllipse,
-                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, result.Objects.Count)
+                nearest.Ellipse.Scaled(MaskKronFactor * nearest.KronRadius), back, rms, objects.Count)
             {
                 KronRadius = nearest.KronRadius,
             };
         var circle = Ellipse.Circle(centre, centre, info.SurveyInfo.StaticApertureRadiusPx);
-        var (flux, area, _) = Aperture.SumEllipse(result.Subtracted, n, n, circle);
-        return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, result.Objects.Count);
+        var (flux, area, _) = Aperture.SumEllipse(subtracted.AsSpan(0, n * n), n, n, circle);
+        return new TargetMeasurement(band, TargetMethod.StaticAperture, flux, area, circle, circle, back, rms, objects.Count);
     }
 
     /// <summary>The target's S/N (<see cref="TargetMeasurement.SignalToNoise"/>) in <paramref name="band"/> of a raw sample.</summary>
