@@ -72,7 +72,7 @@ move src/Data/Data/Catalog.cs src/Data/Data/InputCatalog.cs
 # unambiguous identifier rules). C# lines are split into code, string literals and comments: identifier rules on code,
 # prose rules on strings and comments, the contracts above protected in both.
 read -r -d '' PERL <<'EOF' || true
-use strict; use warnings;
+use strict; use warnings; use utf8; # the rules name —, ─▶ and │: match them as characters, like the input (-CSD)
 my $ctx = shift @ARGV;
 # Capitalised identifiers, paths and namespaces: one meaning each, safe everywhere (code, comments, docs).
 sub ids {
@@ -92,7 +92,8 @@ sub ids {
   s{\bsrc/Learning/Baseline/}{src/Learning/Tabular/}g; s{\bsrc/Data/Catalogs/}{src/Data/Spectroscopy/}g;
   s{\bLearning/Baseline\b}{Learning/Tabular}g; s{(?<![\w/])Baseline/}{Tabular/}g; s{(?<![\w/])Catalogs/}{Spectroscopy/}g;
   s/"Baseline"/"Tabular"/g; s/"Catalogs"/"Spectroscopy"/g;   # namespace segments (ArchitectureTests)
-  s/\bShapley, Baseline\b/Shapley, Tabular/g; s/^(\s*│ )Catalogs,/$1Spectroscopy,/;   # docs/architecture.md's map
+  # docs/architecture.md's map: the names in its boxes, the right border kept in its column
+  s/\bShapley, Baseline, Distributed,/Shapley, Tabular, Distributed, /g; s/^(\s*│ )Catalogs,(.*?)    │/$1Spectroscopy,$2│/;
   s{\bData/Catalog\.cs\b}{Data/InputCatalog.cs}g;
   s/\bBaselines(?=\.(?:[A-Z]|cs\b))/MaskedImages/g;   # Baselines.Masks, Baselines.cs
   s/\bBaselines\b(?=\s*[(<])/MaskedImages/g;        # the ILGPU host's Baselines(...)
