@@ -148,6 +148,7 @@ sub code {
   if ($ctx eq 'shapley') { s/\bbaseline\b/masked/g; }
   if ($ctx eq 'features') { s/\bbaseline\b/tabularFeatures/g; }
   if ($ctx eq 'tabular') { s/\bBaseline_(?=[a-z])/Tabular_model_/g; }
+  s/\btabular baseline\b/tabular model/g;       # prose in a string nested in an interpolation reads as code here
   return $_;
 }
 sub cs_line {
