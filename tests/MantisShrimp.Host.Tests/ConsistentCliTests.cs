@@ -13,9 +13,9 @@ public class ConsistentCliTests
     public static readonly string[][] Commands =
     [
         ["ingest"], ["inspect"], ["photometry"], ["info"], ["demo"], ["bench", "pipeline"], ["bench", "shapley"], ["bench", "allreduce"],
-        ["bench", "network"], ["simulate"], ["simulate-report"], ["train"], ["score"], ["evaluate"], ["train-tabular"], ["table4"], ["grid"],
-        ["compile-catalog"], ["calibrate"], ["predict"], ["fetch"], ["serve"], ["shapley"], ["shapley-plot"], ["masked-images"],
-        ["import-weights"], ["export-weights"], ["inspect-model"], ["import-calibration"],
+        ["bench", "network"], ["simulate"], ["simulate-report"], ["train"], ["score"], ["evaluate"], ["train-tabular"], ["table4"],
+        ["grid"], ["compile-catalog"], ["calibrate"], ["predict"], ["fetch"], ["serve"], ["shapley"], ["shapley-plot"],
+        ["masked-images"], ["import-weights"], ["export-weights"], ["inspect-model"], ["import-calibration"],
     ];
 
     public static TheoryData<string> CommandNames() => [.. Commands.Select(c => string.Join(' ', c))];
