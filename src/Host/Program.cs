@@ -36,9 +36,22 @@ public static class Program
     /// <summary>How long a failed rank waits before MPI_Abort, so that its error message reaches mpiexec.</summary>
     public const int AbortGraceMilliseconds = 1000;
 
+    /// <summary>
+    /// Former command names and their new ones (issue 20: <c>baseline</c> named the tabular model, <c>baselines</c> the
+    /// masked images). A former name given as the command is read as the new one before parsing, so scripts keep working
+    /// and <c>baseline --help</c> shows train-tabular's help; help never lists it. Not a System.CommandLine alias: 2.0
+    /// lists every alias in help, and a hidden command of its own prints an empty help.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FormerCommandNames = new Dictionary<string, string>
+    {
+        ["baseline"] = "train-tabular",
+        ["baselines"] = "masked-images",
+    };
+
     /// <summary>Runs a command line with the given output writers (used by tests).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length > 0 && FormerCommandNames.TryGetValue(args[0], out var renamed)) args = [renamed, .. args[1..]];
         var root = new RootCommand("Mantis Shrimp: photometric redshift PDFs of galaxies from GALEX, Pan-STARRS1 and unWISE cutouts.");
         var context = new CommandContext(stdout, stderr);
         root.Subcommands.Add(IngestCommand.Create(context));

@@ -13,9 +13,9 @@ public class ConsistentCliTests
     public static readonly string[][] Commands =
     [
         ["ingest"], ["inspect"], ["photometry"], ["info"], ["demo"], ["bench", "pipeline"], ["bench", "shapley"], ["bench", "allreduce"],
-        ["bench", "network"], ["simulate"], ["simulate-report"], ["train"], ["score"], ["evaluate"], ["baseline"], ["table4"], ["grid"],
-        ["compile-catalog"], ["calibrate"], ["predict"], ["fetch"], ["serve"], ["shapley"], ["shapley-plot"], ["baselines"],
-        ["import-weights"], ["export-weights"], ["inspect-model"], ["import-calibration"],
+        ["bench", "network"], ["simulate"], ["simulate-report"], ["train"], ["score"], ["evaluate"], ["train-tabular"], ["table4"],
+        ["grid"], ["compile-catalog"], ["calibrate"], ["predict"], ["fetch"], ["serve"], ["shapley"], ["shapley-plot"],
+        ["masked-images"], ["import-weights"], ["export-weights"], ["inspect-model"], ["import-calibration"],
     ];
 
     public static TheoryData<string> CommandNames() => [.. Commands.Select(c => string.Join(' ', c))];
@@ -127,7 +127,7 @@ public class ConsistentCliTests
         "/nonexistent/s.csv")]
     [InlineData("evaluate", "--bootstrap", "-1", "--scores", "/nonexistent/s.csv", "--out", "/nonexistent/e")]
     [InlineData("calibrate", "--depth", "0", "--model", "/nonexistent/m.ckpt", "--data", "/nonexistent/shards", "--out", "/nonexistent/c")]
-    [InlineData("baselines", "--count", "0", "--data", "/nonexistent/shards", "--out", "/nonexistent/b")]
+    [InlineData("masked-images", "--count", "0", "--data", "/nonexistent/shards", "--out", "/nonexistent/b")]
     public void Bad_values_are_parse_errors_not_clamped(string command, string option, string value, params string[] required)
     {
         var (code, _, err) = Cli.Run([command, .. required, option, value]);
@@ -147,7 +147,7 @@ public class ConsistentCliTests
 
     [Theory]
     [InlineData("score", "--out")]
-    [InlineData("baseline", "--out")]
+    [InlineData("train-tabular", "--out")]
     [InlineData("predict", "--out")]
     [InlineData("shapley", "--out")]
     [InlineData("evaluate", "--table")]

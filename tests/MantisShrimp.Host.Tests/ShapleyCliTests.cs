@@ -29,7 +29,7 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
         foreach (var f in new[] { "shapley_by_z.png", "mmshap_by_z.png",
             "shapley_by_z.csv" }) Assert.True(File.Exists(Path.Combine(tmp.File("fig"), f)), f);
 
-        var fig6 = Run("baselines", "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--seed", "4", "--out",
+        var fig6 = Run("masked-images", "--data", toy.Set.Directory, "--split", "train", "--count", "2", "--seed", "4", "--out",
             tmp.File("fig6"));
         Assert.True(fig6.Code == 0, fig6.Err);
         Assert.Equal(2, Directory.GetFiles(tmp.File("fig6"), "baseline_*.png").Length);

@@ -51,7 +51,7 @@ public class SharedOptionTests
 
     [Theory]
     [InlineData("score")]
-    [InlineData("baseline")]
+    [InlineData("train-tabular")]
     [InlineData("shapley")]
     [InlineData("predict")]
     public void Table_outputs_list_every_format_in_help(string command)

@@ -212,8 +212,8 @@ internal static class BaselineCommand
         var pdf = new Option<bool>("--pdf") { Description = "Also write p_000 … p_399." };
         var seed = SharedOptions.Seed();
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("baseline", "Tabular baseline: aperture photometry + E(B−V) → gradient-boosted trees (FastTree) with a " +
-            "Gaussian PDF; trains on train/val and scores a split.")
+        var cmd = new Command("train-tabular", "Tabular model: aperture photometry + E(B−V) → gradient-boosted trees (FastTree) with " +
+            "a Gaussian PDF; trains on train/val and scores a split.")
         {
             data, split, output, pdf, seed, quiet,
         };
@@ -223,7 +223,7 @@ internal static class BaselineCommand
             var progress = ctx.Progress(r.GetValue(quiet));
             var predictions = Engine.Baseline.TabularBaseline.TrainAndPredict(set, r.GetValue(split)!, r.GetValue(seed), progress);
             int rows = Scorer.Write(predictions, set, r.GetValue(split)!, r.GetValue(output)!, r.GetValue(pdf), progress);
-            ctx.Out.WriteLine($"baseline scored {rows} galaxies → {r.GetValue(output)}");
+            ctx.Out.WriteLine($"train-tabular scored {rows} galaxies → {r.GetValue(output)}");
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -248,8 +248,8 @@ internal static class Table4Command
             CustomParser = SharedOptions.ParseSeedList,
         };
         var quiet = SharedOptions.Quiet();
-        var cmd = new Command("table4", "The mock-universe analogue of the paper's Table 4: early/late fusion × band sets + tabular " +
-            "baseline → a markdown report.")
+        var cmd = new Command("table4", "The mock-universe analogue of the paper's Table 4: early/late fusion × band sets + the tabular " +
+            "model → a markdown report.")
         {
             data, output, markdown, backbone, epochs, batches, seed, seeds, quiet,
         };

@@ -37,7 +37,7 @@ internal static class ShapleyCommand
         var precision = SharedOptions.Precision();
         var quiet = SharedOptions.Quiet();
         var cmd = new Command("shapley", "Band importance per galaxy: exact Shapley values over the 512 band subsets against " +
-            "source-masked baselines, and MM-SHAP (resumable).")
+            "masked images (each band's target replaced by noise), and MM-SHAP (resumable).")
         {
             model, data, split, count, mode, permutations, group, batchSize, noStem, noFactorise, accelerator, seed, output, device,
                 precision, quiet,
@@ -90,7 +90,7 @@ internal static class BaselinesCommand
         var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var seed = SharedOptions.Seed();
         var output = SharedOptions.Out("Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.");
-        var cmd = new Command("baselines", "Fig. 6 analogue: random galaxies' 9 bands and their source-masked baselines as PNGs.") { data,
+        var cmd = new Command("masked-images", "Fig. 6 analogue: random galaxies' 9 bands and their masked images (the target replaced by noise) as PNGs.") { data,
             split, count, seed, output };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
