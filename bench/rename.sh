@@ -106,6 +106,8 @@ sub ids {
   s/\b(class|new|private|public|static) Catalog(?=[\s(])/$1 InputCatalog/g;
   s/\bstatic Catalog Load\b/static InputCatalog Load/g;
   s/cref="Catalog([".])/cref="InputCatalog$1/g;
+  s/(?<=\()Catalog(?= catalog\b)/InputCatalog/g;
+  s/(?<=, )Catalog(?= catalog\b)/InputCatalog/g;
   return $_;
 }
 # Prose (comments, strings, docs): per context. Contracts are shielded first and restored after.

@@ -35,7 +35,7 @@ public class InputBenchmarks
     public void Setup()
     {
         var rng = new Random(5);
-        _raw = new float[Batch * BandCatalog.NativePixelsPerSample];
+        _raw = new float[Batch * BandTable.NativePixelsPerSample];
         for (int i = 0; i < _raw.Length; i++) _raw[i] = (float)((rng.NextDouble() - 0.1) * 50);
         _augment = new SampleAugment[Batch];
         AugmentPolicy.Training(1).Fill(0, Batch, _augment);
@@ -43,7 +43,7 @@ public class InputBenchmarks
         _output = new float[_layout.OutputLength];
         _cpu = new FusedInputCpu(_layout);
         _host = new AcceleratorHost(AcceleratorChoice.Cpu);
-        _rawTensor = torch.tensor(_raw, [Batch, BandCatalog.NativePixelsPerSample]);
+        _rawTensor = torch.tensor(_raw, [Batch, BandTable.NativePixelsPerSample]);
     }
 
     [GlobalCleanup]

@@ -39,10 +39,10 @@ public static class SepIdentityDump
                     string id = $"{shard.Info.Split}/{Path.GetFileName(shard.Path)}/{slot}";
                     foreach (var t in TargetPhotometry.MeasureSample(px)) w.Append(id).Append(" sample ").AppendLine(Target(t));
                     w.Append(id).Append(" snr ").AppendLine(H(TargetPhotometry.SignalToNoise(px, Band.r)));
-                    foreach (var b in BandCatalog.All)
+                    foreach (var b in BandTable.All)
                     {
                         int k = b.NativeSize;
-                        var img = px.AsSpan(BandCatalog.NativePixelOffset(b.Band), k * k).ToArray();
+                        var img = px.AsSpan(BandTable.NativePixelOffset(b.Band), k * k).ToArray();
                         if (done % 5 == 0) Cutout(w, $"{id}/{b.Name}", b.Band, img);
                         if (done % 10 != 0) continue;
                         var holes = (float[])img.Clone();
@@ -56,7 +56,7 @@ public static class SepIdentityDump
                         Cutout(w, $"{id}/{b.Name}/inf", b.Band, inf);
                     }
                 }
-        foreach (var b in BandCatalog.All)
+        foreach (var b in BandTable.All)
         {
             int n = b.NativeSize * b.NativeSize;
             Cutout(w, $"blank/{b.Name}", b.Band, new float[n]);
@@ -65,7 +65,7 @@ public static class SepIdentityDump
         foreach (var file in Directory.GetFiles(real, "ps1_fitscut_*.fits").Order(StringComparer.Ordinal))
         {
             var img = FitsFile.ReadFirstImage(file);
-            int n = BandCatalog.PanStarrs.NativeSize, x0 = (img.Width - n) / 2, y0 = (img.Height - n) / 2;
+            int n = BandTable.PanStarrs.NativeSize, x0 = (img.Width - n) / 2, y0 = (img.Height - n) / 2;
             var crop = new float[n * n];
             for (int y = 0; y < n; y++) img.Data.AsSpan((y0 + y) * img.Width + x0, n).CopyTo(crop.AsSpan(y * n, n));
             Cutout(w, Path.GetFileName(file), Band.r, crop);
@@ -77,7 +77,7 @@ public static class SepIdentityDump
 
     private static void Cutout(StringBuilder w, string name, Band band, float[] img)
     {
-        int n = BandCatalog.Get(band).NativeSize;
+        int n = BandTable.Get(band).NativeSize;
         double c = (n - 1) / 2.0;
         w.Append(name).Append(' ').AppendLine(Target(TargetPhotometry.Measure(band, img)));
         w.Append(name).Append(" near ").AppendLine(Extraction(Extractor.Extract(img, n, n, null, (c, c))));

@@ -42,7 +42,7 @@ public class SimulationBenchmarks
     {
         var g = MockUniverse.Generate(Next(), 1, _dust, PopulationMix.Default, Cosmology.Default);
         ServiceCutoutWriter.Write(Path.Combine(_dir, "cutouts"), g.Id, g.Ra, g.Dec, g.Planes!, g.Ps1ExposureSeconds,
-            BandCatalog.All.Select(b => b.PsfFwhmArcsec).ToArray());
+            BandTable.All.Select(b => b.PsfFwhmArcsec).ToArray());
     }
 
     [Benchmark]

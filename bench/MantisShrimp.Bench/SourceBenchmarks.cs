@@ -25,7 +25,7 @@ public class SourceBenchmarks
         for (int k = 0; k < 64; k++)
         {
             var g = MockUniverse.Generate(k, 1, dust, PopulationMix.Default, Cosmology.Default);
-            _cutouts.Add(g.Planes![BandCatalog.Get(Band.r).Channel]);
+            _cutouts.Add(g.Planes![BandTable.Get(Band.r).Channel]);
         }
         Directory.Delete(dir, true);
     }

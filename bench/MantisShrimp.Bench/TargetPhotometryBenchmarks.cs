@@ -30,9 +30,9 @@ public class TargetPhotometryBenchmarks
         foreach (var file in files)
         {
             var image = FitsFile.ReadFirstImage(file);
-            if (image.Width != BandCatalog.PanStarrs.NativeSize || image.Height != BandCatalog.PanStarrs.NativeSize)
+            if (image.Width != BandTable.PanStarrs.NativeSize || image.Height != BandTable.PanStarrs.NativeSize)
                 throw new InvalidDataException(
-                    $"{file}: {image.Width}×{image.Height}, not a {BandCatalog.PanStarrs.NativeSize}² PS1 cutout");
+                    $"{file}: {image.Width}×{image.Height}, not a {BandTable.PanStarrs.NativeSize}² PS1 cutout");
             _rCutouts.Add(image.Data.AsSpan(0, image.Width * image.Height).ToArray());
         }
         using var set = ShardSet.Open(Path.Combine(demo, "shards"));
@@ -59,7 +59,7 @@ public class TargetPhotometryBenchmarks
     [Benchmark]
     public double SignalToNoiseR() => TargetPhotometry.SignalToNoise(_samples[_k++ & (Galaxies - 1)], Band.r);
 
-    /// <summary>All 9 bands of a sample (calibration features, Shapley baselines, photometry tables).</summary>
+    /// <summary>All 9 bands of a sample (calibration features, Shapley masked images, photometry tables).</summary>
     [Benchmark]
     public object MeasureSample() => TargetPhotometry.MeasureSample(_samples[_k++ & (Galaxies - 1)]);
 }

@@ -30,7 +30,7 @@ public static class Program
         Console.WriteLine($"accelerator: {acc.Name} ({acc.AcceleratorType}), {memory}, peak {peakSource}");
         bool ok = true;
         ok &= Report("fused_input", FusedInput(host, samples), peak, 1e-4);
-        ok &= Report("baseline", Baseline(host, samples), peak, 1e-5);
+        ok &= Report("baseline", MaskedImages(host, samples), peak, 1e-5);
         ok &= Report("composite", Composite(host, samples * 8), peak, 0);
         Console.WriteLine(ok ? "kernels: all match their CPU references" : "kernels: MISMATCH (see above)");
         return ok ? 0 : 1;
@@ -90,7 +90,7 @@ public static class Program
         return new Result(MaxError(expected, actual), seconds, 4.0 * (raw.Length + layout.OutputLength));
     }
 
-    private static Result Baseline(AcceleratorHost host, int samples)
+    private static Result MaskedImages(AcceleratorHost host, int samples)
     {
         int[] sizes = [32, 32, 170, 170, 170, 170, 170, 32, 32];
         var start = new int[sizes.Length + 1];
@@ -106,9 +106,9 @@ public static class Program
             };
         }).ToArray();
         var expected = new float[raw.Length];
-        BaselineKernel.Run(raw, expected, masks, start, sizes, samples);
+        MaskedImageKernel.Run(raw, expected, masks, start, sizes, samples);
         var actual = new float[raw.Length];
-        BaselineKernel.Run(host, raw, actual, masks, start, sizes, samples);
+        MaskedImageKernel.Run(host, raw, actual, masks, start, sizes, samples);
 
         var acc = host.Accelerator;
         using var rawBuf = acc.Allocate1D(raw);
@@ -116,12 +116,12 @@ public static class Program
         using var maskBuf = acc.Allocate1D(masks);
         using var startBuf = acc.Allocate1D(start);
         using var sizeBuf = acc.Allocate1D(sizes);
-        var a = new BaselineArgs
+        var a = new MaskedImageArgs
         {
             Raw = rawBuf.View, Output = outBuf.View, Masks = maskBuf.View, PlaneStart = startBuf.View, PlaneSize = sizeBuf.View,
             Bands = sizes.Length, SampleStride = stride, Samples = samples,
         };
-        double seconds = Time(acc, () => BaselineKernel.Launch(host, a));
+        double seconds = Time(acc, () => MaskedImageKernel.Launch(host, a));
         return new Result(MaxError(expected, actual), seconds, 8.0 * raw.Length);
     }
 

@@ -65,7 +65,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ScoreCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
-        root.Subcommands.Add(BaselineCommand.Create(context));
+        root.Subcommands.Add(TrainTabularCommand.Create(context));
         root.Subcommands.Add(Table4Command.Create(context));
         root.Subcommands.Add(GridCommand.Create(context));
         root.Subcommands.Add(CompileCatalogCommand.Create(context));
@@ -75,7 +75,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(ShapleyCommand.Create(context));
         root.Subcommands.Add(ShapleyPlotCommand.Create(context));
-        root.Subcommands.Add(BaselinesCommand.Create(context));
+        root.Subcommands.Add(MaskedImagesCommand.Create(context));
         root.Subcommands.Add(ImportWeightsCommand.Create(context));
         root.Subcommands.Add(ExportWeightsCommand.Create(context));
         root.Subcommands.Add(InspectModelCommand.Create(context));

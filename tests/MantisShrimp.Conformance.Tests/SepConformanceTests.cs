@@ -36,7 +36,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
         for (int k = 0; k < Galaxies; k++)
         {
             var g = MockUniverse.Generate(k, Seed, dust, PopulationMix.Default, Cosmology.Default);
-            foreach (var b in BandCatalog.All) list.Add(new Cutout($"{g.Id}.{b.Name}", b.Band, g.Planes![b.Channel], false,
+            foreach (var b in BandTable.All) list.Add(new Cutout($"{g.Id}.{b.Name}", b.Band, g.Planes![b.Channel], false,
                 MockUniverse.Gain(b.Survey)));
         }
         // Large bright discs that fill a PS1 cutout (the case of issue 14: a z = 0.01 disc of 20″ = 80 px scale).
@@ -46,7 +46,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             // MANTIS_REAL_CUTOUTS: for a worktree that is not beside ../shared.
             string dirReal = Environment.GetEnvironmentVariable("MANTIS_REAL_CUTOUTS") ?? TestPaths.RealCutouts;
             var img = FitsFile.ReadFirstImage(Path.Combine(dirReal, file));
-            int n = BandCatalog.PanStarrs.NativeSize, x0 = (img.Width - n) / 2, y0 = (img.Height - n) / 2;
+            int n = BandTable.PanStarrs.NativeSize, x0 = (img.Width - n) / 2, y0 = (img.Height - n) / 2;
             var crop = new float[n * n];
             for (int y = 0; y < n; y++) img.Data.AsSpan((y0 + y) * img.Width + x0, n).CopyTo(crop.AsSpan(y * n, n));
             var band = file.EndsWith("_g.fits") ? Band.g : file.EndsWith("_r.fits") ? Band.r : file.EndsWith("_i.fits") ? Band.i : Band.z;
@@ -84,7 +84,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             long offset = 0;
             foreach (var c in cutouts)
             {
-                var info = BandCatalog.Get(c.Band);
+                var info = BandTable.Get(c.Band);
                 manifest.Add(new { size = info.NativeSize, offset, radius = info.SurveyInfo.StaticApertureRadiusPx, gain = c.Gain });
                 foreach (float v in c.Pixels) bin.Write(v);
                 offset += c.Pixels.Length;
@@ -106,7 +106,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
                 ours[i] = TargetPhotometry.Measure(cutouts[i].Band, cutouts[i].Pixels);
                 best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
-        var ps1Index = Enumerable.Range(0, cutouts.Count).Where(i => BandCatalog.Get(cutouts[i].Band).Survey == Survey.PanStarrs).ToArray();
+        var ps1Index = Enumerable.Range(0, cutouts.Count).Where(i => BandTable.Get(cutouts[i].Band).Survey == Survey.PanStarrs).ToArray();
         double ps1Seconds = ps1Index.Sum(i => best[i]);
 
         int same = 0, ps1 = 0, ps1RmsOk = 0, sameCount = 0;
@@ -134,7 +134,7 @@ public sealed class SepConformanceTests(ITestOutputHelper output)
             if (sepN == o.Detections) sameCount++;
             else misses.Add($"{c.Name}: ours {o.Method} ({o.Aperture.X:F2},{o.Aperture.Y:F2}) sep {method} ({sx:F2},{sy:F2})");
             double rmsRel = sRms > 0 ? Math.Abs(o.BackRms - sRms) / sRms : Math.Abs(o.BackRms);
-            var survey = BandCatalog.Get(c.Band).Survey;
+            var survey = BandTable.Get(c.Band).Survey;
             if (survey == Survey.PanStarrs && !c.Real)
             {
                 ps1++;

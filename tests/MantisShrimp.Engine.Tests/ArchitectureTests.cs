@@ -42,9 +42,9 @@ public class ArchitectureTests
     private static readonly Dictionary<string, string[]> Namespaces = new()
     {
         ["MantisShrimp.Astronomy"] = ["Common", "Fits", "Sky", "Dust", "Surveys", "Sources", ""],
-        ["MantisShrimp.Data"] = ["Data", "Catalogs", "Simulation", "Diagnostics"],
+        ["MantisShrimp.Data"] = ["Data", "Spectroscopy", "Simulation", "Diagnostics"],
         ["MantisShrimp.Learning"] = ["Data.Pipeline", "Compute", "Distributed", "Models", "Training", "Inference", "Calibration",
-            "Shapley", "Baseline", "Evaluation"],
+            "Shapley", "Tabular", "Evaluation"],
         ["MantisShrimp.Reporting"] = ["Plots", "Evaluation", "Experiments", "Benchmarks", "Diagnostics", "Shapley", "Simulation"],
         ["MantisShrimp.Services"] = ["Cutouts", "Forced", "Benchmarks"],
     };

@@ -1,4 +1,4 @@
-using MantisShrimp.Engine.Catalogs;
+using MantisShrimp.Engine.Spectroscopy;
 using MantisShrimp.Engine.Fits;
 
 namespace MantisShrimp.Engine.Tests;
@@ -65,7 +65,7 @@ public class CatalogCompilerTests
         Assert.Equal([0.10, 0.25, 0.31], sdssZ);
         Assert.Contains("sdss_9,desi_100", File.ReadAllText(tmp.File("catalog.duplicates.csv")));
         // The output is a valid ingest catalog apart from the E(B-V) columns (added with --dust).
-        Assert.All(lines.Skip(1), l => Assert.True(Data.Catalog.IsSafeName(l.Split(',')[0])));
+        Assert.All(lines.Skip(1), l => Assert.True(Data.InputCatalog.IsSafeName(l.Split(',')[0])));
     }
 
     [Fact]

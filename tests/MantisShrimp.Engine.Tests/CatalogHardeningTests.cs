@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MantisShrimp.Engine.Catalogs;
+using MantisShrimp.Engine.Spectroscopy;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Fits;
@@ -27,7 +27,7 @@ public class CatalogHardeningTests(ITestOutputHelper output)
         var ids = Ids(tmp.File("catalog.csv"));
         Assert.Equal(7, ids.Length);
         Assert.Equal(ids.Length, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.True(Catalog.IsSafeName(id), id));
+        Assert.All(ids, id => Assert.True(InputCatalog.IsSafeName(id), id));
         string[] original = ["a/b", "a_b", "a b", ".x", "é"];
         var gama = ids.Where(id => id.StartsWith("gama_", StringComparison.Ordinal)).ToArray();
         Assert.Equal(original, gama.Select(id => CatalogCompiler.DecodeId(id["gama_".Length..])));
@@ -41,7 +41,7 @@ public class CatalogHardeningTests(ITestOutputHelper output)
         File.WriteAllLines(tmp.File("gama.csv"), ["CATAID,RA,DEC,Z,NQ", new string('7', 300) + ",10,1,0.2,4", "8,20,1,0.2,4"]);
         var s = CatalogCompiler.Run([("gama", tmp.File("gama.csv"))], tmp.File("catalog.csv")).Single();
         Assert.Equal(1, s.Accepted);
-        Assert.Equal(1, s.Rejected[$"id longer than {Catalog.MaxIdLength} characters as a file name"]);
+        Assert.Equal(1, s.Rejected[$"id longer than {InputCatalog.MaxIdLength} characters as a file name"]);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public class CatalogHardeningTests(ITestOutputHelper output)
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp.File("c.csv"), "id,ra,dec,z,ebv_csfd,ebv_planck\na,10,1,0.2,-0.1,0.02\nb,10,1,0.2,0.01,0.02\n");
-        var c = Catalog.Load(tmp.File("c.csv"));
+        var c = InputCatalog.Load(tmp.File("c.csv"));
         Assert.Single(c.Entries);
         Assert.Contains("ebv_csfd = -0.1 is negative", c.Problems.Single().Reason);
     }
@@ -117,7 +117,7 @@ public class CatalogHardeningTests(ITestOutputHelper output)
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp.File("c.csv"), "id,ra,dec,z,ebv_csfd,ebv_planck\ra,10,1,0.2,0.01,0.02\rb,11,1,0.2,0.01,0.02\r");
-        var c = Catalog.Load(tmp.File("c.csv"));
+        var c = InputCatalog.Load(tmp.File("c.csv"));
         Assert.Equal(["a", "b"], c.Entries.Select(e => e.Id));
         Assert.Equal([["x", "y"], ["z"]], Csv.Read(new StringReader("x,y\r\nz\r\n"), "crlf").Select(r => r.Fields)); // CRLF unchanged
     }

@@ -19,7 +19,7 @@ public sealed class CutoutScanTests
     public void The_nan_rule_counts_every_nan_wherever_it_is(int length)
     {
         var r = new Random(length);
-        var band = BandCatalog.Get(Band.r);
+        var band = BandTable.Get(Band.r);
         for (int trial = 0; trial < 40; trial++)
         {
             var plane = new float[length];
@@ -30,7 +30,7 @@ public sealed class CutoutScanTests
             foreach (int i in at) plane[i] = float.NaN;
             int nan = plane.Count(float.IsNaN);
             double fraction = nan / (double)length;
-            if (fraction > BandCatalog.MaxPanStarrsNanFraction)
+            if (fraction > BandTable.MaxPanStarrsNanFraction)
             {
                 var e = Assert.Throws<SampleRejectedException>(() => CutoutLoader.CheckPanStarrsNaN(band, plane));
                 Assert.Contains($"({nan} of {length};", e.Message, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class CutoutScanTests
         {
             const double ra = 150.1, dec = 2.2;
             SampleFiles.Write(dir, "s", ra, dec);
-            var info = BandCatalog.Get(Band.r);
+            var info = BandTable.Get(Band.r);
             int n = info.NativeSize, size = n + 6; // cropped: the rows start mid-line in the file
             var r = new Random(5);
             var values = new double[size * size];

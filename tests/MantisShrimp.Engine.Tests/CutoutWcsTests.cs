@@ -40,7 +40,7 @@ public class CutoutWcsTests
         string m = Reject(d => SampleFiles.Write(d, "s", Ra, Dec, scaleFactor: factor));
         Assert.Contains("pixel scale", m);
         Assert.Contains("CDELT1", m);
-        Assert.Contains($"{BandCatalog.ForSurvey(Survey.Galex).PixelScaleArcsec}″", m); // the first file read is the GALEX cube
+        Assert.Contains($"{BandTable.ForSurvey(Survey.Galex).PixelScaleArcsec}″", m); // the first file read is the GALEX cube
     }
 
     [Fact]

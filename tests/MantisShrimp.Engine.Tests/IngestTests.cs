@@ -37,7 +37,7 @@ public class IngestTests
             Assert.True(h.IsWritten);
             Assert.Equal(k, h.CatalogRow);
             Assert.Equal(0.05 + 0.01 * k, h.Z, 6);
-            foreach (var band in BandCatalog.All)
+            foreach (var band in BandTable.All)
             {
                 var pixels = shard.Band(slot, band.Band);
                 int n = band.NativeSize;
@@ -198,7 +198,7 @@ public class IngestTests
         Assert.Equal(9, summary.Accepted);
         Assert.All(opens, kv => Assert.True(kv.Value == 1, $"{kv.Key} was opened {kv.Value} times"));
         foreach (var k in Enumerable.Range(0, 10).Where(k => k != 4))
-            foreach (var file in BandCatalog.All.Select(b => b.FileName($"src{k:D3}")).Distinct())
+            foreach (var file in BandTable.All.Select(b => b.FileName($"src{k:D3}")).Distinct())
                 Assert.True(opens.ContainsKey(file), file);
 
         Ingest.Run(options with { OutputDirectory = tmp.File("plain") });

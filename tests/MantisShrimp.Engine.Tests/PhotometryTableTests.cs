@@ -1,5 +1,5 @@
 using MantisShrimp.Engine.Calibration;
-using MantisShrimp.Engine.Baseline;
+using MantisShrimp.Engine.Tabular;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Data.Pipeline;
 using MantisShrimp.Engine.Simulation;
@@ -20,7 +20,7 @@ public class PhotometryTableTests
         Assert.All(set.Shards, s => Assert.True(File.Exists(PhotometryTable.PathOf(s)), s.Path));
         var records = set.Shards.SelectMany((s, i) => Enumerable.Range(0, s.Count).Select(slot => new RecordRef(i, slot))).ToArray();
         var fromTable = RecordFeatures.Compute(set, records);
-        var baseline = records.Select(r => TabularBaseline.Features(set, r)).ToArray();
+        var tabularFeatures = records.Select(r => TabularModel.Features(set, r)).ToArray();
         int kron = 0;
         for (int k = 0; k < records.Length; k++)
         {
@@ -35,14 +35,14 @@ public class PhotometryTableTests
         }
         Assert.True(kron > records.Length, $"only {kron} Kron targets: the check would not exercise the Kron path");
 
-        // Shapley's source-masked baselines from the table equal those of a fresh extraction (Baselines.ForSample measures).
+        // Shapley's masked images from the table equal those of a fresh extraction (MaskedImages.ForSample measures).
         var pairs = records.Select(r => (set.Shards[r.Shard], r.Slot)).ToArray();
         var galaxies = Shapley.ShapleyGalaxy.FromRecords(pairs, seed: 9);
         for (int k = 0; k < records.Length; k++)
         {
             var (shard, slot) = pairs[k];
-            var (_, fresh) = Shapley.Baselines.ForSample(shard.Pixels(slot), 9, shard.Header(slot).CatalogRow);
-            Assert.Equal(fresh, galaxies[k].Baseline);
+            var (_, fresh) = Shapley.MaskedImages.ForSample(shard.Pixels(slot), 9, shard.Header(slot).CatalogRow);
+            Assert.Equal(fresh, galaxies[k].Masked);
         }
 
         // A shard set without the table is measured on demand, with the same results.
@@ -50,7 +50,7 @@ public class PhotometryTableTests
         using var bare = ShardSet.Open(tmp.File("shards"));
         Assert.Null(PhotometryTable.Table(bare.Shards[0]));
         Assert.Equal(fromTable, RecordFeatures.Compute(bare, records));
-        Assert.Equal(baseline, records.Select(r => TabularBaseline.Features(bare, r)).ToArray());
+        Assert.Equal(tabularFeatures, records.Select(r => TabularModel.Features(bare, r)).ToArray());
         Assert.Equal(set.Shards.Sum(s => s.Count), PhotometryTable.WriteMissing(bare, 1));
         Assert.Equal(PhotometryTable.Of(set, records[0]), PhotometryTable.Of(bare, records[0]));
     }

@@ -133,8 +133,8 @@ public class PrecisionTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixtu
             for (int slot = 0; slot < shard.Count && galaxies.Count < 2; slot++)
             {
                 var raw = shard.Pixels(slot).ToArray();
-                var (_, baseline) = Baselines.ForSample(raw, 9, shard.Header(slot).CatalogRow);
-                galaxies.Add(new ShapleyGalaxy(raw, baseline, shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck));
+                var (_, masked) = MaskedImages.ForSample(raw, 9, shard.Header(slot).CatalogRow);
+                galaxies.Add(new ShapleyGalaxy(raw, masked, shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck));
             }
         using var plain = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { StemTrick = false, BatchSize = 48 });
         using var trick = new ShapleyEvaluator(model, CPU, new ShapleyEvaluatorOptions { StemTrick = true, BatchSize = 48 });

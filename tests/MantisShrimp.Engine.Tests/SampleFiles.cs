@@ -12,7 +12,7 @@ public static class SampleFiles
 {
     /// <summary>The physical value the test writes at (x, y) of a band (exactly representable after 16-bit scaling).</summary>
     public static float Value(Band band, int x, int y, int seed) =>
-        BandCatalog.Get(band).Survey == Survey.PanStarrs
+        BandTable.Get(band).Survey == Survey.PanStarrs
             ? 0.25f * ((x * 7 + y * 13 + seed * 31 + (int)band * 17) % 400 - 100)
             : 0.001f * ((x * 5 + y * 3 + seed + (int)band) % 50);
 
@@ -20,7 +20,7 @@ public static class SampleFiles
         Func<Band, int, int, float>? value = null, bool withWcs = true, double scaleFactor = 1.0)
     {
         value ??= (b, x, y) => Value(b, x, y, seed);
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             if (survey.CubeFileSuffix is { } suffix)
             {

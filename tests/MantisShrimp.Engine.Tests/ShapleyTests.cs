@@ -33,8 +33,8 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             {
                 var raw = shard.Pixels(slot).ToArray();
                 if (blankGalex) Array.Clear(raw, 0, 2 * 32 * 32);
-                var (_, baseline) = Baselines.ForSample(raw, 9, shard.Header(slot).CatalogRow);
-                result.Add(new ShapleyGalaxy(raw, baseline, shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck));
+                var (_, masked) = MaskedImages.ForSample(raw, 9, shard.Header(slot).CatalogRow);
+                result.Add(new ShapleyGalaxy(raw, masked, shard.Header(slot).EbvCsfd, shard.Header(slot).EbvPlanck));
             }
         return result.ToArray();
     }
@@ -102,7 +102,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     {
         using var model = Model("late");
         var encoders = ((IFactorisedFusion)model).Encoders;
-        var surveys = BandCatalog.All.GroupBy(b => b.Survey).ToArray();
+        var surveys = BandTable.All.GroupBy(b => b.Survey).ToArray();
         Assert.Equal(surveys.Length, encoders.Count);
         for (int e = 0; e < encoders.Count; e++)
         {
@@ -149,7 +149,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     }
 
     [Fact]
-    public void Ilgpu_kernels_give_the_same_baselines_and_values_as_the_cpu_path()
+    public void Ilgpu_kernels_give_the_same_masked_images_and_values_as_the_cpu_path()
     {
         var records = toy.Set.Shards[0];
         var refs = Enumerable.Range(0, 2).Select(i => (records, i)).ToArray();
@@ -159,9 +159,9 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
         for (int g = 0; g < refs.Length; g++)
         {
             Assert.Equal(onCpu[g].Raw, onKernels[g].Raw);
-            Assert.False(onCpu[g].Raw.AsSpan().SequenceEqual(onCpu[g].Baseline)); // the targets were masked
-            for (int p = 0; p < onCpu[g].Baseline.Length; p++)
-                Assert.True(Math.Abs(onCpu[g].Baseline[p] - onKernels[g].Baseline[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Baseline[p])),
+            Assert.False(onCpu[g].Raw.AsSpan().SequenceEqual(onCpu[g].Masked)); // the targets were masked
+            for (int p = 0; p < onCpu[g].Masked.Length; p++)
+                Assert.True(Math.Abs(onCpu[g].Masked[p] - onKernels[g].Masked[p]) <= 1e-5f * (1 + Math.Abs(onCpu[g].Masked[p])),
                     $"galaxy {g} pixel {p}");
         }
         foreach (var arch in new[] { "early", "late" })
@@ -187,7 +187,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     }
 
     [Fact]
-    public void Full_and_empty_subsets_are_the_plain_predictions_of_galaxy_and_baseline()
+    public void Full_and_empty_subsets_are_the_plain_predictions_of_galaxy_and_masked_image()
     {
         foreach (var arch in new[] { "early", "late" })
         {
@@ -199,7 +199,7 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
             {
                 Assert.Equal(2, tables[g].Evaluations);
                 Assert.Equal(Plain(model, galaxies[g].Raw, galaxies[g]), tables[g].Values[ShapleyMath.AllBands], 4);
-                Assert.Equal(Plain(model, galaxies[g].Baseline, galaxies[g]), tables[g].Values[0], 4);
+                Assert.Equal(Plain(model, galaxies[g].Masked, galaxies[g]), tables[g].Values[0], 4);
             }
         }
     }
@@ -219,13 +219,13 @@ public class ShapleyTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixture
     }
 
     [Fact]
-    public void A_band_equal_to_its_baseline_is_a_null_player_and_saves_evaluations()
+    public void A_band_equal_to_its_masked_image_is_a_null_player_and_saves_evaluations()
     {
         using var model = Model("early");
         var galaxies = Galaxies(1, blankGalex: true);
         using var evaluator = new ShapleyEvaluator(model, CPU);
         var t = evaluator.Evaluate(galaxies)[0];
-        Assert.Equal(0, t.ActiveMask & 0b11); // FUV, NUV blank: identical to their baselines
+        Assert.Equal(0, t.ActiveMask & 0b11); // FUV, NUV blank: identical to their masked images
         Assert.Equal(1 << int.PopCount(t.ActiveMask), t.Evaluations);
         Assert.True(t.Evaluations <= 128);
         var phi = ShapleyMath.Exact(t.Values);

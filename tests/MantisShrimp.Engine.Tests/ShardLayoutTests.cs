@@ -48,12 +48,12 @@ public class ShardLayoutTests
             CatalogRow = 0x0102030405060708, Ra = 123.456, Dec = -54.321, Z = 0.625f, EbvCsfd = 0.03125f, EbvPlanck = 0.046875f,
             Flags = (SampleFlags)0x80000005u, Marker = ShardLayout.RecordMarker,
         };
-        for (int b = 0; b < BandCatalog.BandCount; b++) h.ZeroPoints[b] = 20.5f + b;
+        for (int b = 0; b < BandTable.BandCount; b++) h.ZeroPoints[b] = 20.5f + b;
         var expected = new Dictionary<string, double[]>
         {
             ["catalog_row"] = [0x0102030405060708], ["ra"] = [123.456], ["dec"] = [-54.321], ["z"] = [0.625], ["ebv_csfd"] = [0.03125],
             ["ebv_planck"] = [0.046875], ["flags"] = [0x80000005u], ["marker"] = [ShardLayout.RecordMarker],
-            ["zero_points_ab"] = Enumerable.Range(0, BandCatalog.BandCount).Select(b => 20.5 + b).ToArray(),
+            ["zero_points_ab"] = Enumerable.Range(0, BandTable.BandCount).Select(b => 20.5 + b).ToArray(),
         };
         var bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<ShardRecordHeader>(in h)).ToArray();
         foreach (var field in ShardLayout.HeaderFields)

@@ -128,7 +128,7 @@ public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<Simul
     {
         // σ_sky from the robust spread (1.4826 MAD) of each plane; m5 = ZP − 2.5 log10(5 σ √(4π) s) (SimulationChecks).
         var depths = SimulationChecks.MedianDepths(7, sim.Dust, 12);
-        foreach (var band in BandCatalog.All)
+        foreach (var band in BandTable.All)
             Assert.True(Math.Abs(depths[band.Channel] - band.Depth5SigmaAb) <= 0.25,
                 $"{band.Name}: measured depth {depths[band.Channel]:F2}, target {band.Depth5SigmaAb}");
     }
@@ -160,7 +160,7 @@ public class SimulationTests(SimulatedUniverseFixture sim) : IClassFixture<Simul
             var g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default, withImages: false);
             if (g.Magnitudes[(int)Band.r] > 18.5 || g.Properties.DiskReArcsec > 3 || g.Properties.BulgeReArcsec > 3) continue;
             g = MockUniverse.Generate(k, 11, sim.Dust, PopulationMix.Default, Cosmology.Default);
-            foreach (var band in new[] { Band.r, Band.i }) ratios.Add(SimulationChecks.ApertureRatio(g, BandCatalog.Get(band), 12));
+            foreach (var band in new[] { Band.r, Band.i }) ratios.Add(SimulationChecks.ApertureRatio(g, BandTable.Get(band), 12));
         }
         Assert.True(ratios.Count >= 24, "not enough bright galaxies drawn");
         double median = ratios.Order().ElementAt(ratios.Count / 2);

@@ -106,7 +106,7 @@ public class SourceExtractionTests
         var offCentre = Render(170, 0, 1, 6, (120, 84, 20000, 3, 1, 0, false));
         var s = TargetPhotometry.Measure(Band.r, offCentre);
         Assert.Equal(TargetMethod.StaticAperture, s.Method);
-        Assert.Equal(BandCatalog.PanStarrs.StaticApertureRadiusPx, s.Aperture.A);
+        Assert.Equal(BandTable.PanStarrs.StaticApertureRadiusPx, s.Aperture.A);
         Assert.Equal(1, s.Detections);
 
         var blank = new float[32 * 32]; // a GALEX no-coverage cutout

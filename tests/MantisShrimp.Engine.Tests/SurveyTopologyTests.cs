@@ -48,7 +48,7 @@ public class SurveyTopologyTests
                 Assert.Equal(survey.Bands.Select(b => b.Channel), net.Encoders[e].Bands);
                 Assert.Equal(survey.Index, net.Encoders[e].Segment);
             }
-            foreach (var absent in BandCatalog.AllSurveys.Where(s => !surveys.Contains(s.Survey)))
+            foreach (var absent in BandTable.AllSurveys.Where(s => !surveys.Contains(s.Survey)))
                 Assert.DoesNotContain(sd.Keys, k => k.StartsWith(absent.EncoderKey + ".", StringComparison.Ordinal));
         }
     }
@@ -56,22 +56,22 @@ public class SurveyTopologyTests
     [Fact]
     public void Band_index_within_its_survey()
     {
-        Assert.Equal([0, 1, 0, 1, 2, 3, 4, 0, 1], BandCatalog.All.Select(b => b.IndexInSurvey));
-        Assert.Equal(BandCatalog.BandCount, BandCatalog.All.Count);
-        Assert.Equal(BandCatalog.All.Count, BandCatalog.AllSurveys.Sum(s => s.Bands.Count));
+        Assert.Equal([0, 1, 0, 1, 2, 3, 4, 0, 1], BandTable.All.Select(b => b.IndexInSurvey));
+        Assert.Equal(BandTable.BandCount, BandTable.All.Count);
+        Assert.Equal(BandTable.All.Count, BandTable.AllSurveys.Sum(s => s.Bands.Count));
     }
 
     [Fact]
     public void Services_and_encoder_names_come_from_the_table()
     {
         Assert.Equal([CutoutService.LegacySurveysViewer, CutoutService.PanStarrsFitscut, CutoutService.LegacySurveysViewer],
-            BandCatalog.AllSurveys.Select(s => s.Service));
-        Assert.Equal("galex", Cutouts.LegacySurveyClient.Layer(BandCatalog.Galex));
-        Assert.Equal("unwise-neo7", Cutouts.LegacySurveyClient.Layer(BandCatalog.Unwise));
-        Assert.Throws<ArgumentException>(() => Cutouts.LegacySurveyClient.Layer(BandCatalog.PanStarrs));
-        Assert.Same(BandCatalog.Unwise, BandCatalog.ForEncoderKey("unwise"));
-        Assert.Null(BandCatalog.ForEncoderKey("PS1"));
-        Assert.Equal("galex, ps1, unwise", BandCatalog.EncoderKeys);
+            BandTable.AllSurveys.Select(s => s.Service));
+        Assert.Equal("galex", Cutouts.LegacySurveyClient.Layer(BandTable.Galex));
+        Assert.Equal("unwise-neo7", Cutouts.LegacySurveyClient.Layer(BandTable.Unwise));
+        Assert.Throws<ArgumentException>(() => Cutouts.LegacySurveyClient.Layer(BandTable.PanStarrs));
+        Assert.Same(BandTable.Unwise, BandTable.ForEncoderKey("unwise"));
+        Assert.Null(BandTable.ForEncoderKey("PS1"));
+        Assert.Equal("galex, ps1, unwise", BandTable.EncoderKeys);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class SurveyTopologyTests
     {
         CutoutSample Sample(Survey zeroed)
         {
-            var planes = BandCatalog.All.Select(b =>
+            var planes = BandTable.All.Select(b =>
                 Enumerable.Repeat(b.Survey == zeroed ? 0f : 1f, b.NativeSize * b.NativeSize).ToArray()).ToArray();
             return CutoutLoader.FromPlanes(planes, [860, 860, 860, 860, 860]);
         }

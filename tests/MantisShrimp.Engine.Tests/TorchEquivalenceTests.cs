@@ -16,7 +16,7 @@ public class TorchEquivalenceTests
     {
         const int b = 3;
         var rng = new Random(4);
-        var raw = new float[b * BandCatalog.NativePixelsPerSample];
+        var raw = new float[b * BandTable.NativePixelsPerSample];
         for (int i = 0; i < raw.Length; i++) raw[i] = (float)((rng.NextDouble() - 0.1) * 40);
         for (int i = 0; i < raw.Length; i += 101) raw[i] = float.NaN;
         var aug = new[] { SampleAugment.FromDegrees(37, true, false), SampleAugment.FromDegrees(200, false, true), SampleAugment.Identity };
@@ -25,7 +25,7 @@ public class TorchEquivalenceTests
         new FusedInputCpu(layout).Run(raw, b, aug, fused);
 
         using var scope = NewDisposeScope();
-        var expected = TorchInputChain.EarlyFusion(tensor(raw, [b, BandCatalog.NativePixelsPerSample]),
+        var expected = TorchInputChain.EarlyFusion(tensor(raw, [b, BandTable.NativePixelsPerSample]),
             aug).contiguous().data<float>().ToArray();
         Assert.Equal(expected.Length, fused.Length);
         double maxDiff = 0;

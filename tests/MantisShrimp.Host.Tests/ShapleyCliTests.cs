@@ -11,7 +11,7 @@ public class ShapleyCliTests(ToyShardsFixture toy) : IClassFixture<ToyShardsFixt
     private static string Checkpoint(TempDir tmp) => TestModels.SaveUntrained(tmp.File("model.ckpt"), 2);
 
     [Fact]
-    public void Shapley_plot_baselines_and_bench_follow_their_contracts()
+    public void Shapley_plot_masked_images_and_bench_follow_their_contracts()
     {
         using var tmp = new TempDir();
         string ckpt = Checkpoint(tmp);

@@ -12,10 +12,10 @@ public class KernelLoadingTests
         using var host = new AcceleratorHost(AcceleratorChoice.Cpu);
         var composite = host.GridStrideKernel<CompositeArgs>(CompositeKernel.Kernel);
         Assert.Same(composite, host.GridStrideKernel<CompositeArgs>(CompositeKernel.Kernel));
-        var baseline = host.GridStrideKernel<BaselineArgs>(BaselineKernel.Kernel);
-        Assert.Same(baseline, host.GridStrideKernel<BaselineArgs>(BaselineKernel.Kernel));
+        var masked = host.GridStrideKernel<MaskedImageArgs>(MaskedImageKernel.Kernel);
+        Assert.Same(masked, host.GridStrideKernel<MaskedImageArgs>(MaskedImageKernel.Kernel));
         Assert.Same(host.GridStrideKernel<FusedArgs>(FusedInputKernel.Kernel), host.GridStrideKernel<FusedArgs>(FusedInputKernel.Kernel));
-        Assert.NotSame(composite, baseline);
+        Assert.NotSame(composite, masked);
 
         // Another accelerator compiles its own.
         using var other = new AcceleratorHost(AcceleratorChoice.Cpu);

@@ -21,17 +21,17 @@ public class ShapleyKernelTests
     }).ToArray();
 
     [Fact]
-    public void Baseline_kernel_matches_plain_csharp_and_only_touches_the_mask()
+    public void Masked_image_kernel_matches_plain_csharp_and_only_touches_the_mask()
     {
         const int samples = 3;
         int stride = PlaneStart[^1];
         var raw = Random(samples * stride, 1);
         var masks = Masks(samples);
         var expected = new float[raw.Length];
-        BaselineKernel.Run(raw, expected, masks, PlaneStart, PlaneSize, samples);
+        MaskedImageKernel.Run(raw, expected, masks, PlaneStart, PlaneSize, samples);
         var actual = new float[raw.Length];
         using (var host = new AcceleratorHost(AcceleratorChoice.Cpu))
-            BaselineKernel.Run(host, raw, actual, masks, PlaneStart, PlaneSize, samples);
+            MaskedImageKernel.Run(host, raw, actual, masks, PlaneStart, PlaneSize, samples);
         for (int i = 0; i < raw.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])),
             $"pixel {i}");
 

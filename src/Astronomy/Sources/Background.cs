@@ -293,7 +293,7 @@ public sealed class Background
         float global = QMedian(back2);
         float globalRms = QMedian(sigma2.AsSpan().ToArray());
         // A constant image (e.g. GALEX without coverage: zeros) keeps RMS 0 where sep says 1: nothing to detect,
-        // and its baseline stays equal to it (a null player in the Shapley game).
+        // and its masked image stays equal to it (a null player in the Shapley game).
         if (globalRms <= 0 && sigma2.Any(s => s > 0))
         {
             // sep: the median of the positive σ at the top of the sorted array, else 1.

@@ -36,7 +36,7 @@ public sealed record BandInfo(
     /// <summary>5σ point-source depth (AB) of the paper's Table 2.</summary>
     public double Depth5SigmaAb { get; init; }
 
-    public SurveyInfo SurveyInfo => BandCatalog.ForSurvey(Survey);
+    public SurveyInfo SurveyInfo => BandTable.ForSurvey(Survey);
 
     /// <summary>Position of this band among its survey's bands (PS1: g = 0 … y = 4), e.g. its EXPTIME in per-survey arrays.</summary>
     public int IndexInSurvey
@@ -63,7 +63,7 @@ public sealed record BandInfo(
         {
             if (exposureTimeSeconds is not { } t || !(t > 0) || double.IsInfinity(t))
                 throw new ArgumentException($"PS1 band {Name} needs a positive EXPTIME to compute its zero point.");
-            return BandCatalog.PanStarrsZeroPointAt1s + 2.5 * Math.Log10(t);
+            return BandTable.PanStarrsZeroPointAt1s + 2.5 * Math.Log10(t);
         }
         return NativeZeroPoint + AbMinusNative;
     }

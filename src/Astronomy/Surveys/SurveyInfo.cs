@@ -26,11 +26,11 @@ public sealed record SurveyInfo(
     IntensityTransform Transform,
     double StaticApertureRadiusPx)
 {
-    /// <summary>Position in <see cref="BandCatalog.AllSurveys"/>: the late-fusion input segment this survey's bands fill.</summary>
+    /// <summary>Position in <see cref="BandTable.AllSurveys"/>: the late-fusion input segment this survey's bands fill.</summary>
     public int Index => (int)Survey;
 
     /// <summary>Bands of this survey in model order.</summary>
-    public IReadOnlyList<BandInfo> Bands => _bands ??= BandCatalog.All.Where(b => b.Survey == Survey).ToArray();
+    public IReadOnlyList<BandInfo> Bands => _bands ??= BandTable.All.Where(b => b.Survey == Survey).ToArray();
 
     private BandInfo[]? _bands;
 

@@ -50,28 +50,28 @@ public sealed class CutoutLoader(string directory)
     /// <summary>Loads and checks a sample; throws <see cref="SampleRejectedException"/> with the reason when it is unusable.</summary>
     public CutoutSample Load(string name, double ra, double dec)
     {
-        var pixels = new float[BandCatalog.NativePixelsPerSample];
-        var zps = new float[BandCatalog.BandCount];
+        var pixels = new float[BandTable.NativePixelsPerSample];
+        var zps = new float[BandTable.BandCount];
         var flags = LoadInto(name, ra, dec, pixels, zps);
         return new CutoutSample(pixels, zps, flags);
     }
 
     /// <summary>
-    /// <see cref="Load"/> into the caller's buffers (<see cref="BandCatalog.NativePixelsPerSample"/> pixels in channel
-    /// order, <see cref="BandCatalog.BandCount"/> zero points); returns the sample's flags. Safe to call from parallel
+    /// <see cref="Load"/> into the caller's buffers (<see cref="BandTable.NativePixelsPerSample"/> pixels in channel
+    /// order, <see cref="BandTable.BandCount"/> zero points); returns the sample's flags. Safe to call from parallel
     /// workers: each thread decodes with its own <see cref="FitsImageReader"/>, whose buffers are reused from file to file.
     /// </summary>
     public SampleFlags LoadInto(string name, double ra, double dec, Span<float> pixels, Span<float> zeroPoints)
     {
-        if (pixels.Length != BandCatalog.NativePixelsPerSample)
-            throw new ArgumentException($"pixels holds {pixels.Length} values; a sample has {BandCatalog.NativePixelsPerSample}.",
+        if (pixels.Length != BandTable.NativePixelsPerSample)
+            throw new ArgumentException($"pixels holds {pixels.Length} values; a sample has {BandTable.NativePixelsPerSample}.",
                 nameof(pixels));
-        if (zeroPoints.Length != BandCatalog.BandCount)
-            throw new ArgumentException($"zeroPoints holds {zeroPoints.Length} values; a sample has {BandCatalog.BandCount}.",
+        if (zeroPoints.Length != BandTable.BandCount)
+            throw new ArgumentException($"zeroPoints holds {zeroPoints.Length} values; a sample has {BandTable.BandCount}.",
                 nameof(zeroPoints));
         var reader = t_reader ??= new FitsImageReader();
         var flags = SampleFlags.None;
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             if (survey.CubeFileSuffix is not null)
                 flags |= LoadCube(reader, survey, name, ra, dec, pixels, zeroPoints);
@@ -114,7 +114,7 @@ public sealed class CutoutLoader(string directory)
                     throw new SampleRejectedException($"{Path.GetFileName(path)}: BANDS = '{codes}' has no plane for {band.Name} " +
                         $"('{code}')");
             }
-            var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+            var dst = pixels.Slice(BandTable.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
             flags |= CropInto(image, width, height, planes, plane, survey.NativeSize, dst);
             if (dst.ContainsAnyExcept(0f)) allZero = false;
             zps[band.Channel] = (float)band.ZeroPoint();
@@ -135,7 +135,7 @@ public sealed class CutoutLoader(string directory)
         if (!reader.TryGetDouble("EXPTIME", out double exptime) || !(exptime > 0) || double.IsInfinity(exptime))
             throw new SampleRejectedException($"{Path.GetFileName(path)}: EXPTIME is missing or not positive (needed for the PS1 zero " +
                 $"point)");
-        var dst = pixels.Slice(BandCatalog.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
+        var dst = pixels.Slice(BandTable.NativePixelOffset(band.Band), survey.NativeSize * survey.NativeSize);
         flags |= CropInto(image, width, height, planes, 0, survey.NativeSize, dst);
         flags |= CheckPanStarrsNaN(band, dst, AllowNan);
         zps[band.Channel] = (float)band.ZeroPoint(exptime);
@@ -226,12 +226,12 @@ public sealed class CutoutLoader(string directory)
     {
         int nan = CountNaN(plane);
         double fraction = nan / (double)plane.Length;
-        if (fraction > BandCatalog.MaxPanStarrsNanFraction
+        if (fraction > BandTable.MaxPanStarrsNanFraction
             && allowOverLimit) return SampleFlags.PanStarrsHasNaN | SampleFlags.PanStarrsNanOverLimit;
-        if (fraction > BandCatalog.MaxPanStarrsNanFraction)
+        if (fraction > BandTable.MaxPanStarrsNanFraction)
             throw new SampleRejectedException(string.Create(CultureInfo.InvariantCulture,
                 $"NaN rule: PS1 {band.Name} has {fraction:P2} NaN pixels ({nan} of {plane.Length}; limit " +
-                    $"{BandCatalog.MaxPanStarrsNanFraction:P0})"));
+                    $"{BandTable.MaxPanStarrsNanFraction:P0})"));
         return nan > 0 ? SampleFlags.PanStarrsHasNaN : SampleFlags.None;
     }
 
@@ -242,15 +242,15 @@ public sealed class CutoutLoader(string directory)
     /// </summary>
     public static CutoutSample FromPlanes(IReadOnlyList<float[]> planes, IReadOnlyList<double> ps1ExposureSeconds)
     {
-        var pixels = new float[BandCatalog.NativePixelsPerSample];
-        var zps = new float[BandCatalog.BandCount];
+        var pixels = new float[BandTable.NativePixelsPerSample];
+        var zps = new float[BandTable.BandCount];
         var flags = SampleFlags.None;
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             bool allZero = true;
             foreach (var band in survey.Bands)
             {
-                var dst = pixels.AsSpan(BandCatalog.NativePixelOffset(band.Band), band.NativeSize * band.NativeSize);
+                var dst = pixels.AsSpan(BandTable.NativePixelOffset(band.Band), band.NativeSize * band.NativeSize);
                 if (planes[band.Channel].Length != dst.Length)
                     throw new ArgumentException($"{band.Name}: plane has {planes[band.Channel].Length} pixels, expected {dst.Length}.");
                 planes[band.Channel].CopyTo(dst);

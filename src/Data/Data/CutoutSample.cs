@@ -10,9 +10,9 @@ public sealed class CutoutSample
 {
     public CutoutSample(float[] pixels, float[] zeroPoints, SampleFlags flags)
     {
-        if (pixels.Length != BandCatalog.NativePixelsPerSample)
-            throw new ArgumentException($"A sample has {BandCatalog.NativePixelsPerSample} pixels, got {pixels.Length}.");
-        if (zeroPoints.Length != BandCatalog.BandCount) throw new ArgumentException("One zero point per band.");
+        if (pixels.Length != BandTable.NativePixelsPerSample)
+            throw new ArgumentException($"A sample has {BandTable.NativePixelsPerSample} pixels, got {pixels.Length}.");
+        if (zeroPoints.Length != BandTable.BandCount) throw new ArgumentException("One zero point per band.");
         Pixels = pixels;
         ZeroPoints = zeroPoints;
         Flags = flags;
@@ -27,7 +27,7 @@ public sealed class CutoutSample
 
     public Span<float> Band(Band band)
     {
-        var info = BandCatalog.Get(band);
-        return Pixels.AsSpan(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize);
+        var info = BandTable.Get(band);
+        return Pixels.AsSpan(BandTable.NativePixelOffset(band), info.NativeSize * info.NativeSize);
     }
 }

@@ -51,7 +51,7 @@ public static class Ingest
         if (options.Chunks is < 1 or > 999) throw new UserInputException($"--chunks must be in 1..999 (got {options.Chunks})");
         if (source is null && !Directory.Exists(options.CutoutsDirectory))
             throw new UserInputException($"Cutout directory not found: {options.CutoutsDirectory}");
-        var catalog = Catalog.Load(options.CatalogPath);
+        var catalog = InputCatalog.Load(options.CatalogPath);
         string catalogSha = Sha256File(options.CatalogPath);
         string outDir = options.OutputDirectory;
         string work = Path.Combine(outDir, WorkDirectory);
@@ -133,7 +133,7 @@ public static class Ingest
     /// Each accepted record goes to the spool at its catalog position before its verdict is logged, so the write pass need
     /// not read the cutouts again.
     /// </summary>
-    private static ConcurrentDictionary<int, string?> CheckCutouts(Catalog catalog, Func<CatalogEntry, CutoutSample> load,
+    private static ConcurrentDictionary<int, string?> CheckCutouts(InputCatalog catalog, Func<CatalogEntry, CutoutSample> load,
         SafeFileHandle spool, string spoolPath, string work, ParallelOptions parallel, IProgressReporter progress)
     {
         var verdicts = ReadVerdicts(Path.Combine(work, "verdicts.log"));
@@ -170,7 +170,7 @@ public static class Ingest
     private sealed record ShardPlan(CatalogEntry[] Accepted, SlotAssignment[] Slots, (int Chunk, string Split)[] Keys,
         Dictionary<(int, string), int> Counts)
     {
-        public static ShardPlan Of(Catalog catalog, ConcurrentDictionary<int, string?> verdicts, IngestOptions options)
+        public static ShardPlan Of(InputCatalog catalog, ConcurrentDictionary<int, string?> verdicts, IngestOptions options)
         {
             var accepted = catalog.Entries.Where(e => verdicts[e.Row] is null).ToArray();
             var slots = DatasetSplit.Assign(accepted.Length, options.Chunks, options.Seed);
@@ -185,7 +185,7 @@ public static class Ingest
     /// Phase 2: the records not yet written (<c>written.log</c>) copied from the spool into their slots; a record the spool lost
     /// is built from its cutouts again.
     /// </summary>
-    private static void WriteShards(ShardPlan plan, Catalog catalog, Func<CatalogEntry, CutoutSample> load, SafeFileHandle spool,
+    private static void WriteShards(ShardPlan plan, InputCatalog catalog, Func<CatalogEntry, CutoutSample> load, SafeFileHandle spool,
         string outDir, string work, ParallelOptions parallel, IProgressReporter progress)
     {
         string writtenPath = Path.Combine(work, "written.log");
@@ -241,7 +241,7 @@ public static class Ingest
     }
 
     /// <summary>Every shard's meta.csv (its rows in slot order), and each shard's entry for the manifest with both checksums.</summary>
-    private static List<ShardInfo> WriteMetadata(ShardPlan plan, Catalog catalog, string outDir)
+    private static List<ShardInfo> WriteMetadata(ShardPlan plan, InputCatalog catalog, string outDir)
     {
         var shards = new List<ShardInfo>();
         var bySlot = plan.Accepted.Select((e, i) => (Entry: e, Slot: plan.Slots[i]))
@@ -258,7 +258,7 @@ public static class Ingest
     }
 
     /// <summary><c>rejects.csv</c>: every rejected row (catalog problems and refused cutouts) with its reason, in row order.</summary>
-    private static void WriteRejects(Catalog catalog, ConcurrentDictionary<int, string?> verdicts, string outDir)
+    private static void WriteRejects(InputCatalog catalog, ConcurrentDictionary<int, string?> verdicts, string outDir)
     {
         var rejects = new StringBuilder("id,reason\n");
         var rowIds = new Dictionary<int, string>();
@@ -269,7 +269,7 @@ public static class Ingest
         AtomicFile.WriteAllText(Path.Combine(outDir, RejectsFile), rejects.ToString());
     }
 
-    private static ShardManifest Manifest(IngestOptions options, Catalog catalog, string catalogSha, List<ShardInfo> shards,
+    private static ShardManifest Manifest(IngestOptions options, InputCatalog catalog, string catalogSha, List<ShardInfo> shards,
         ConcurrentDictionary<int, string?> verdicts)
     {
         long Count(string split) => shards.Where(x => x.Split == split).Sum(x => x.Records);
@@ -360,7 +360,7 @@ public static class Ingest
         h.EbvPlanck = (float)entry.EbvPlanck;
         h.Flags = sample.Flags;
         h.Marker = ShardLayout.RecordMarker;
-        for (int b = 0; b < BandCatalog.BandCount; b++) h.ZeroPoints[b] = sample.ZeroPoints[b];
+        for (int b = 0; b < BandTable.BandCount; b++) h.ZeroPoints[b] = sample.ZeroPoints[b];
         MemoryMarshal.AsBytes(sample.Pixels.AsSpan()).CopyTo(buffer.AsSpan(ShardLayout.RecordHeaderBytes));
     }
 
@@ -390,8 +390,8 @@ public static class Ingest
         PixelOffsetBytes: ShardLayout.RecordHeaderBytes,
         PixelsPerRecord: ShardLayout.PixelCount,
         HeaderFields: ShardLayout.HeaderFields,
-        Bands: BandCatalog.All.Select(b => new BandLayout(b.Name, b.SurveyInfo.Name, b.Channel,
-            BandCatalog.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec,
+        Bands: BandTable.All.Select(b => new BandLayout(b.Name, b.SurveyInfo.Name, b.Channel,
+            BandTable.NativePixelOffset(b.Band), b.NativeSize, b.NativeSize, b.SurveyInfo.PixelScaleArcsec,
                 b.SurveyInfo.PixelUnit)).ToArray());
 
     internal static string Sha256File(string path)

@@ -7,7 +7,7 @@ namespace MantisShrimp.Engine.Data;
 /// <summary>
 /// The target photometry of every record of a shard, measured once (<see cref="TargetPhotometry.MeasureSample"/>)
 /// and kept beside it as <c>SHARD.photometry</c>: per slot and band the method, detections, flux, aperture area,
-/// the Kron aperture (centroid, semi-axes, θ), its baseline mask, the Kron radius and the global background level
+/// the Kron aperture (centroid, semi-axes, θ), its mask, the Kron radius and the global background level
 /// and RMS, stored losslessly (doubles as doubles), so a consumer reads exactly what a fresh extraction gives.
 /// A shard without the file is measured on demand.
 /// </summary>
@@ -65,7 +65,7 @@ public static class PhotometryTable
         {
             w.Write(Magic);
             w.Write(rows.Length);
-            w.Write(BandCatalog.BandCount);
+            w.Write(BandTable.BandCount);
             foreach (var row in rows)
                 foreach (var t in row)
                 {
@@ -82,8 +82,8 @@ public static class PhotometryTable
         using var r = new BinaryReader(File.OpenRead(path));
         if (r.ReadUInt64() != Magic) throw new InvalidDataException($"{path}: not a photometry table");
         int n = r.ReadInt32(), bands = r.ReadInt32();
-        if (n != records || bands != BandCatalog.BandCount)
-            throw new InvalidDataException($"{path}: {n} records × {bands} bands, the shard has {records} × {BandCatalog.BandCount}");
+        if (n != records || bands != BandTable.BandCount)
+            throw new InvalidDataException($"{path}: {n} records × {bands} bands, the shard has {records} × {BandTable.BandCount}");
         if (r.BaseStream.Length != 16 + (long)n * bands * BandRecordBytes) throw new InvalidDataException($"{path}: truncated");
         var rows = new TargetMeasurement[n][];
         for (int i = 0; i < n; i++)
@@ -98,7 +98,7 @@ public static class PhotometryTable
                 var mask = ReadEllipse(r);
                 double kron = r.ReadDouble();
                 float back = r.ReadSingle(), rms = r.ReadSingle();
-                rows[i][b] = new TargetMeasurement(BandCatalog.All[b].Band, method, flux, area, aperture, mask, back, rms, detections)
+                rows[i][b] = new TargetMeasurement(BandTable.All[b].Band, method, flux, area, aperture, mask, back, rms, detections)
                 {
                     KronRadius = kron,
                 };

@@ -55,8 +55,8 @@ public sealed unsafe class Shard : IDisposable
     /// <summary>One band of a record (row-major [y, x]).</summary>
     public ReadOnlySpan<float> Band(int slot, Band band)
     {
-        var info = BandCatalog.Get(band);
-        return Pixels(slot).Slice(BandCatalog.NativePixelOffset(band), info.NativeSize * info.NativeSize);
+        var info = BandTable.Get(band);
+        return Pixels(slot).Slice(BandTable.NativePixelOffset(band), info.NativeSize * info.NativeSize);
     }
 
     /// <summary>The whole record (header + pixels + padding) as bytes, for bulk gathers.</summary>

@@ -12,7 +12,7 @@ public static class ShardInspector
         var h = shard.Header(slot);
         var bands = new List<(string, BandStatistics)>();
         var zps = new Dictionary<string, float>();
-        foreach (var band in BandCatalog.All)
+        foreach (var band in BandTable.All)
         {
             bands.Add((band.Name, Statistics(shard.Band(slot, band.Band), band.NativeSize)));
             unsafe { zps[band.Name] = h.ZeroPoints[band.Channel]; }

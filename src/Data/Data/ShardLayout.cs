@@ -30,7 +30,7 @@ public static class ShardLayout
     /// <summary>Marker written into each record; a zero marker means the slot was never written.</summary>
     public const uint RecordMarker = 0x4D524543; // "CERM"
 
-    public static readonly int PixelCount = BandCatalog.NativePixelsPerSample;
+    public static readonly int PixelCount = BandTable.NativePixelsPerSample;
 
     public static readonly int PixelBytes = PixelCount * sizeof(float);
 
@@ -96,7 +96,7 @@ public unsafe struct ShardRecordHeader
     [FieldOffset(36), ShardField("flags")] public SampleFlags Flags;
     [FieldOffset(40), ShardField("marker")] public uint Marker;
     /// <summary>AB magnitude of a pixel value of 1, per band in channel order (PS1 from EXPTIME).</summary>
-    [FieldOffset(44), ShardField("zero_points_ab")] public fixed float ZeroPoints[BandCatalog.BandCount];
+    [FieldOffset(44), ShardField("zero_points_ab")] public fixed float ZeroPoints[BandTable.BandCount];
     // 80..127 reserved (zero)
 
     public readonly bool IsWritten => Marker == ShardLayout.RecordMarker;

@@ -70,7 +70,7 @@ public static class MockUniverse
         double maxNan = 0;
         for (int i = 0; i < 5; i++)
         {
-            masks[i] = PanStarrsMask(BandCatalog.PanStarrs.NativeSize, BandCatalog.PanStarrs.PixelScaleArcsec, brightStars, ref maskRng);
+            masks[i] = PanStarrsMask(BandTable.PanStarrs.NativeSize, BandTable.PanStarrs.PixelScaleArcsec, brightStars, ref maskRng);
             maxNan = Math.Max(maxNan, masks[i].Count(m => m) / (double)masks[i].Length);
         }
         float[][]? planes = withImages ? RenderPlanes(components, masks, exptime, galex, seed, k) : null;
@@ -126,8 +126,8 @@ public static class MockUniverse
         int k)
     {
         var noise = SplitMix64.ForStream(seed ^ 0x5EED_0F_A015EUL, (ulong)k);
-        var planes = new float[BandCatalog.BandCount][];
-        foreach (var band in BandCatalog.All)
+        var planes = new float[BandTable.BandCount][];
+        foreach (var band in BandTable.All)
         {
             int n = band.NativeSize;
             var plane = new float[n * n];
@@ -210,7 +210,7 @@ public static class MockUniverse
     public static readonly string[] CatalogColumns =
     [
         "id", "ra", "dec", "z", "ebv_csfd", "ebv_planck", "population",
-        .. BandCatalog.All.Select(b => "mag_" + b.Name),
+        .. BandTable.All.Select(b => "mag_" + b.Name),
         "sed_type", "abs_mag_r", "bulge_fraction", "disk_re_arcsec", "bulge_re_arcsec", "disk_q", "bulge_q", "pa_deg",
         "d4000", "young_fraction", "ebv_internal", "ew_halpha", "galex_coverage", "neighbours", "blend", "ps1_max_nan_fraction",
     ];
@@ -257,10 +257,10 @@ public static class MockUniverse
             Parallel.For(0, o.Count, new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel }, k =>
             {
                 string id = IdOf(k);
-                bool done = BandCatalog.All.Select(b => b.FileName(id)).Distinct().All(f => File.Exists(Path.Combine(cutouts, f)));
+                bool done = BandTable.All.Select(b => b.FileName(id)).Distinct().All(f => File.Exists(Path.Combine(cutouts, f)));
                 var g = Generate(k, o.Seed, dust, o.Mix, cosmology, withImages: !done);
                 if (!done) ServiceCutoutWriter.Write(cutouts, g.Id, g.Ra, g.Dec, g.Planes!, g.Ps1ExposureSeconds,
-                    BandCatalog.All.Select(b => b.PsfFwhmArcsec).ToArray());
+                    BandTable.All.Select(b => b.PsfFwhmArcsec).ToArray());
                 lines[k] = CatalogLine(g);
                 task.Advance();
             });

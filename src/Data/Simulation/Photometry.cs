@@ -4,7 +4,7 @@ namespace MantisShrimp.Engine.Simulation;
 
 /// <summary>
 /// Synthetic photometry: AB magnitudes of redshifted, dimmed, IGM- and Milky-Way-attenuated spectra through
-/// soft-edged top-hat passbands placed at the published bands (<see cref="BandCatalog"/>).
+/// soft-edged top-hat passbands placed at the published bands (<see cref="BandTable"/>).
 /// f_ν(band) = ∫ f_λ T λ dλ / ∫ T c/λ dλ; m_AB = −2.5 log10 f_ν − 48.6 (cgs).
 /// </summary>
 public static class Photometry
@@ -15,7 +15,7 @@ public static class Photometry
     /// <summary>Per band: wavelengths (Å), weights T·λ·dλ, and the normalisation ∫ T c/λ dλ.</summary>
     private sealed record BandGrid(double[] Lambda, double[] LnLambda, double[] Weight, double[] Cardelli, double Norm);
 
-    private static readonly BandGrid[] Grids = BandCatalog.All.Select(BuildGrid).ToArray();
+    private static readonly BandGrid[] Grids = BandTable.All.Select(BuildGrid).ToArray();
     private static readonly BandGrid RestR = Grids[(int)Band.r];
 
     /// <summary>Relative transmission at observed λ (Å) of a band: a top-hat with logistic edges 1.5% of the centre wide.</summary>
@@ -82,8 +82,8 @@ public static class Photometry
             EbvMilkyWay = ebvMilkyWay;
             Dimming = Math.Pow(1e-5 / cosmology.LuminosityDistanceMpc(Math.Max(z, 1e-4)), 2); // (10 pc / d_L)²
             LnOnePlusZ = Math.Log(1 + z);
-            Attenuation = new double[BandCatalog.BandCount][];
-            for (int b = 0; b < BandCatalog.BandCount; b++)
+            Attenuation = new double[BandTable.BandCount][];
+            for (int b = 0; b < BandTable.BandCount; b++)
             {
                 var g = Grids[b];
                 var a = new double[SamplesPerBand];
@@ -103,10 +103,10 @@ public static class Photometry
     /// <summary>Observed magnitudes of <paramref name="scale"/> × a rest spectrum on <see cref="SedGrid"/>, plus lines.</summary>
     public static double[] Observed(double[] grid, double scale, IEnumerable<(double Lambda, double Flux)> restLines, Observation obs)
     {
-        var mags = new double[BandCatalog.BandCount];
+        var mags = new double[BandTable.BandCount];
         var lines = restLines as IReadOnlyList<(double Lambda, double Flux)> ?? restLines.ToArray();
         double z = obs.Z;
-        for (int b = 0; b < BandCatalog.BandCount; b++)
+        for (int b = 0; b < BandTable.BandCount; b++)
         {
             var g = Grids[b];
             var att = obs.Attenuation[b];
@@ -120,7 +120,7 @@ public static class Photometry
             foreach (var (l, flux) in lines)
             {
                 double lo = l * (1 + z);
-                double t = Transmission(BandCatalog.All[b], lo);
+                double t = Transmission(BandTable.All[b], lo);
                 if (t > 1e-6) sum += scale * flux * t * lo * Spectra.IgmTransmission(lo, z) * Math.Pow(10,
                     -0.4 * obs.EbvMilkyWay * Spectra.CardelliOverEbv(lo));
             }

@@ -23,10 +23,10 @@ public static class Render
         double sb = g.BulgeFraction * total / Math.Pow(10, -0.4 * mb);
         double sd = (1 - g.BulgeFraction) * total / Math.Pow(10, -0.4 * md);
         var obs = new Photometry.Observation(g.Z, ebvMilkyWay, cosmology);
-        var none = Enumerable.Repeat(double.PositiveInfinity, BandCatalog.BandCount).ToArray();
+        var none = Enumerable.Repeat(double.PositiveInfinity, BandTable.BandCount).ToArray();
         var bulge = g.BulgeFraction > 0 ? Photometry.Observed(bulgeGrid, sb, [], obs) : none;
         var disk = g.BulgeFraction < 1 ? Photometry.Observed(diskGrid, sd, s.DiskLines(diskGrid).ToArray(), obs) : none;
-        var sum = new double[BandCatalog.BandCount];
+        var sum = new double[BandTable.BandCount];
         for (int b = 0; b < sum.Length; b++) sum[b] = Photometry.Combine(bulge[b], disk[b]);
         return (sum, bulge, disk);
     }

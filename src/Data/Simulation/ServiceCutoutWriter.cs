@@ -20,9 +20,9 @@ public static class ServiceCutoutWriter
     public static void Write(string directory, string name, double ra, double dec,
         IReadOnlyList<float[]> bandPixels, IReadOnlyList<double> ps1ExposureSeconds, IReadOnlyList<double>? psfFwhmArcsec = null)
     {
-        if (bandPixels.Count != BandCatalog.BandCount) throw new ArgumentException("Nine band planes are needed.");
+        if (bandPixels.Count != BandTable.BandCount) throw new ArgumentException("Nine band planes are needed.");
         Directory.CreateDirectory(directory);
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             var wcs = TanWcs.Centered(ra, dec, survey.NativeSize, survey.PixelScaleArcsec);
             int n = survey.NativeSize;
@@ -45,12 +45,12 @@ public static class ServiceCutoutWriter
             {
                 foreach (var band in survey.Bands)
                 {
-                    double exptime = ps1ExposureSeconds[band.Channel - BandCatalog.Get(Band.g).Channel];
+                    double exptime = ps1ExposureSeconds[band.Channel - BandTable.Get(Band.g).Channel];
                     var cards = new List<FitsCard>(wcs.ToCards())
                     {
                         FitsCard.Of("RADESYS", "ICRS"),
                         FitsCard.Of("EXPTIME", exptime, "stack exposure time (s)"),
-                        FitsCard.Of("FPA.ZP", BandCatalog.PanStarrsZeroPointAt1s, "zero point for 1 s"),
+                        FitsCard.Of("FPA.ZP", BandTable.PanStarrsZeroPointAt1s, "zero point for 1 s"),
                         FitsCard.Of("FPA.FILTER", band.Name + ".00000"),
                         FitsCard.Of("MAGZP", band.ZeroPoint(exptime), "AB mag of a pixel value of 1"),
                     };

@@ -31,7 +31,7 @@ public static class SimulationChecks
     {
         var sims = Enumerable.Range(0, galaxies).Select(k =>
             MockUniverse.Generate(k, seed, dust, PopulationMix.Default, Cosmology.Default)).ToArray();
-        return BandCatalog.All.Select(band =>
+        return BandTable.All.Select(band =>
         {
             var depths = sims.Where(g => band.Survey != Survey.Galex
                 || g.GalexCoverage).Select(g => MeasuredDepth(g, band)).Order().ToArray();

@@ -44,8 +44,8 @@ public static class ToyGalaxies
         double z = 0.02 + 1.5 * rng.NextDouble();
         double ebv = 0.01 + 0.1 * rng.NextDouble();
         bool galexCoverage = rng.NextDouble() > 0.1;
-        var planes = new float[BandCatalog.BandCount][];
-        foreach (var band in BandCatalog.All)
+        var planes = new float[BandTable.BandCount][];
+        foreach (var band in BandTable.All)
         {
             int n = band.NativeSize;
             var plane = new float[n * n];

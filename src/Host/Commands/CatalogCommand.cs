@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MantisShrimp.Engine.Catalogs;
+using MantisShrimp.Engine.Spectroscopy;
 
 namespace MantisShrimp.Host.Commands;
 

@@ -40,8 +40,8 @@ internal static class TrainCommand
         }.OneOf("torch", "timm");
         var initEncoder = new Option<string?>("--init-encoder")
         {
-            Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default " +
-                $"{BandCatalog.PanStarrs.EncoderKey}).",
+            Description = $"Late fusion: the encoder a timm backbone goes into ({BandTable.EncoderKeys}; default " +
+                $"{BandTable.PanStarrs.EncoderKey}).",
         };
         var threads = SharedOptions.Threads("libtorch threads; results depend on the count: pin it to reproduce or resume a run on a " +
             "machine with another core count");
@@ -130,11 +130,11 @@ internal static class ScoreCommand
     internal static Band[] SnrBands(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return [];
-        if (value.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return BandCatalog.All.Select(b => b.Band).ToArray();
+        if (value.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return BandTable.All.Select(b => b.Band).ToArray();
         try
         {
             return value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n =>
-                BandCatalog.Parse(n).Band).Distinct().ToArray();
+                BandTable.Parse(n).Band).Distinct().ToArray();
         }
         catch (ArgumentException e)
         {
@@ -202,7 +202,7 @@ internal static class EvaluateCommand
     }
 }
 
-internal static class BaselineCommand
+internal static class TrainTabularCommand
 {
     public static Command Create(CommandContext ctx)
     {
@@ -221,7 +221,7 @@ internal static class BaselineCommand
         {
             using var set = Engine.Data.ShardSet.Open(r.GetValue(data)!);
             var progress = ctx.Progress(r.GetValue(quiet));
-            var predictions = Engine.Baseline.TabularBaseline.TrainAndPredict(set, r.GetValue(split)!, r.GetValue(seed), progress);
+            var predictions = Engine.Tabular.TabularModel.TrainAndPredict(set, r.GetValue(split)!, r.GetValue(seed), progress);
             int rows = Scorer.Write(predictions, set, r.GetValue(split)!, r.GetValue(output)!, r.GetValue(pdf), progress);
             ctx.Out.WriteLine($"train-tabular scored {rows} galaxies → {r.GetValue(output)}");
             return ExitCodes.Ok;

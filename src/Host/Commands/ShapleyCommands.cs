@@ -30,7 +30,7 @@ internal static class ShapleyCommand
         {
             Description = "Late fusion: run the whole network on every composite instead of each encoder on its own bands' subsets.",
         };
-        var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
+        var accelerator = SharedOptions.Accelerator("the input transform, masked images and band-subset composites");
         var seed = SharedOptions.Seed();
         var output = SharedOptions.TableOut("Output table", "; OUT.journal holds finished galaxies until the run completes");
         var device = SharedOptions.Device();
@@ -81,7 +81,7 @@ internal static class ShapleyPlotCommand
     }
 }
 
-internal static class BaselinesCommand
+internal static class MaskedImagesCommand
 {
     public static Command Create(CommandContext ctx)
     {
@@ -89,12 +89,12 @@ internal static class BaselinesCommand
         var split = SharedOptions.Split("train, val or test.", "test");
         var count = new Option<int>("--count") { Description = "Random examples.", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var seed = SharedOptions.Seed();
-        var output = SharedOptions.Out("Folder for baseline_ID.png (bands above, baselines below) and baselines.csv.");
-        var cmd = new Command("masked-images", "Fig. 6 analogue: random galaxies' 9 bands and their masked images (the target replaced by noise) as PNGs.") { data,
-            split, count, seed, output };
+        var output = SharedOptions.Out("Folder for baseline_ID.png (bands above, masked images below) and baselines.csv.");
+        var cmd = new Command("masked-images", "Fig. 6 analogue: random galaxies' 9 bands and their masked images (the target " +
+            "replaced by noise) as PNGs.") { data, split, count, seed, output };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
-            var files = ShapleyFigures.BaselineExamples(r.GetValue(data)!, r.GetValue(split)!, r.GetValue(count), r.GetValue(seed),
+            var files = ShapleyFigures.MaskedImageExamples(r.GetValue(data)!, r.GetValue(split)!, r.GetValue(count), r.GetValue(seed),
                 r.GetValue(output)!);
             foreach (var f in files) ctx.Out.WriteLine(f);
             return ExitCodes.Ok;
@@ -117,7 +117,7 @@ internal static class BenchShapleyCommand
             _ => 64 }.AtLeast(1);
         var repeats = new Option<int>("--repeats") { Description = "Rounds per timing (best round kept).", DefaultValueFactory =
             _ => 5 }.AtLeast(1);
-        var accelerator = SharedOptions.Accelerator("the input transform, baselines and band-subset composites");
+        var accelerator = SharedOptions.Accelerator("the input transform, masked images and band-subset composites");
         var seed = SharedOptions.Seed();
         var device = SharedOptions.Device();
         var quiet = SharedOptions.Quiet();

@@ -16,8 +16,8 @@ internal static class ImportWeightsCommand
         var network = new NetworkOptions();
         var encoder = new Option<string?>("--encoder")
         {
-            Description = $"Late fusion: the encoder a timm backbone goes into ({BandCatalog.EncoderKeys}; default " +
-                $"{BandCatalog.PanStarrs.EncoderKey}).",
+            Description = $"Late fusion: the encoder a timm backbone goes into ({BandTable.EncoderKeys}; default " +
+                $"{BandTable.PanStarrs.EncoderKey}).",
         };
         var seed = SharedOptions.Seed();
         var layout = new Option<string>("--layout")

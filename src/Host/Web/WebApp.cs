@@ -184,8 +184,8 @@ public static class WebApp
         string path = Path.Combine(Path.GetTempPath(), $"mantis-cutouts-{Guid.NewGuid():N}.png");
         try
         {
-            Figures.Mosaic(path, [BandCatalog.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96,
-                labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
+            Figures.Mosaic(path, [BandTable.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()], tile: 96,
+                labels: [BandTable.All.Select(b => b.Name).ToList()]);
             return File.ReadAllBytes(path);
         }
         finally { File.Delete(path); }

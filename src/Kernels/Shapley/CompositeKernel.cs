@@ -5,7 +5,7 @@ namespace MantisShrimp.Kernels.Shapley;
 
 /// <summary>
 /// Arguments of the Shapley composite kernel for one input segment: composite k takes channel c from the galaxy
-/// (X) when bit (BandOffset + c) of Subsets[k] is set, else from its baseline (B). X and B hold the network-layout
+/// (X) when bit (BandOffset + c) of Subsets[k] is set, else from its masked image (B). X and B hold the network-layout
 /// input of each galaxy (sample stride = Channels × ChannelPixels); composite k belongs to galaxy GalaxyOf[k].
 /// </summary>
 public struct CompositeArgs

@@ -4,23 +4,23 @@ using ILGPU.Runtime;
 namespace MantisShrimp.Kernels.Shapley;
 
 /// <summary>
-/// The Shapley kernels (<see cref="BaselineKernel"/>, <see cref="CompositeKernel"/>) on one ILGPU accelerator,
+/// The Shapley kernels (<see cref="MaskedImageKernel"/>, <see cref="CompositeKernel"/>) on one ILGPU accelerator,
 /// loaded once; device buffers grow to the largest request and are reused. The network input of a group of
-/// galaxies and their baselines is copied to the device once (<see cref="SetInput"/>); each batch of composites is
+/// galaxies and their masked images is copied to the device once (<see cref="SetInput"/>); each batch of composites is
 /// then built there and copied back into the caller's pinned buffer, which torch reads.
 /// </summary>
 public sealed class ShapleyKernelHost : IDisposable
 {
-    private readonly Action<Index1D, BaselineArgs, int> _baseline;
+    private readonly Action<Index1D, MaskedImageArgs, int> _maskedImage;
     private readonly Action<Index1D, CompositeArgs, int> _composite;
-    private MemoryBuffer1D<float, Stride1D.Dense>? _raw, _baselineOut, _input, _compositeOut;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _raw, _maskedOut, _input, _compositeOut;
     private MemoryBuffer1D<BandMask, Stride1D.Dense>? _masks;
     private MemoryBuffer1D<int, Stride1D.Dense>? _planeStart, _planeSize, _subsets, _galaxyOf;
 
     public ShapleyKernelHost(AcceleratorChoice choice)
     {
         Host = new AcceleratorHost(choice);
-        _baseline = Host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, BaselineArgs, int>(BaselineKernel.Kernel);
+        _maskedImage = Host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, MaskedImageArgs, int>(MaskedImageKernel.Kernel);
         _composite = Host.Accelerator.LoadAutoGroupedStreamKernel<Index1D, CompositeArgs, int>(CompositeKernel.Kernel);
     }
 
@@ -44,31 +44,32 @@ public sealed class ShapleyKernelHost : IDisposable
         return view.SubView(0, Math.Max(1, data.Length));
     }
 
-    /// <summary>Baselines of <paramref name="samples"/> raw samples (same arguments as <see cref="BaselineKernel.Run(ReadOnlySpan{float},
-    /// Span{float}, ReadOnlySpan{BandMask}, ReadOnlySpan{int}, ReadOnlySpan{int}, int)"/>).</summary>
-    public void Baselines(ReadOnlySpan<float> raw, Span<float> output, ReadOnlySpan<BandMask> masks, ReadOnlySpan<int> planeStart,
+    /// <summary>Masked images of <paramref name="samples"/> raw samples (same arguments as <see
+    /// cref="MaskedImageKernel.Run(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{BandMask}, ReadOnlySpan{int}, ReadOnlySpan{int},
+    /// int)"/>).</summary>
+    public void MaskedImages(ReadOnlySpan<float> raw, Span<float> output, ReadOnlySpan<BandMask> masks, ReadOnlySpan<int> planeStart,
         ReadOnlySpan<int> planeSize, int samples)
     {
         int stride = planeStart[planeSize.Length];
         int n = samples * stride;
-        var args = new BaselineArgs
+        var args = new MaskedImageArgs
         {
-            Raw = Upload(ref _raw, raw[..n]), Output = Grow(ref _baselineOut, n).View, Masks = Upload(ref _masks, masks),
+            Raw = Upload(ref _raw, raw[..n]), Output = Grow(ref _maskedOut, n).View, Masks = Upload(ref _masks, masks),
             PlaneStart = Upload(ref _planeStart, planeStart), PlaneSize = Upload(ref _planeSize, planeSize),
             Bands = planeSize.Length, SampleStride = stride, Samples = samples,
         };
         int threads = Host.GridStrideThreads(n);
-        _baseline(threads, args, threads);
+        _maskedImage(threads, args, threads);
         Host.Accelerator.Synchronize();
-        _baselineOut!.View.AsContiguous().SubView(0, n).CopyToCPU(output[..n]);
+        _maskedOut!.View.AsContiguous().SubView(0, n).CopyToCPU(output[..n]);
     }
 
-    /// <summary>Copies the network input of the current group (galaxies, then baselines, every segment) to the device.</summary>
+    /// <summary>Copies the network input of the current group (galaxies, then masked images, every segment) to the device.</summary>
     public void SetInput(ReadOnlySpan<float> input) => Upload(ref _input, input);
 
     /// <summary>
     /// Composites of one segment from the input set by <see cref="SetInput"/>: the galaxies' segment starts at
-    /// <paramref name="xOffset"/>, their baselines' at <paramref name="bOffset"/>; arguments as <see
+    /// <paramref name="xOffset"/>, their masked images' at <paramref name="bOffset"/>; arguments as <see
     /// cref="CompositeKernel.Run(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, int, int,
     /// int)"/>.
     /// </summary>
@@ -91,7 +92,7 @@ public sealed class ShapleyKernelHost : IDisposable
 
     public void Dispose()
     {
-        var buffers = new MemoryBuffer?[] { _raw, _baselineOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets,
+        var buffers = new MemoryBuffer?[] { _raw, _maskedOut, _input, _compositeOut, _masks, _planeStart, _planeSize, _subsets,
             _galaxyOf };
         foreach (var b in buffers)
             b?.Dispose();

@@ -11,11 +11,11 @@ namespace MantisShrimp.Engine.Calibration;
 /// </summary>
 public static class CalibrationFeatures
 {
-    public const int Count = BandCatalog.BandCount * (BandCatalog.BandCount - 1) + 2 + BandCatalog.BandCount;
+    public const int Count = BandTable.BandCount * (BandTable.BandCount - 1) + 2 + BandTable.BandCount;
 
     public static string[] Names()
     {
-        var bands = BandCatalog.All.Select(b => b.Name).ToArray();
+        var bands = BandTable.All.Select(b => b.Name).ToArray();
         var names = new List<string>();
         for (int a = 0; a < bands.Length; a++)
             for (int b = 0; b < bands.Length; b++)

@@ -152,7 +152,7 @@ public sealed class PublishedCalPit : IRecalibrator
     /// </summary>
     private static int[] FeatureOrder(string[] bands)
     {
-        var band = bands.Select(n => BandCatalog.Parse(n).Channel).ToArray();
+        var band = bands.Select(n => BandTable.Parse(n).Channel).ToArray();
         int nb = band.Length;
         int Pair(int a, int b) => a * (nb - 1) + (b < a ? b : b - 1); // position of L[a] − L[b] among the a ≠ b pairs
         var order = new List<int>();

@@ -156,10 +156,10 @@ public static class Scorer
         var targets = PhotometryTable.Of(set, record);
         var values = new string[bands.Count];
         for (int b = 0; b < bands.Count; b++)
-            values[b] = targets[BandCatalog.Get(bands[b]).Channel].SignalToNoise.ToString("0.###", CultureInfo.InvariantCulture);
+            values[b] = targets[BandTable.Get(bands[b]).Channel].SignalToNoise.ToString("0.###", CultureInfo.InvariantCulture);
         return values;
     }
 
     /// <summary>The scores column of a band's measured S/N.</summary>
-    public static string SnrColumn(Band band) => "snr_" + BandCatalog.Get(band).Name;
+    public static string SnrColumn(Band band) => "snr_" + BandTable.Get(band).Name;
 }

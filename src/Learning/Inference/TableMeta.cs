@@ -8,7 +8,7 @@ namespace MantisShrimp.Engine.Inference;
 /// <c>meta</c> block; CSV and Parquet tables carry none (their readers have no place for it).
 /// </summary>
 /// <param name="Model">The checkpoint (or estimator) the values came from; null when none applies.</param>
-/// <param name="Seed">The seed of the run's random step (training seed of the model, baseline noise, bootstrap).</param>
+/// <param name="Seed">The seed of the run's random step (training seed of the model, mask noise, bootstrap).</param>
 /// <param name="SeedMeaning">What <paramref name="Seed"/> seeded, for the header comment.</param>
 public sealed record TableMeta(string? Model, ulong? Seed, string SeedMeaning = "seed")
 {

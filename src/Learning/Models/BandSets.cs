@@ -21,6 +21,6 @@ public static class BandSets
     public static long[] Channels(BandSet bands)
     {
         var surveys = Surveys(bands);
-        return BandCatalog.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
+        return BandTable.All.Where(b => surveys.Contains(b.Survey)).Select(b => (long)b.Channel).ToArray();
     }
 }

@@ -16,7 +16,7 @@ public sealed class EarlyFusionNet : PhotoZNetwork, ILinearStem
     public EarlyFusionNet(NetworkConfig config) : base("EarlyFusion")
     {
         var channels = BandSets.Channels(config.Bands);
-        _allBands = channels.Length == BandCatalog.BandCount;
+        _allBands = channels.Length == BandTable.BandCount;
         _channels = tensor(channels);
         var spec = ConvNeXtSpec.Parse(config.Backbone);
         backbone = new ConvNeXt(spec, channels.Length, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);

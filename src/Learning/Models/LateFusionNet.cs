@@ -24,7 +24,7 @@ public sealed class LateFusionNet : PhotoZNetwork, IFactorisedFusion
         var small = ConvNeXtSpec.Parse(config.SmallBackbone ?? config.Backbone);
         var encoders = new List<(SurveyInfo, ConvNeXt)>();
         long features = 0;
-        foreach (var survey in BandCatalog.AllSurveys.Where(s => surveys.Contains(s.Survey)))
+        foreach (var survey in BandTable.AllSurveys.Where(s => surveys.Contains(s.Survey)))
         {
             var spec = survey.EncoderUsesSmallBackbone ? small : big;
             var encoder = new ConvNeXt(spec, survey.Bands.Count, dropPathRate: config.DropPath, stemPatch: survey.EncoderStemPatch,

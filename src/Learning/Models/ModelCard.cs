@@ -8,7 +8,7 @@ namespace MantisShrimp.Engine.Models;
 /// What a checkpoint needs to be applied, carried by the checkpoint itself (its state.json): the network's input
 /// channel order, the class centres, the NaN treatment, and — for the record and <c>inspect-model</c> — the input
 /// transforms, crops, resampling and E(B−V) inputs. Every command reads the card; no command asks which model it has.
-/// The transforms, crops and resampling are the engine's input path (<see cref="BandCatalog"/>), the same for both
+/// The transforms, crops and resampling are the engine's input path (<see cref="BandTable"/>), the same for both
 /// cards: the published model's preprocessing (utils.galex_transform, utils.new_transform, augmentation.augment_fn)
 /// has the same formulas and sizes.
 /// </summary>
@@ -17,8 +17,8 @@ public sealed record ModelCard
     /// <summary>Where the model comes from (shown by inspect-model).</summary>
     public string Name { get; init; } = "mantis-engine";
 
-    /// <summary>The bands in the order of the network's input channels (names as <see cref="BandCatalog"/>'s).</summary>
-    public string[] Channels { get; init; } = BandCatalog.All.Select(b => b.Name).ToArray();
+    /// <summary>The bands in the order of the network's input channels (names as <see cref="BandTable"/>'s).</summary>
+    public string[] Channels { get; init; } = BandTable.All.Select(b => b.Name).ToArray();
 
     public ClassCentres Centres { get; init; } = ClassCentres.BinCentres;
 
@@ -41,7 +41,7 @@ public sealed record ModelCard
     /// <summary>The card of the engine's own models (train, import of our layout or of a timm backbone): their bands in channel
     /// order.</summary>
     public static ModelCard EngineFor(NetworkConfig network) =>
-        new() { Channels = BandSets.Channels(network.Bands).Select(c => BandCatalog.All[(int)c].Name).ToArray() };
+        new() { Channels = BandSets.Channels(network.Bands).Select(c => BandTable.All[(int)c].Name).ToArray() };
 
     /// <summary>The card a network carries: its own, or (checkpoints from before cards) the engine's.</summary>
     public static ModelCard Of(NetworkConfig network) => network.Card ?? EngineFor(network);
@@ -49,7 +49,7 @@ public sealed record ModelCard
     /// <summary>The engine channel (0..8, <see cref="Band"/>) of each network input channel; a bad name is an error naming it.</summary>
     public long[] ChannelIndices() => Channels.Select(n =>
     {
-        try { return (long)BandCatalog.Parse(n).Channel; }
+        try { return (long)BandTable.Parse(n).Channel; }
         catch (ArgumentException e) { throw new Common.UserInputException($"model card: {e.Message}"); }
     }).ToArray();
 
@@ -76,7 +76,7 @@ public sealed record ModelCard
         s.AppendLine(Nan == NanTreatment.TeleaPanStarrs
             ? $"NaN pixels     PS1 bands inpainted (Telea, radius {InpaintRadius}) before the transforms; any NaN left → 0"
             : "NaN pixels     → 0 after the transforms");
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             var t = survey.Transform;
             string formula = t.Kind == Kernels.IntensityTransformKind.LinearClip

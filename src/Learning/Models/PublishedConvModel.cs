@@ -28,7 +28,7 @@ public sealed class PublishedConvModel : PhotoZNetwork
     {
         var spec = ConvNeXtSpec.Parse(config.Backbone);
         _order = ModelCard.Of(config).ChannelIndices();
-        _identityOrder = _order.Select((c, i) => c == i).All(x => x) && _order.Length == Surveys.BandCatalog.BandCount;
+        _identityOrder = _order.Select((c, i) => c == i).All(x => x) && _order.Length == Surveys.BandTable.BandCount;
         Base = new ConvNeXt(spec, _order.Length, dropPathRate: config.DropPath, dropPathRandom: DropPathRandom);
         fc0 = Linear(spec.Features + 2, config.HeadWidth);
         fc1 = Linear(config.HeadWidth, config.Classes);

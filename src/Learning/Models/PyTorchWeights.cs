@@ -105,11 +105,11 @@ public static class PyTorchWeights
             if (!source.ContainsKey("stem.0.weight"))
                 throw new UserInputException($"{file}: neither this network's keys (e.g. {target.Keys.First()}) nor a timm ConvNeXt's " +
                     $"(stem.0.weight, stages.…)");
-            prefix = net is EarlyFusionNet ? "backbone." : (encoder ?? BandCatalog.PanStarrs.EncoderKey) + ".";
+            prefix = net is EarlyFusionNet ? "backbone." : (encoder ?? BandTable.PanStarrs.EncoderKey) + ".";
             if (net is EarlyFusionNet && encoder is not null) throw new UserInputException("--encoder applies to late fusion only");
             if (!target.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
                 throw new UserInputException($"--encoder {encoder}: this network has no such encoder (its bands leave it out, or the " +
-                    $"name is not one of {BandCatalog.EncoderKeys})");
+                    $"name is not one of {BandTable.EncoderKeys})");
         }
         var adapted = new List<string>();
         var ignored = new List<string>();

@@ -17,7 +17,7 @@ public sealed record ShapleyEvaluatorOptions
     public int BatchSize { get; init; } = 64;
     /// <summary>Early fusion: assemble stem outputs from 18 per-band convolutions instead of convolving every composite.</summary>
     public bool StemTrick { get; init; } = true;
-    /// <summary>Treat bands whose input equals the baseline's as inactive (their Shapley value is exactly 0).</summary>
+    /// <summary>Treat bands whose input equals the masked image's as inactive (their Shapley value is exactly 0).</summary>
     public bool SkipIdenticalBands { get; init; } = true;
     /// <summary>
     /// Late fusion: run each encoder only on its own bands' distinct subsets and the fusion head on the combinations
@@ -27,7 +27,7 @@ public sealed record ShapleyEvaluatorOptions
     /// <summary>Feature combinations per fusion-head call (the head is small: large batches amortise the call).</summary>
     public int HeadBatchSize { get; init; } = 512;
     /// <summary>
-    /// Where the input transform, baselines and composites run: the C# bodies on the CPU (default), or the ILGPU
+    /// Where the input transform, masked images and composites run: the C# bodies on the CPU (default), or the ILGPU
     /// kernels on <see cref="Accelerator"/> (CUDA; the CPU accelerator for tests).
     /// </summary>
     public TransformBackend Backend { get; init; } = TransformBackend.Simd;
@@ -35,8 +35,8 @@ public sealed record ShapleyEvaluatorOptions
 }
 
 /// <summary>
-/// Evaluates a network on band-subset composites of galaxies and their baselines, batched: the galaxies and
-/// baselines go through the fused input kernel once (evaluation mode), the composites are written by
+/// Evaluates a network on band-subset composites of galaxies and their masked images, batched: the galaxies and
+/// masked images go through the fused input kernel once (evaluation mode), the composites are written by
 /// <see cref="CompositeKernel"/> straight into pinned buffers that torch reads without a copy, and each network
 /// call takes <see cref="ShapleyEvaluatorOptions.BatchSize"/> composites of one or several galaxies. For early
 /// fusion the stem convolution is linear in its input channels, so its output for subset S is
@@ -69,7 +69,8 @@ public sealed class ShapleyEvaluator : IDisposable
         if (_options.Backend == TransformBackend.Ilgpu) Kernels = new ShapleyKernelHost(_options.Accelerator);
     }
 
-    /// <summary>The ILGPU Shapley kernels when <see cref="ShapleyEvaluatorOptions.Backend"/> is ILGPU (baselines use them too).</summary>
+    /// <summary>The ILGPU Shapley kernels when <see cref="ShapleyEvaluatorOptions.Backend"/> is ILGPU (masked images use them
+    /// too).</summary>
     public ShapleyKernelHost? Kernels { get; }
 
     public ShapleyEvaluatorOptions Options => _options;
@@ -159,12 +160,12 @@ public sealed class ShapleyEvaluator : IDisposable
     private Models.ModelCard Card => Models.ModelCard.Of(_model.Config);
 
     /// <summary>
-    /// Network-layout inputs of the galaxies (samples 0..g−1) and their baselines (g..2g−1), by the training/scoring
+    /// Network-layout inputs of the galaxies (samples 0..g−1) and their masked images (g..2g−1), by the training/scoring
     /// pipeline's <see cref="InputTransform"/> in evaluation mode (no augmentation).
     /// </summary>
     private PinnedBuffer<float> Prepare(IReadOnlyList<ShapleyGalaxy> galaxies)
     {
-        int g = galaxies.Count, stride = BandCatalog.NativePixelsPerSample;
+        int g = galaxies.Count, stride = BandTable.NativePixelsPerSample;
         if (_layout is null || _layout.BatchCapacity < 2 * g)
         {
             _transform?.Dispose();
@@ -178,10 +179,10 @@ public sealed class ShapleyEvaluator : IDisposable
         }
         for (int i = 0; i < g; i++)
         {
-            if (galaxies[i].Raw.Length != stride || galaxies[i].Baseline.Length != stride)
-                throw new ArgumentException($"Galaxy {i}: raw and baseline must hold {stride} pixels.");
+            if (galaxies[i].Raw.Length != stride || galaxies[i].Masked.Length != stride)
+                throw new ArgumentException($"Galaxy {i}: raw and masked image must hold {stride} pixels.");
             galaxies[i].Raw.CopyTo(_raw, i * stride);
-            galaxies[i].Baseline.CopyTo(_raw, (g + i) * stride);
+            galaxies[i].Masked.CopyTo(_raw, (g + i) * stride);
             // The model card's NaN treatment (Telea for the published model), on both, as score and predict apply it.
             Data.Pipeline.NanTreatments.Apply(Card, _raw.AsSpan(i * stride, stride));
             Data.Pipeline.NanTreatments.Apply(Card, _raw.AsSpan((g + i) * stride, stride));
@@ -192,12 +193,12 @@ public sealed class ShapleyEvaluator : IDisposable
         return _input!;
     }
 
-    /// <summary>The model's bands whose network input differs between galaxy i and its baseline.</summary>
+    /// <summary>The model's bands whose network input differs between galaxy i and its masked image.</summary>
     private int ActiveMask(ReadOnlySpan<float> input, int i, int g)
     {
         if (!_options.SkipIdenticalBands) return _modelMask;
         int mask = 0;
-        for (int j = 0; j < BandCatalog.BandCount; j++)
+        for (int j = 0; j < BandTable.BandCount; j++)
         {
             if ((_modelMask >> j & 1) == 0) continue;
             var ch = _layout!.Channels[j];
@@ -297,7 +298,7 @@ public sealed class ShapleyEvaluator : IDisposable
         }
     }
 
-    /// <summary>Per galaxy: the stem output of the all-baseline composite (bias included; [g, h, w, C]) and, per model band, what swapping
+    /// <summary>Per galaxy: the stem output of the all-masked composite (bias included; [g, h, w, C]) and, per model band, what swapping
     /// in the galaxy adds ([g, k, h·w·C]).</summary>
     private (Tensor Base, Tensor Delta, int[] Bands) StemParts(ILinearStem net, PinnedBuffer<float> input, int g)
     {
@@ -319,13 +320,13 @@ public sealed class ShapleyEvaluator : IDisposable
         // markedly faster on it than on a plain NCHW tensor (measured).
         perBand = perBand.view(2 * g, k, c, h, wd).permute(0, 1, 3, 4, 2).reshape(2 * g, k, h * wd * c);
         var ofGalaxy = perBand.narrow(0, 0, g);
-        var ofBaseline = perBand.narrow(0, g, g);
+        var ofMasked = perBand.narrow(0, g, g);
         var bias = conv.bias is null ? zeros(c, device: _device) : conv.bias.to(ScalarType.Float32);
-        var baseOut = ofBaseline.sum(1) + bias.repeat(h * wd).view(1, h * wd * c);
-        return (baseOut.view(g, h, wd, c), (ofGalaxy - ofBaseline).contiguous(), bands);
+        var baseOut = ofMasked.sum(1) + bias.repeat(h * wd).view(1, h * wd * c);
+        return (baseOut.view(g, h, wd, c), (ofGalaxy - ofMasked).contiguous(), bands);
     }
 
-    /// <summary>Stem outputs of a chunk: per galaxy run, one [n_g, k] × [k, C·h·w] product added to its baseline stem.</summary>
+    /// <summary>Stem outputs of a chunk: per galaxy run, one [n_g, k] × [k, C·h·w] product added to its masked image stem.</summary>
     private Tensor AssembleStem((Tensor Base, Tensor Delta, int[] Bands) parts, ReadOnlySpan<(int Galaxy, int Subset)> chunk)
     {
         int k = parts.Bands.Length;

@@ -10,7 +10,7 @@ namespace MantisShrimp.Engine.Shapley;
 /// </summary>
 public static class ShapleyMath
 {
-    public const int Players = BandCatalog.BandCount;
+    public const int Players = BandTable.BandCount;
     public const int Subsets = 1 << Players;
     public const int AllBands = Subsets - 1;
 
@@ -47,8 +47,8 @@ public static class ShapleyMath
     }
 
     /// <summary>
-    /// Stream of a galaxy's permutation draws under its catalog row's stream: the one after the baseline noise's
-    /// band streams 0 … 8 (<see cref="Baselines.Masks"/>), so orderings and baseline noise never share draws.
+    /// Stream of a galaxy's permutation draws under its catalog row's stream: the one after the mask noise's
+    /// band streams 0 … 8 (<see cref="MaskedImages.Masks"/>), so orderings and mask noise never share draws.
     /// </summary>
     public const ulong PermutationStream = Players;
 

@@ -18,7 +18,7 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public int Count { get; init; }
     public ShapleyMode Mode { get; init; } = ShapleyMode.Exact;
     public int Permutations { get; init; } = 32;
-    /// <summary>Seed of the baseline noise and of the sampled permutations.</summary>
+    /// <summary>Seed of the mask noise and of the sampled permutations.</summary>
     public ulong Seed { get; init; }
     public string Device { get; init; } = "auto";
     /// <summary>Galaxies whose composites share network batches.</summary>
@@ -27,7 +27,7 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
     public bool StemTrick { get; init; } = true;
     /// <summary>Late fusion: encoders on their own bands' subsets, the head on the combinations (false: brute force).</summary>
     public bool Factorise { get; init; } = true;
-    /// <summary>Input transform, baselines and composites: "cpu" (the C# bodies) or "cuda" (the ILGPU kernels).</summary>
+    /// <summary>Input transform, masked images and composites: "cpu" (the C# bodies) or "cuda" (the ILGPU kernels).</summary>
     public string Accelerator { get; init; } = "cpu";
     /// <summary>Backbone arithmetic (<c>--precision</c>); V(S) = E[z] from a float32 softmax either way.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
@@ -51,7 +51,7 @@ public sealed record ShapleyOptions(string Model, string Data, string Out)
 /// </summary>
 public static class ShapleyRunner
 {
-    public static readonly string[] BandNames = BandCatalog.All.Select(b => b.Name).ToArray();
+    public static readonly string[] BandNames = BandTable.All.Select(b => b.Name).ToArray();
 
     public static string[] Columns(bool sampled) =>
     [
@@ -118,7 +118,7 @@ public static class ShapleyRunner
     }
 
     private static TableMeta Meta(ShapleyOptions o) =>
-        new(Path.GetFullPath(o.Model), o.Seed, "seed of the baseline noise and permutations");
+        new(Path.GetFullPath(o.Model), o.Seed, "seed of the mask noise and permutations");
 
     /// <summary>The columns of <see cref="Columns"/>: id and active_bands text, every value a double (evaluations too, as the tables have
     /// always held it).</summary>
@@ -127,7 +127,7 @@ public static class ShapleyRunner
         : new TableColumn(c, ColumnKind.Double, c == "evaluations" ? v => ((long)v).ToString(CultureInfo.InvariantCulture) : F)),
             "SHAPLEY");
 
-    /// <summary>Baselines (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>
+    /// <summary>Masked images (source extraction per band, in parallel), value tables, Shapley values: one CSV line per galaxy.</summary>
     private static List<(int Index, TableRow Row)> Explain(ShapleyEvaluator evaluator, List<(Shard Shard, int Slot)> records, int[] group,
         ShapleyOptions o, bool sampled, TableSchema schema)
     {

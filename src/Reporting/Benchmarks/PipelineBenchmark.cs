@@ -101,7 +101,7 @@ public static class PipelineBenchmark
 
     private static Dictionary<string, object> MeasureLoader(ShardSet set, string split, PipelineBenchmarkOptions o)
     {
-        int stride = BandCatalog.NativePixelsPerSample;
+        int stride = BandTable.NativePixelsPerSample;
         int batch = o.FeedBatch;
         var records = Draw(set, split, batch, o.Seed);
         var staging = GC.AllocateArray<float>(batch * stride, pinned: true);
@@ -125,7 +125,7 @@ public static class PipelineBenchmark
 
     private static Dictionary<string, object> CompareFusedWithTorch(ShardSet set, string split, PipelineBenchmarkOptions o)
     {
-        int b = o.CompareBatch, stride = BandCatalog.NativePixelsPerSample;
+        int b = o.CompareBatch, stride = BandTable.NativePixelsPerSample;
         var records = Draw(set, split, b, o.Seed + 1);
         var raw = new float[b * stride];
         for (int i = 0; i < b; i++) set.Shards[records[i].Shard].Pixels(records[i].Slot).CopyTo(raw.AsSpan(i * stride, stride));

@@ -28,7 +28,7 @@ public sealed record ShapleyBenchmarkOptions(string Model, string Data)
     public int[] PermutationLadder { get; init; } = [2, 4, 8, 16, 32, 64, 128, 256];
     /// <summary>Rounds per timing; each figure is the best round (the machine is shared).</summary>
     public int Repeats { get; init; } = 5;
-    /// <summary>Input transform, baselines and composites of the exact run: "cpu" (C#) or "cuda" (ILGPU kernels).</summary>
+    /// <summary>Input transform, masked images and composites of the exact run: "cpu" (C#) or "cuda" (ILGPU kernels).</summary>
     public string Accelerator { get; init; } = "cpu";
 }
 
@@ -101,7 +101,7 @@ public static class ShapleyBenchmark
 
         /// <summary>
         /// 1–2. The limit (plain inference of real inputs, batch after batch) and the production path of exact Shapley
-        /// (baselines from source extraction, composites, batched evaluation, Shapley sums), timed in alternation.
+        /// (masked images from source extraction, composites, batched evaluation, Shapley sums), timed in alternation.
         /// </summary>
         public (double GalaxiesPerSecond, double InferenceRate, long Evaluations) ExactAgainstInference(
             (Shard Shard, int Slot)[] records)
@@ -109,14 +109,14 @@ public static class ShapleyBenchmark
             evaluator.Evaluate([Galaxy(records[0], o.Seed)], (_, a) => [0, a]); // warm-up: layouts, JIT, libtorch kernels
             var inference = InferenceCall(model, device, records, o);
             _galaxies = new ShapleyGalaxy[records.Length];
-            double baselineSeconds = double.MaxValue;
+            double maskingSeconds = double.MaxValue;
             var times = Interleaved(
                 () => { for (int b = 0; b < o.InferenceBatches; b++) inference(); },
                 () =>
                 {
                     var clock = Stopwatch.StartNew();
                     _galaxies = ShapleyGalaxy.FromRecords(records, o.Seed, evaluator.Kernels);
-                    baselineSeconds = Math.Min(baselineSeconds, clock.Elapsed.TotalSeconds);
+                    maskingSeconds = Math.Min(maskingSeconds, clock.Elapsed.TotalSeconds);
                     _tables = evaluator.Evaluate(_galaxies);
                     _exact = _tables.Select(t => ShapleyMath.Exact(t.Values)).ToArray();
                 });
@@ -125,7 +125,7 @@ public static class ShapleyBenchmark
             raw["inference_samples_per_s"] = inferenceRate;
             long evaluations = _tables.Sum(t => (long)t.Evaluations);
             raw["exact_seconds"] = exactSeconds;
-            raw["baseline_seconds"] = baselineSeconds;
+            raw["baseline_seconds"] = maskingSeconds;
             raw["evaluations"] = evaluations;
             raw["evaluations_per_s_exact"] = evaluations / exactSeconds;
             raw["efficiency_max_abs_violation"] =

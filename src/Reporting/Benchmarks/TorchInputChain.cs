@@ -21,11 +21,11 @@ public static class TorchInputChain
         using var scope = NewDisposeScope();
         var theta = Theta(augment, (int)b);
         var parts = new List<Tensor>();
-        foreach (var band in BandCatalog.All)
+        foreach (var band in BandTable.All)
         {
             var s = band.SurveyInfo;
             int n = s.NativeSize, crop = s.CropSize, offset = (n - crop) / 2;
-            var plane = raw.narrow(1, BandCatalog.NativePixelOffset(band.Band), n * n).view(b, 1, n, n);
+            var plane = raw.narrow(1, BandTable.NativePixelOffset(band.Band), n * n).view(b, 1, n, n);
             var x = Transform(nan_to_num(plane, 0.0), s);
             var grid = nn.functional.affine_grid(theta, [b, 1, n, n], align_corners: false);
             x = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);

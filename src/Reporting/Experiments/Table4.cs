@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MantisShrimp.Engine.Baseline;
+using MantisShrimp.Engine.Tabular;
 using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Data;
 using MantisShrimp.Engine.Evaluation;
@@ -30,7 +30,7 @@ public sealed record Table4Options(string Data, string Out, string Markdown)
 
 /// <summary>
 /// The mock-universe analogue of the paper's Table 4: early and late fusion × the four band sets, plus the
-/// tabular baseline, each trained with the same seed and sizes, scored on the test split and evaluated with
+/// tabular model, each trained with the same seed and sizes, scored on the test split and evaluated with
 /// the same code as <c>mantis evaluate</c>; writes a markdown report. Every run resumes, so an interrupted
 /// experiment continues where it stopped.
 /// </summary>
@@ -86,12 +86,12 @@ public static class Table4
                 rows.Add((arch, bands, Evaluator.Run(new EvaluateOptions(scores, Path.Combine(dir, "eval")) { Bootstrap = o.Bootstrap,
                     Seed = seed })));
             }
-        progress.Message($"== seed {seed}: tabular baseline ==");
+        progress.Message($"== seed {seed}: tabular model ==");
         string baseDir = Path.Combine(outDir, "baseline");
         Directory.CreateDirectory(baseDir);
         string baseScores = Path.Combine(baseDir, "scores.csv");
         using (var set = ShardSet.Open(o.Data))
-            Scorer.Write(TabularBaseline.TrainAndPredict(set, Splits.Test, seed, progress), set, Splits.Test, baseScores, true);
+            Scorer.Write(TabularModel.TrainAndPredict(set, Splits.Test, seed, progress), set, Splits.Test, baseScores, true);
         var evalOptions = new EvaluateOptions(baseScores, Path.Combine(baseDir, "eval")) { Bootstrap = o.Bootstrap, Seed = seed };
         rows.Add(("tabular", "all", Evaluator.Run(evalOptions)));
         return rows;
@@ -149,7 +149,7 @@ public static class Table4
         sb.AppendLine("Limits: a small network trained for minutes on a few thousand simulated galaxies — the paper trained " +
             "ConvNeXt-Large " +
             "on 4.4 million real galaxies for days on 16 GPUs. Differences smaller than about two standard errors are noise. The tabular " +
-            "baseline measures each band with the paper's target rule (Kron flux of the detection nearest the centre within 5 px, else " +
+            "model measures each band with the paper's target rule (Kron flux of the detection nearest the centre within 5 px, else " +
                 "the " +
             "static aperture; docs/shapley.md) and gives a Gaussian PDF. The mock universe's realism limits are in docs/simulator.md.");
         return sb.ToString();
@@ -179,7 +179,7 @@ public static class Table4
         string el = Math.Abs(e - l) <= 2 * se ? "holds (within 2σ)" : e < l ? "early better" : "late better";
         sb.AppendLine($"- early ≈ late: **{el}** (NMAD {F(e, "F4")} vs {F(l, "F4")}, σ of the difference {F(se, "F4")}).");
         double t = Mean(rows.Last(), Nmad.Value);
-        sb.AppendLine($"- CNN vs tabular: **{(Math.Min(e, l) < t ? "the CNN is better" : "the tabular baseline is as good or better")}** " +
+        sb.AppendLine($"- CNN vs tabular: **{(Math.Min(e, l) < t ? "the CNN is better" : "the tabular model is as good or better")}** " +
             $"(NMAD {F(Math.Min(e, l), "F4")} vs {F(t, "F4")}).");
     }
 }

@@ -7,12 +7,12 @@ using MantisShrimp.Engine.Surveys;
 
 namespace MantisShrimp.Engine.Shapley;
 
-/// <summary>The paper's Fig. 6 (cutouts and their baselines) and Fig. 9 (band importance against redshift) for our data.</summary>
+/// <summary>The paper's Fig. 6 (cutouts and their masked images) and Fig. 9 (band importance against redshift) for our data.</summary>
 public static class ShapleyFigures
 {
-    /// <summary>Fig. 6 analogue: for <paramref name="count"/> random galaxies of a split, the 9 bands (top row) and their baselines (bottom
-    /// row), one PNG each.</summary>
-    public static IReadOnlyList<string> BaselineExamples(string shards, string split, int count, ulong seed, string outDir)
+    /// <summary>Fig. 6 analogue: for <paramref name="count"/> random galaxies of a split, the 9 bands (top row) and their masked images
+    /// (bottom row), one PNG each.</summary>
+    public static IReadOnlyList<string> MaskedImageExamples(string shards, string split, int count, ulong seed, string outDir)
     {
         using var set = ShardSet.Open(shards);
         var records = set.ForSplit(split).SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (Shard: s, Slot: i))).ToArray();
@@ -27,14 +27,14 @@ public static class ShapleyFigures
         {
             var (shard, slot) = records[index];
             var raw = shard.Pixels(slot).ToArray();
-            var (targets, baseline) = Baselines.ForSample(raw, seed, shard.Header(slot).CatalogRow);
+            var (targets, masked) = MaskedImages.ForSample(raw, seed, shard.Header(slot).CatalogRow);
             var top = new List<(float[], int)>();
             var bottom = new List<(float[], int)>();
-            foreach (var b in BandCatalog.All)
+            foreach (var b in BandTable.All)
             {
-                int n = b.NativeSize, at = BandCatalog.NativePixelOffset(b.Band);
+                int n = b.NativeSize, at = BandTable.NativePixelOffset(b.Band);
                 top.Add((raw.AsSpan(at, n * n).ToArray(), n));
-                bottom.Add((baseline.AsSpan(at, n * n).ToArray(), n));
+                bottom.Add((masked.AsSpan(at, n * n).ToArray(), n));
             }
             string id = shard.Ids[slot];
             string file = Path.Combine(outDir, $"baseline_{Sanitise(id)}.png");
@@ -42,7 +42,7 @@ public static class ShapleyFigures
             written.Add(file);
             foreach (var t in targets)
                 summary.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFileName(file)},{Csv.Escape(id)},{BandCatalog.Get(t.Band).Name},{t.Method},{t.Flux:G6}," +
+                    $"{Path.GetFileName(file)},{Csv.Escape(id)},{BandTable.Get(t.Band).Name},{t.Method},{t.Flux:G6}," +
                     $"{t.Mask.A:F3},{t.Mask.B:F3},{t.Mask.Theta:F4},{t.BackLevel:G6},{t.BackRms:G6}\n"));
         }
         AtomicFile.WriteAllText(Path.Combine(outDir, "baselines.csv"), summary.ToString());

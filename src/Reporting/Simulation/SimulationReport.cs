@@ -117,15 +117,15 @@ public static class SimulationReport
     {
         progress.Message("depths …");
         var depths = SimulationChecks.MedianDepths(seed, dust, Math.Min(count, 30));
-        report["depth_5sigma_measured"] = BandCatalog.All.ToDictionary(b => b.Name, b => Math.Round(depths[b.Channel], 3));
-        report["depth_5sigma_target"] = BandCatalog.All.ToDictionary(b => b.Name, b => b.Depth5SigmaAb);
+        report["depth_5sigma_measured"] = BandTable.All.ToDictionary(b => b.Name, b => Math.Round(depths[b.Channel], 3));
+        report["depth_5sigma_target"] = BandTable.All.ToDictionary(b => b.Name, b => b.Depth5SigmaAb);
         var dplot = Figures.New("5σ point-source depth: measured from the images vs the paper's Table 2", "band (channel)", "AB mag");
         var channels = Enumerable.Range(0, 9).Select(i => (double)i).ToArray();
-        Figures.Points(dplot, channels, BandCatalog.All.Select(b => b.Depth5SigmaAb).ToArray(), "target (Table 2)", 10);
+        Figures.Points(dplot, channels, BandTable.All.Select(b => b.Depth5SigmaAb).ToArray(), "target (Table 2)", 10);
         Figures.Points(dplot, channels, depths, "measured (1.4826 MAD of the pixels)", 6);
-        dplot.Axes.Bottom.SetTicks(channels, BandCatalog.All.Select(b => b.Name).ToArray());
+        dplot.Axes.Bottom.SetTicks(channels, BandTable.All.Select(b => b.Name).ToArray());
         // The legend at the top: the shallowest bands (W2) sit at the bottom, where it used to hide them.
-        var all = BandCatalog.All.Select(b => b.Depth5SigmaAb).Concat(depths.Where(double.IsFinite)).ToArray();
+        var all = BandTable.All.Select(b => b.Depth5SigmaAb).Concat(depths.Where(double.IsFinite)).ToArray();
         dplot.Axes.SetLimits(-0.5, 8.5, all.Min() - 0.3, all.Max() + 0.8);
         dplot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
         Figures.Save(dplot, Path.Combine(outDir, "sim_depths.png"));
@@ -145,7 +145,7 @@ public static class SimulationReport
             foreach (var (band, radius) in new[] { (Band.g, 12.0), (Band.r, 12.0), (Band.z, 12.0), (Band.W1, 20.0) })
             {
                 if (!ratios.TryGetValue(band.ToString(), out var list)) ratios[band.ToString()] = list = [];
-                list.Add((g.Magnitudes[(int)band], SimulationChecks.ApertureRatio(g, BandCatalog.Get(band), radius)));
+                list.Add((g.Magnitudes[(int)band], SimulationChecks.ApertureRatio(g, BandTable.Get(band), radius)));
             }
         }
         var fplot = Figures.New("Aperture flux (12″; W1 20″) ÷ catalog flux, bright galaxies", "catalog magnitude (AB)", "ratio");

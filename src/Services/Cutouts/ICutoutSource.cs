@@ -12,8 +12,8 @@ public interface ICutoutSource
     /// </summary>
     Task<CutoutSample> GetAsync(SkyPosition position, CancellationToken cancel, bool allowNan = false);
 
-    /// <summary><see cref="GetAsync"/> into the caller's buffers (<see cref="BandCatalog.NativePixelsPerSample"/> pixels,
-    /// <see cref="BandCatalog.BandCount"/> zero points), which a streaming caller reuses: no allocation per position.</summary>
+    /// <summary><see cref="GetAsync"/> into the caller's buffers (<see cref="BandTable.NativePixelsPerSample"/> pixels,
+    /// <see cref="BandTable.BandCount"/> zero points), which a streaming caller reuses: no allocation per position.</summary>
     Task<SampleFlags> LoadIntoAsync(SkyPosition position, float[] pixels, float[] zeroPoints, CancellationToken cancel,
         bool allowNan = false);
 

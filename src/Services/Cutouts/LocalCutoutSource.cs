@@ -20,8 +20,8 @@ public sealed class LocalCutoutSource : ICutoutSource
     private const double CellDegrees = 0.01;
     private readonly Dictionary<(int, int), List<Entry>> _grid = new();
     private static readonly string[] Suffixes =
-        BandCatalog.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
-    private static readonly HashSet<string> PanStarrsSuffixes = BandCatalog.PanStarrs.Bands.Select(b => b.FileName("")).ToHashSet();
+        BandTable.All.Select(b => b.FileName("")).Distinct().ToArray(); // ".g.fits", ".Galex.fits", …
+    private static readonly HashSet<string> PanStarrsSuffixes = BandTable.PanStarrs.Bands.Select(b => b.FileName("")).ToHashSet();
 
     private sealed record Entry(string File, string Suffix, double Ra, double Dec, long Size, long Ticks);
 

@@ -48,7 +48,7 @@ public sealed class PanStarrsClient(ResilientHttp http)
                 $"{header.Length}");
             result[f[filter]] = f[filename];
         }
-        foreach (var band in BandCatalog.PanStarrs.Bands)
+        foreach (var band in BandTable.PanStarrs.Bands)
             if (!result.ContainsKey(band.Name)) throw new BadReplyException($"{source}: no {band.Name} stack in the file table");
         return result;
     }

@@ -31,7 +31,7 @@ public sealed class RemoteCutoutSource : ICutoutSource
     {
         var files = new Dictionary<string, string>();
         var tasks = new List<Task>();
-        foreach (var survey in BandCatalog.AllSurveys)
+        foreach (var survey in BandTable.AllSurveys)
         {
             switch (survey.Service)
             {

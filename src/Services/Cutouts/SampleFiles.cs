@@ -11,8 +11,8 @@ internal static class SampleFiles
 
     public static CutoutSample Load(IReadOnlyDictionary<string, string> files, SkyPosition p, bool allowNan)
     {
-        var pixels = new float[Surveys.BandCatalog.NativePixelsPerSample];
-        var zeroPoints = new float[Surveys.BandCatalog.BandCount];
+        var pixels = new float[Surveys.BandTable.NativePixelsPerSample];
+        var zeroPoints = new float[Surveys.BandTable.BandCount];
         return new CutoutSample(pixels, zeroPoints, LoadInto(files, p, allowNan, pixels, zeroPoints));
     }
 

@@ -147,7 +147,7 @@ public sealed class ForcedPhotoZ : IDisposable
         // One extraction per position: all 9 bands when the calibration needs them (r's S/N among them), else r alone.
         var targets = calibrate ? Sources.TargetPhotometry.MeasureSample(sample.Pixels) : null;
         double snrR = targets is not null
-            ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
+            ? targets[BandTable.Get(Band.r).Channel].SignalToNoise
             : Sources.TargetPhotometry.SignalToNoise(sample.Pixels, Band.r);
         var (probabilities, batchSize) = await done.Task.WaitAsync(cancel);
         if (calibrate)
@@ -205,7 +205,7 @@ public sealed class ForcedPhotoZ : IDisposable
 
     private float[][] Forward(List<Pending> batch)
     {
-        int n = batch.Count, stride = BandCatalog.NativePixelsPerSample;
+        int n = batch.Count, stride = BandTable.NativePixelsPerSample;
         var raw = new float[n * stride];
         for (int i = 0; i < n; i++)
         {

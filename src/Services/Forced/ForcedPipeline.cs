@@ -70,8 +70,8 @@ public static class ForcedPipeline
     /// <summary>A ring slot: a decoded position and the buffers it was decoded into, reused from position to position.</summary>
     private sealed class Slot
     {
-        public readonly float[] Pixels = new float[BandCatalog.NativePixelsPerSample];
-        public readonly float[] ZeroPoints = new float[BandCatalog.BandCount];
+        public readonly float[] Pixels = new float[BandTable.NativePixelsPerSample];
+        public readonly float[] ZeroPoints = new float[BandTable.BandCount];
         public Decoded? Item;
     }
 
@@ -276,7 +276,7 @@ public static class ForcedPipeline
                 start = Stopwatch.GetTimestamp();
                 targets = o.Calibrate ? Sources.TargetPhotometry.MeasureSample(slot.Pixels) : null;
                 snrR = targets is not null
-                    ? targets[BandCatalog.Get(Band.r).Channel].SignalToNoise
+                    ? targets[BandTable.Get(Band.r).Channel].SignalToNoise
                     : Sources.TargetPhotometry.SignalToNoise(slot.Pixels, Band.r);
                 StageTimings.Add("snr", Stopwatch.GetElapsedTime(start).TotalSeconds, 1, background: true);
             }

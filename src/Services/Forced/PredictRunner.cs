@@ -175,8 +175,8 @@ public static class PredictRunner
         mean.LegendText = $"mean {r.Summary.Mean:F3}";
         var span = plot.Add.HorizontalSpan(r.Summary.Lo68, r.Summary.Hi68);
         span.LegendText = "68% interval";
-        Figures.MosaicAbove(basePath + ".png", [BandCatalog.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()],
+        Figures.MosaicAbove(basePath + ".png", [BandTable.All.Select(b => (sample.Band(b.Band).ToArray(), b.NativeSize)).ToList()],
             plot,
-            labels: [BandCatalog.All.Select(b => b.Name).ToList()]);
+            labels: [BandTable.All.Select(b => b.Name).ToList()]);
     }
 }

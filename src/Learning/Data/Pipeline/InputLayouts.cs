@@ -9,14 +9,14 @@ public static class InputLayouts
 {
     public static InputLayout Create(FusionKind kind, int batchCapacity)
     {
-        var specs = BandCatalog.All.Select(b =>
+        var specs = BandTable.All.Select(b =>
         {
             var s = b.SurveyInfo;
             int output = kind == FusionKind.Early ? FusionInput.EarlySize : s.CropSize;
             int segment = kind == FusionKind.Early ? 0 : (int)b.Survey;
-            return new ChannelSpec(segment, BandCatalog.NativePixelOffset(b.Band), s.NativeSize, s.CropSize, output, s.Transform);
+            return new ChannelSpec(segment, BandTable.NativePixelOffset(b.Band), s.NativeSize, s.CropSize, output, s.Transform);
         }).ToArray();
-        return InputLayout.Create(specs, BandCatalog.NativePixelsPerSample, batchCapacity);
+        return InputLayout.Create(specs, BandTable.NativePixelsPerSample, batchCapacity);
     }
 
     /// <summary>

@@ -11,10 +11,10 @@ public static class NanTreatments
     public static void Apply(ModelCard card, Span<float> sample)
     {
         if (card.Nan != NanTreatment.TeleaPanStarrs) return;
-        foreach (var band in BandCatalog.ForSurvey(Survey.PanStarrs).Bands)
+        foreach (var band in BandTable.ForSurvey(Survey.PanStarrs).Bands)
         {
             int n = band.NativeSize;
-            var plane = sample.Slice(BandCatalog.NativePixelOffset(band.Band), n * n);
+            var plane = sample.Slice(BandTable.NativePixelOffset(band.Band), n * n);
             if (HasNaN(plane)) TeleaInpaint.InpaintNaN(plane, n, n, card.InpaintRadius);
         }
     }

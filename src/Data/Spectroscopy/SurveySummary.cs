@@ -1,4 +1,4 @@
-namespace MantisShrimp.Engine.Catalogs;
+namespace MantisShrimp.Engine.Spectroscopy;
 
 /// <summary>Counts of one survey in the compilation (the paper's Table 1).</summary>
 public sealed class SurveySummary(string survey)

@@ -7,19 +7,19 @@ using MantisShrimp.Engine.Surveys;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MantisShrimp.Engine.Baseline;
+namespace MantisShrimp.Engine.Tabular;
 
 /// <summary>
-/// The tabular baseline (the tabular rows of the paper's Tables 4–5): photometry measured from the same cutouts by the
+/// The tabular model (the tabular rows of the paper's Tables 4–5): photometry measured from the same cutouts by the
 /// source extraction (<see cref="TargetPhotometry"/>: the Kron flux of the detection nearest the centre within 5 px,
 /// else the static 2/4/2 px aperture), as asinh "luptitudes" of flux over the aperture's noise (background RMS ×
 /// √area), their 8 adjacent-band colours and the two E(B−V) values — into gradient-boosted trees (ML.NET FastTree)
 /// predicting z, and a second FastTree model of the absolute residual, fitted on the validation split, that sets the
 /// width of a Gaussian PDF on the class grid.
 /// </summary>
-public static class TabularBaseline
+public static class TabularModel
 {
-    public const int FeatureCount = 2 * BandCatalog.BandCount - 1 + 2;
+    public const int FeatureCount = 2 * BandTable.BandCount - 1 + 2;
 
     private sealed class Row
     {
@@ -38,14 +38,14 @@ public static class TabularBaseline
         var shard = set.Shards[r.Shard];
         var targets = PhotometryTable.Of(set, r);
         var f = new float[FeatureCount];
-        for (int b = 0; b < BandCatalog.BandCount; b++)
+        for (int b = 0; b < BandTable.BandCount; b++)
         {
             var t = targets[b];
             double area = Math.PI * t.Aperture.A * t.Aperture.B;
             double noise = Math.Max(t.BackRms * Math.Sqrt(Math.Max(area, 1)), 1e-9);
             f[b] = double.IsFinite(t.Flux) ? (float)Math.Asinh(t.Flux / noise) : 0f;
         }
-        for (int b = 0; b + 1 < BandCatalog.BandCount; b++) f[BandCatalog.BandCount + b] = f[b] - f[b + 1];
+        for (int b = 0; b + 1 < BandTable.BandCount; b++) f[BandTable.BandCount + b] = f[b] - f[b + 1];
         var h = shard.Header(r.Slot);
         f[^2] = h.EbvCsfd;
         f[^1] = h.EbvPlanck;
@@ -68,14 +68,14 @@ public static class TabularBaseline
         progress ??= NullProgress.Instance;
         var train = Records(set, Splits.Train);
         var val = Records(set, Splits.Val);
-        if (train.Count < 10 || val.Count < 5) throw new UserInputException($"{set.Directory}: too few train/val records for the baseline");
+        if (train.Count < 10 || val.Count < 5) throw new UserInputException($"{set.Directory}: too few train/val records to fit");
         var ml = new MLContext(seed: (int)(seed % int.MaxValue));
         float Z(RecordRef r) => set.Shards[r.Shard].Header(r.Slot).Z;
 
-        progress.Message($"baseline: source extraction of {train.Count + val.Count} train/val galaxies …");
+        progress.Message($"tabular model: source extraction of {train.Count + val.Count} train/val galaxies …");
         var trainFeatures = Features(set, train);
         var valFeatures = Features(set, val);
-        progress.Message($"baseline: FastTree on {train.Count} train galaxies …");
+        progress.Message($"tabular model: FastTree on {train.Count} train galaxies …");
         var trainer = ml.Regression.Trainers.FastTree(numberOfLeaves: 31, numberOfTrees: 400, minimumExampleCountPerLeaf: 10,
             learningRate: 0.08);
         var zModel = trainer.Fit(ml.Data.LoadFromEnumerable(train.Select((r, i) => new Row { Features = trainFeatures[i], Label = Z(r) })));

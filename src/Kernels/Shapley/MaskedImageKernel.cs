@@ -3,7 +3,7 @@ using ILGPU.Runtime;
 
 namespace MantisShrimp.Kernels.Shapley;
 
-public struct BaselineArgs
+public struct MaskedImageArgs
 {
     public ArrayView<float> Raw;
     public ArrayView<float> Output;
@@ -18,10 +18,10 @@ public struct BaselineArgs
     public int Samples;
 }
 
-/// <summary>Builds baselines ("the band without the galaxy") for a batch of raw samples in one grid-stride pass.</summary>
-public static class BaselineKernel
+/// <summary>Builds masked images ("the band without the galaxy") for a batch of raw samples in one grid-stride pass.</summary>
+public static class MaskedImageKernel
 {
-    public static void Kernel(Index1D thread, BaselineArgs args, int threads)
+    public static void Kernel(Index1D thread, MaskedImageArgs args, int threads)
     {
         long total = (long)args.Samples * args.SampleStride;
         for (long i = thread; i < total; i += threads)
@@ -35,7 +35,7 @@ public static class BaselineKernel
         }
     }
 
-    /// <summary>One baseline pixel: the raw value outside the mask, background noise inside it.</summary>
+    /// <summary>One masked image pixel: the raw value outside the mask, background noise inside it.</summary>
     public static float Pixel(float raw, BandMask m, int local, int size)
     {
         int y = local / size, x = local - y * size;
@@ -59,9 +59,9 @@ public static class BaselineKernel
             }
     }
 
-    public static void Launch(AcceleratorHost host, BaselineArgs args)
+    public static void Launch(AcceleratorHost host, MaskedImageArgs args)
     {
-        var kernel = host.GridStrideKernel<BaselineArgs>(Kernel);
+        var kernel = host.GridStrideKernel<MaskedImageArgs>(Kernel);
         int threads = host.GridStrideThreads((long)args.Samples * args.SampleStride);
         kernel(threads, args, threads);
     }
@@ -79,7 +79,7 @@ public static class BaselineKernel
         using var startBuf = acc.Allocate1D(planeStart.ToArray());
         using var sizeBuf = acc.Allocate1D(planeSize.ToArray());
         rawBuf.View.AsContiguous().SubView(0, n).CopyFromCPU(raw[..(int)n]);
-        Launch(host, new BaselineArgs
+        Launch(host, new MaskedImageArgs
         {
             Raw = rawBuf.View, Output = outBuf.View, Masks = maskBuf.View, PlaneStart = startBuf.View, PlaneSize = sizeBuf.View,
             Bands = planeSize.Length, SampleStride = stride, Samples = samples,

@@ -4,7 +4,7 @@ using MantisShrimp.Engine.Common;
 using MantisShrimp.Engine.Dust;
 using MantisShrimp.Engine.Fits;
 
-namespace MantisShrimp.Engine.Catalogs;
+namespace MantisShrimp.Engine.Spectroscopy;
 
 /// <summary>
 /// <c>mantis compile-catalog</c>: reads each survey's own table (CSV or FITS BINTABLE), applies its quality cuts,
@@ -60,9 +60,9 @@ public static class CatalogCompiler
                 if (!(e.Z > 0 && e.Z < 1.6)) { summary.Reject("z outside (0, 1.6)"); continue; }
                 if (survey.IdColumn.Length > 0 && !seenIds.Add(e.SurveyId)) { summary.Reject($"repeated {survey.IdColumn}"); continue; }
                 var candidate = new Candidate(survey.Precedence, ((long)i << 40) | order++, e.SurveyId, e.Ra, e.Dec, e.Z, e.Quality);
-                if (Id(candidate).Length > Data.Catalog.MaxIdLength)
+                if (Id(candidate).Length > Data.InputCatalog.MaxIdLength)
                 {
-                    summary.Reject($"id longer than {Data.Catalog.MaxIdLength} characters as a file name");
+                    summary.Reject($"id longer than {Data.InputCatalog.MaxIdLength} characters as a file name");
                     continue;
                 }
                 candidates.Add(candidate);

@@ -7,14 +7,14 @@ namespace MantisShrimp.Engine.Data;
 /// A source catalog in CSV: at least <c>id,ra,dec,z,ebv_csfd,ebv_planck</c>; any other columns are kept
 /// as metadata. Rows are numbered from 0 in file order (the header is not a row).
 /// </summary>
-public sealed class Catalog
+public sealed class InputCatalog
 {
     public static readonly string[] RequiredColumns = ["id", "ra", "dec", "z", "ebv_csfd", "ebv_planck"];
 
     /// <summary>Open interval of redshifts the model covers (paper: 0 &lt; z &lt; 1.6).</summary>
     public const double MinRedshiftExclusive = 0.0, MaxRedshiftExclusive = 1.6;
 
-    private Catalog(string path, string[] extraColumns, List<CatalogEntry> entries, List<CatalogProblem> problems, int rows)
+    private InputCatalog(string path, string[] extraColumns, List<CatalogEntry> entries, List<CatalogProblem> problems, int rows)
     {
         Path = path;
         ExtraColumns = extraColumns;
@@ -33,7 +33,7 @@ public sealed class Catalog
     /// Reads the catalog. A missing file or a missing required column is a <see cref="UserInputException"/>;
     /// a bad row (unparsable field, duplicate or unsafe id, wrong field count) becomes a <see cref="CatalogProblem"/>.
     /// </summary>
-    public static Catalog Load(string path)
+    public static InputCatalog Load(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"Catalog not found: {path}");
         using var reader = new StreamReader(path);
@@ -70,7 +70,7 @@ public sealed class Catalog
             }
             row++;
         }
-        return new Catalog(path, extraIdx.Select(i => header[i]).ToArray(), entries, problems, row);
+        return new InputCatalog(path, extraIdx.Select(i => header[i]).ToArray(), entries, problems, row);
     }
 
     private static string? Validate(string[] f, string[] header, int[] req, string id, long line,

@@ -1,4 +1,4 @@
-namespace MantisShrimp.Engine.Catalogs;
+namespace MantisShrimp.Engine.Spectroscopy;
 
 /// <summary>A row of a survey table, by column name (case-insensitive).</summary>
 public interface ISurveyRow

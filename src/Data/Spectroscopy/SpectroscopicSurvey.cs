@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MantisShrimp.Engine.Catalogs;
+namespace MantisShrimp.Engine.Spectroscopy;
 
 /// <summary>
 /// One spectroscopic survey's published table layout and quality cuts (paper Table 1 / Appendix D). Column names are

@@ -1,4 +1,4 @@
-namespace MantisShrimp.Engine.Catalogs;
+namespace MantisShrimp.Engine.Spectroscopy;
 
 /// <summary>
 /// Kept positions for the cross-survey duplicate test, hashed in cells of one radius in Dec by about one radius in

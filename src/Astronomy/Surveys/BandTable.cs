@@ -6,7 +6,7 @@ namespace MantisShrimp.Engine.Surveys;
 /// The single source of truth for the 9 bands and 3 surveys: order, geometry, files, units, zero points
 /// and intensity transforms. Everything else in the engine reads these tables.
 /// </summary>
-public static class BandCatalog
+public static class BandTable
 {
     /// <summary>
     /// Number of bands the model sees. A constant because fixed-size buffers (the shard record's zero points) and
@@ -82,7 +82,7 @@ public static class BandCatalog
     /// <summary>The invariants the rest of the engine relies on (checked once, when the offsets are computed).</summary>
     private static void CheckTables()
     {
-        if (All.Count != BandCount) throw new InvalidOperationException($"BandCatalog.BandCount is {BandCount}, the table has " +
+        if (All.Count != BandCount) throw new InvalidOperationException($"BandTable.BandCount is {BandCount}, the table has " +
             $"{All.Count} bands");
         for (int c = 0; c < All.Count; c++)
             if (All[c].Channel != c || (int)All[c].Band != c) throw new InvalidOperationException($"band {All[c].Name}: channel " +

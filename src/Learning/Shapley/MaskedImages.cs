@@ -6,21 +6,21 @@ using MantisShrimp.Kernels.Shapley;
 namespace MantisShrimp.Engine.Shapley;
 
 /// <summary>
-/// Baselines — each band "without the galaxy" (paper §5.1): the target found by <see cref="TargetPhotometry"/> is
+/// Masked images — each band "without the galaxy" (paper §5.1): the target found by <see cref="TargetPhotometry"/> is
 /// hidden under its ellipse scaled to 4 × its Kron radius (or the static aperture) and the hole is filled with
 /// Gaussian noise of the band's background level and RMS; every other pixel is untouched. The noise of band j of
-/// catalog row r comes from stream (seed, r, j), so a galaxy's baseline never depends on its batch.
+/// catalog row r comes from stream (seed, r, j), so a galaxy's masked image never depends on its batch.
 /// </summary>
-public static class Baselines
+public static class MaskedImages
 {
     public static readonly int[] PlaneStart =
-        [.. BandCatalog.All.Select(b => BandCatalog.NativePixelOffset(b.Band)), BandCatalog.NativePixelsPerSample];
-    public static readonly int[] PlaneSize = BandCatalog.All.Select(b => b.NativeSize).ToArray();
+        [.. BandTable.All.Select(b => BandTable.NativePixelOffset(b.Band)), BandTable.NativePixelsPerSample];
+    public static readonly int[] PlaneSize = BandTable.All.Select(b => b.NativeSize).ToArray();
 
     /// <summary>The kernel's masks for one galaxy's 9 targets.</summary>
     public static BandMask[] Masks(IReadOnlyList<TargetMeasurement> targets, ulong seed, long catalogRow)
     {
-        var masks = new BandMask[BandCatalog.BandCount];
+        var masks = new BandMask[BandTable.BandCount];
         for (int j = 0; j < masks.Length; j++)
         {
             var t = targets[j];
@@ -35,12 +35,12 @@ public static class Baselines
         return masks;
     }
 
-    /// <summary>Measures the targets of one raw sample and returns them with its baseline.</summary>
-    public static (TargetMeasurement[] Targets, float[] Baseline) ForSample(ReadOnlySpan<float> raw, ulong seed, long catalogRow)
+    /// <summary>Measures the targets of one raw sample and returns them with its masked image.</summary>
+    public static (TargetMeasurement[] Targets, float[] Masked) ForSample(ReadOnlySpan<float> raw, ulong seed, long catalogRow)
     {
         var targets = TargetPhotometry.MeasureSample(raw);
-        var baseline = new float[raw.Length];
-        BaselineKernel.Run(raw, baseline, Masks(targets, seed, catalogRow), PlaneStart, PlaneSize, 1);
-        return (targets, baseline);
+        var masked = new float[raw.Length];
+        MaskedImageKernel.Run(raw, masked, Masks(targets, seed, catalogRow), PlaneStart, PlaneSize, 1);
+        return (targets, masked);
     }
 }
