@@ -143,6 +143,7 @@ public sealed class FitsHeader : IFitsKeywords
     /// Parses header blocks from <paramref name="stream"/> up to and including the END card's block.
     /// </summary>
     /// <param name="first">true for the primary header (must start with SIMPLE), false for an extension (XTENSION).</param>
+    // Long: one pass over the header's cards in order, each check where the standard puts it.
     internal static FitsHeader? Read(Stream stream, string file, bool first, int hduIndex)
     {
         var header = new FitsHeader();

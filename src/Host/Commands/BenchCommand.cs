@@ -120,12 +120,14 @@ internal static class BenchPredictCommand
         var peer = new Option<string>("--peer") { Description = "The plain-Python peer script.", DefaultValueFactory =
             _ => "bench/predict_peer.py" };
         var noPeer = new Option<bool>("--no-python") { Description = "Leave the Python peer out." };
+        var decoders = new Option<int>("--decoders") { Description = "predict's FITS decoders (0: as many as --threads).",
+            DefaultValueFactory = _ => 0 }.AtLeast(0);
         var quiet = SharedOptions.Quiet();
         var runs = BenchOutput.RunsOption();
         var cmd = new Command("predict", "Galaxies/s of score (shards), predict --positions (cutout folder, index warm) and a " +
             "plain-Python script (astropy + PyTorch) on the same galaxies, model and threads; ratios and max |Δp|.")
         {
-            json, model, data, cutouts, dust, split, count, batchSize, repeats, threads, peer, noPeer, quiet, runs,
+            json, model, data, cutouts, dust, split, count, batchSize, repeats, threads, peer, noPeer, decoders, quiet, runs,
         };
         cmd.SetAction(r => ctx.Guard(_ =>
         {
@@ -135,6 +137,7 @@ internal static class BenchPredictCommand
             {
                 Split = r.GetValue(split)!, Count = r.GetValue(count), BatchSize = r.GetValue(batchSize), Repeats = r.GetValue(repeats),
                 Threads = SharedOptions.ThreadCount(r.GetValue(threads)), PeerScript = r.GetValue(noPeer) ? null : r.GetValue(peer),
+                Decoders = r.GetValue(decoders),
             }, ctx.Progress(r.GetValue(quiet))), r.GetValue(json));
             return ExitCodes.Ok;
         }));

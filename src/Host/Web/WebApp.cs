@@ -39,6 +39,7 @@ public static class WebApp
         Build(service, urls, new WebOptions { PermitsPerMinute = permitsPerMinute }, _ => { });
 
     /// <param name="logging">Where the request log goes (default: JSON lines on stderr).</param>
+    // Long by design: the middleware and every endpoint, in the order a request meets them.
     public static WebApplication Build(ForcedPhotoZ service, string urls, WebOptions options, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder();

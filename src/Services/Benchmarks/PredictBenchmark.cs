@@ -21,6 +21,8 @@ public sealed record PredictBenchmarkOptions(string Model, string Shards, string
     /// <summary>libtorch threads for all three paths; input threads for score and predict.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int BatchSize { get; init; } = 32;
+    /// <summary>predict's FITS decoders (0: the pipeline's default, as many as <see cref="Threads"/>).</summary>
+    public int Decoders { get; init; }
     /// <summary>Rounds; each figure is the best round (the machine is shared). The three paths alternate within a round.</summary>
     public int Repeats { get; init; } = 3;
     /// <summary>The plain-Python peer (bench/predict_peer.py) and its interpreter; null: not run.</summary>
@@ -37,6 +39,7 @@ public sealed record PredictBenchmarkOptions(string Model, string Shards, string
 /// </summary>
 public static class PredictBenchmark
 {
+    // Long: one run's paths alternate within each round over the same model, index, galaxies and temporary folder.
     public static Dictionary<string, object?> Run(PredictBenchmarkOptions o, IProgressReporter? progress = null)
     {
         progress ??= NullProgress.Instance;
@@ -96,7 +99,10 @@ public static class PredictBenchmark
                     failed = 0;
                     watch.Restart();
                     ForcedPipeline.Run(service, positions, Enumerable.Range(0, positions.Length).ToArray(),
-                        new ForcedPipelineOptions { Threads = o.Threads, BatchSize = o.BatchSize, SignalToNoise = snr },
+                        new ForcedPipelineOptions
+                        {
+                            Threads = o.Threads, BatchSize = o.BatchSize, SignalToNoise = snr, Decoders = o.Decoders,
+                        },
                         item => { if (item.Result is { } r) got[item.Index] = r.Probabilities; else failed++; });
                     if (snr) predictSnrBest = Math.Min(predictSnrBest, watch.Elapsed.TotalSeconds);
                     else predictBest = Math.Min(predictBest, watch.Elapsed.TotalSeconds);
@@ -127,7 +133,8 @@ public static class PredictBenchmark
             var result = new Dictionary<string, object?>
             {
                 ["model"] = Path.GetFullPath(o.Model), ["backbone"] = model.Config.Backbone, ["galaxies"] = n, ["threads"] = o.Threads,
-                ["batch_size"] = o.BatchSize, ["rounds"] = o.Repeats, ["index_seconds"] = indexSeconds, ["index_files"] = source.Files,
+                ["batch_size"] = o.BatchSize, ["decoders"] = o.Decoders,
+                ["rounds"] = o.Repeats, ["index_seconds"] = indexSeconds, ["index_files"] = source.Files,
                 ["score_galaxies_per_s"] = scoreRate,
                 ["predict_galaxies_per_s"] = predictRate,
                 ["predict_failed"] = failed,

@@ -84,6 +84,8 @@ public static class ForcedPipeline
         public Exception? Error;
     }
 
+    // Long: the three stages share the ring, its lock, the permits and the cancellation as locals; split, each would take
+    // eight of them as parameters.
     public static void Run(ForcedPhotoZ service, IReadOnlyList<NamedPosition> positions, IReadOnlyList<int> todo, ForcedPipelineOptions o,
         Action<ForcedItem> emit, CancellationToken cancel = default)
     {
